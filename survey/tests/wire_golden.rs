@@ -1,0 +1,175 @@
+//! Golden tests: the sync JSON is frozen in `tests/golden/*.json`. A failing test here means the wire
+//! format changed; kiosks in the field speak the old one. If the change is intended, bump
+//! `WIRE_VERSION`, keep accepting the old format, and regenerate with `UPDATE_GOLDEN=1 cargo test`.
+
+use std::path::PathBuf;
+
+use chrono::{TimeZone, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use survey::validation::{Problem, ValidationError};
+use survey::wire::{ApiError, ItemReceipt, Outcome, UploadBatch, UploadReceipt, WIRE_VERSION};
+use survey::{AnswerValue, Channel, QuestionKey, Response};
+use uuid::Uuid;
+
+fn key(k: &str) -> QuestionKey {
+    QuestionKey::parse(k).unwrap()
+}
+
+fn id(s: &str) -> Uuid {
+    Uuid::parse_str(s).unwrap()
+}
+
+fn kiosk_response() -> Response {
+    Response {
+        id: id("019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f01"),
+        office: "urzad".into(),
+        questionnaire_version: 3,
+        channel: Channel::KioskTouch,
+        captured_at: Utc.with_ymd_and_hms(2026, 11, 28, 9, 15, 30).unwrap(),
+        device: Some("kiosk-parter".into()),
+        paper_serial: None,
+        answers: [
+            (key("ogolna_ocena"), AnswerValue::Rating(4)),
+            (key("komorka"), AnswerValue::Choice("usc".into())),
+            (key("parking"), AnswerValue::NotApplicable),
+            (
+                key("co_poprawic"),
+                AnswerValue::Text("Więcej ławek w poczekalni – dziękuję!".into()),
+            ),
+            (
+                key("powody_wizyty"),
+                AnswerValue::Choices(vec!["podatki".into(), "meldunek".into()]),
+            ),
+        ]
+        .into(),
+    }
+}
+
+fn paper_response() -> Response {
+    Response {
+        id: id("019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f02"),
+        office: "urzad".into(),
+        questionnaire_version: 3,
+        channel: Channel::Paper,
+        captured_at: Utc.with_ymd_and_hms(2026, 11, 27, 14, 0, 0).unwrap(),
+        device: None,
+        paper_serial: Some("2026-00042".into()),
+        answers: [(key("ogolna_ocena"), AnswerValue::Rating(2))].into(),
+    }
+}
+
+fn golden<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(name: &str, value: &T) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    let json = serde_json::to_string_pretty(value).unwrap() + "\n";
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &json).unwrap();
+    }
+    let frozen =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(json, frozen, "the wire format of {name} changed");
+    let parsed: T = serde_json::from_str(&frozen).unwrap();
+    assert_eq!(
+        &parsed, value,
+        "{name} does not read back to the same value"
+    );
+}
+
+#[test]
+fn upload_batch_v1() {
+    assert_eq!(WIRE_VERSION, 1);
+    let batch = UploadBatch {
+        wire_version: WIRE_VERSION,
+        device: "kiosk-parter".into(),
+        responses: vec![kiosk_response(), paper_response()],
+    };
+    golden("upload_batch_v1.json", &batch);
+}
+
+#[test]
+fn upload_receipt_v1() {
+    let receipt = UploadReceipt {
+        wire_version: WIRE_VERSION,
+        results: vec![
+            ItemReceipt {
+                id: id("019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f01"),
+                outcome: Outcome::Stored,
+            },
+            ItemReceipt {
+                id: id("019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f02"),
+                outcome: Outcome::AlreadyStored,
+            },
+            ItemReceipt {
+                id: id("019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f03"),
+                outcome: Outcome::Conflict,
+            },
+            ItemReceipt {
+                id: id("019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f04"),
+                outcome: Outcome::Rejected {
+                    errors: vec![
+                        ValidationError {
+                            question: Some(key("ogolna_ocena")),
+                            problem: Problem::OutOfRange {
+                                min: 1,
+                                max: 5,
+                                got: 7,
+                            },
+                        },
+                        ValidationError {
+                            question: None,
+                            problem: Problem::WrongVersion {
+                                expected: 3,
+                                got: 2,
+                            },
+                        },
+                    ],
+                },
+            },
+        ],
+    };
+    golden("upload_receipt_v1.json", &receipt);
+}
+
+#[test]
+fn api_error_v1() {
+    golden(
+        "api_error_v1.json",
+        &ApiError::new(
+            "batch_too_large",
+            "Za dużo odpowiedzi w jednej paczce (najwyżej 500).",
+        ),
+    );
+}
+
+#[test]
+fn a_kiosk_of_this_version_reads_a_batch_written_by_hand() {
+    // Written the way the format is documented, not generated: catches a change that the golden
+    // files would follow if someone regenerated them without thinking.
+    let json = r#"{"wire_version":1,"device":"k1","responses":[{"id":"019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f01",
+        "office":"urzad","questionnaire_version":1,"channel":"kiosk_buttons","captured_at":"2026-01-02T03:04:05Z",
+        "answers":{"ogolna_ocena":{"rating":5},"parking":"not_applicable"}}]}"#;
+    let batch: UploadBatch = serde_json::from_str(json).unwrap();
+    let r = &batch.responses[0];
+    assert_eq!(r.channel, Channel::KioskButtons);
+    assert_eq!(r.answers[&key("ogolna_ocena")], AnswerValue::Rating(5));
+    assert_eq!(r.answers[&key("parking")], AnswerValue::NotApplicable);
+    assert_eq!(r.device, None);
+}
+
+#[test]
+fn malformed_json_is_refused_not_guessed() {
+    for bad in [
+        r#"{"wire_version":1,"device":"k1"}"#,
+        r#"{"wire_version":1,"device":"k1","responses":[{"id":"not-a-uuid"}]}"#,
+        r#"{"wire_version":1,"device":"k1","responses":[{"id":"019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f01","office":"u","questionnaire_version":1,"channel":"fax","captured_at":"2026-01-02T03:04:05Z","answers":{}}]}"#,
+        r#"{"wire_version":1,"device":"k1","responses":[{"id":"019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f01","office":"u","questionnaire_version":1,"channel":"web","captured_at":"2026-01-02T03:04:05Z","answers":{"Bad Key":{"rating":1}}}]}"#,
+        r#"{"wire_version":1,"device":"k1","responses":[{"id":"019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f01","office":"u","questionnaire_version":1,"channel":"web","captured_at":"2026-01-02T03:04:05Z","answers":{"a":{"rating":300}}}]}"#,
+    ] {
+        assert!(
+            serde_json::from_str::<UploadBatch>(bad).is_err(),
+            "accepted: {bad}"
+        );
+    }
+}

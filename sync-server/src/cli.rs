@@ -1,0 +1,167 @@
+//! The command line: `serve`, `office …`, `admin …`. Each command checks its input before touching the
+//! database, and every write is one transaction, so a refused command leaves the database as it was.
+
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+
+use crate::store::{NewAdmin, Store};
+use crate::{input, password, serve};
+
+/// Oceń Urząd: the server of the client satisfaction survey of a municipal office.
+#[derive(Debug, Parser)]
+#[command(name = "sync-server", version, about)]
+pub struct Cli {
+    /// Directory holding the database (created if missing).
+    #[arg(long, global = true, env = "OCEN_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (web survey, admin panel, sync API).
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, env = "OCEN_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Manage offices.
+    #[command(subcommand)]
+    Office(OfficeCommand),
+    /// Manage admin accounts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OfficeCommand {
+    /// Create an office with the default questionnaire.
+    Create {
+        /// Short address of the office: lowercase letters, digits, hyphens (e.g. ksiazki).
+        #[arg(long)]
+        slug: String,
+        /// Full name (e.g. "Urząd Gminy Książki").
+        #[arg(long)]
+        name: String,
+    },
+    /// List offices.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an admin account; the password is read from standard input (one line).
+    Create(AdminCreate),
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("scope").required(true).args(["office", "operator"]))]
+pub struct AdminCreate {
+    /// The office this admin runs.
+    #[arg(long)]
+    pub office: Option<String>,
+    /// Make an operator, who runs every office, instead of an office admin.
+    #[arg(long)]
+    pub operator: bool,
+    /// Login name.
+    #[arg(long)]
+    pub login: String,
+    /// Read the password from standard input (required: passwords never go on the command line).
+    #[arg(long, required = true)]
+    pub password_stdin: bool,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    init_logging();
+    match cli.command {
+        Command::Serve { listen } => serve::run(&cli.data_dir, listen),
+        Command::Office(OfficeCommand::Create { slug, name }) => {
+            let slug = input::slug(&slug)?;
+            let name = input::office_name(&name)?;
+            let office = Store::open(&cli.data_dir)?.create_office(slug, name)?;
+            println!(
+                "Utworzono urząd „{}” (adres /{}) z domyślną ankietą.",
+                office.name, office.slug
+            );
+            Ok(())
+        }
+        Command::Office(OfficeCommand::List) => {
+            for office in Store::open(&cli.data_dir)?.offices()? {
+                println!("{}\t{}", office.slug, office.name);
+            }
+            Ok(())
+        }
+        Command::Admin(AdminCommand::Create(args)) => create_admin(&cli.data_dir, &args),
+    }
+}
+
+fn create_admin(data_dir: &std::path::Path, args: &AdminCreate) -> anyhow::Result<()> {
+    let login = input::login(&args.login)?;
+    let password = read_password_line(std::io::stdin().lock())?;
+    let password = input::password(&password)?;
+    let store = Store::open(data_dir)?;
+    // Refuse an unknown office before spending time on the hash.
+    if let Some(slug) = &args.office {
+        store.office(slug)?;
+    }
+    let hash = password::hash(password)?;
+    let admin = store.create_admin(&NewAdmin {
+        login,
+        password_hash: &hash,
+        office_slug: args.office.as_deref(),
+    })?;
+    match &args.office {
+        Some(slug) => println!("Utworzono administratora „{}” urzędu /{slug}.", admin.login),
+        None => println!("Utworzono operatora „{}” (wszystkie urzędy).", admin.login),
+    }
+    Ok(())
+}
+
+/// Reads one line; the line ending is not part of the password, other spaces are.
+fn read_password_line(mut input: impl BufRead) -> anyhow::Result<String> {
+    let mut line = String::new();
+    input
+        .read_line(&mut line)
+        .context("nie można odczytać hasła ze standardowego wejścia")?;
+    let password = line.strip_suffix('\n').unwrap_or(&line);
+    let password = password.strip_suffix('\r').unwrap_or(password);
+    if password.is_empty() {
+        bail!(
+            "hasło jest puste: podaj je na standardowym wejściu, np. „echo 'hasło' | sync-server admin create …”"
+        );
+    }
+    Ok(password.to_owned())
+}
+
+fn init_logging() {
+    // Logs go to stderr (the journal under systemd). Nothing here logs client addresses: RODO treats an
+    // IP address as personal data.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_line_keeps_inner_spaces_and_drops_the_line_ending() {
+        assert_eq!(
+            read_password_line(&b"  ala ma kota  \r\n"[..]).unwrap(),
+            "  ala ma kota  "
+        );
+        assert_eq!(read_password_line(&b"bez-konca"[..]).unwrap(), "bez-konca");
+        assert!(read_password_line(&b"\n"[..]).is_err());
+        assert!(read_password_line(&b""[..]).is_err());
+    }
+}

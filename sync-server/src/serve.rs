@@ -1,0 +1,101 @@
+//! `sync-server serve`: first-start set-up, then the HTTP server until SIGTERM or Ctrl-C.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::http::{AppState, app};
+use crate::password;
+use crate::store::Store;
+
+/// The office created on first start when there is none; both are changed later in the admin panel.
+pub const FIRST_OFFICE_SLUG: &str = "urzad";
+/// See [`FIRST_OFFICE_SLUG`].
+pub const FIRST_OFFICE_NAME: &str = "Urząd Gminy";
+/// Login of the admin created on first start.
+pub const FIRST_ADMIN_LOGIN: &str = "admin";
+
+/// Opens the database, sets up the first office and admin if there is no account yet, and serves.
+pub fn run(data_dir: &Path, listen: SocketAddr) -> anyhow::Result<()> {
+    let store = Store::open(data_dir)?;
+    first_start(&store, &mut std::io::stdout())?;
+
+    let runtime = tokio::runtime::Runtime::new()
+        .context("nie udało się uruchomić środowiska wykonawczego")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| {
+                format!("nie można nasłuchiwać na {listen} (czy inny program zajmuje ten port?)")
+            })?;
+        let addr = listener
+            .local_addr()
+            .context("nie można odczytać adresu nasłuchu")?;
+        println!(
+            "Oceń Urząd działa pod adresem http://{addr}/ (dane: {})",
+            store.path().display()
+        );
+        tracing::info!(%addr, "serwer nasłuchuje");
+        axum::serve(listener, app(AppState { store }))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("serwer HTTP przerwał pracę")?;
+        println!("Oceń Urząd zatrzymany.");
+        Ok(())
+    })
+}
+
+/// On a database without any account, creates the first office (if none) and its admin with a generated
+/// password, and prints the credentials once. Returns whether it did.
+pub fn first_start(store: &Store, out: &mut impl Write) -> anyhow::Result<bool> {
+    if store.admin_count()? > 0 {
+        return Ok(false);
+    }
+    let password = password::generate();
+    let hash = password::hash(&password)?;
+    let Some((office, admin)) = store.bootstrap_first_admin(
+        FIRST_OFFICE_SLUG,
+        FIRST_OFFICE_NAME,
+        FIRST_ADMIN_LOGIN,
+        &hash,
+    )?
+    else {
+        return Ok(false);
+    };
+    writeln!(
+        out,
+        "\nPierwsze uruchomienie: utworzono urząd „{}” (adres /{}) i jego administratora.\n\
+         \n    Login: {}\n    Hasło: {}\n\n\
+         Zapisz hasło teraz: nie zostanie pokazane ponownie. Zmień je po pierwszym logowaniu.\n",
+        office.name, office.slug, admin.login, password
+    )?;
+    out.flush()?;
+    Ok(true)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "nie można nasłuchiwać Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sigterm) => {
+                sigterm.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "nie można nasłuchiwać SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("zamykanie: kończę obsługę bieżących żądań");
+}

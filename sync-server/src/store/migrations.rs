@@ -1,0 +1,57 @@
+//! Schema migrations: numbered SQL files in `sync-server/migrations/`, embedded in the binary. The
+//! database's `user_version` holds how many are applied. A released file is never edited; a change is a
+//! new file appended to [`MIGRATIONS`].
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// Every migration, in order; the schema version is the number applied.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_initial.sql")];
+
+/// The schema version this build creates.
+pub fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Applies the missing migrations, each in its own transaction; refuses a database from a newer build.
+pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > latest() {
+        return Err(StoreError::NewerDatabase {
+            found: current,
+            known: latest(),
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+        tracing::info!(version = index + 1, "zastosowano migrację bazy danych");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_once_and_refuse_newer_databases() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        apply(&mut conn).unwrap();
+        apply(&mut conn).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, latest());
+
+        conn.pragma_update(None, "user_version", latest() + 1)
+            .unwrap();
+        assert!(matches!(
+            apply(&mut conn),
+            Err(StoreError::NewerDatabase { .. })
+        ));
+    }
+}

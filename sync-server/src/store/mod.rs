@@ -1,0 +1,136 @@
+//! All SQL of the server. Handlers and commands call these functions; nothing else touches the database.
+//!
+//! One SQLite file in the data directory, in WAL mode (readers never block the writer) with
+//! `synchronous=FULL`: an answer the server has acknowledged survives a power cut, not only a crash.
+//! Foreign keys are on. Migrations are numbered SQL files embedded in the binary, applied at start.
+
+mod admins;
+mod migrations;
+mod offices;
+mod questionnaires;
+mod responses;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+pub use admins::{Admin, NewAdmin, Role};
+pub use offices::Office;
+pub use responses::RecordOutcome;
+
+/// The database file's name inside the data directory.
+pub const DB_FILE: &str = "ocen-urzad.sqlite3";
+
+/// What can go wrong in the store. Messages are Polish: they reach the administrator.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("nie można utworzyć katalogu danych {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("nie można otworzyć bazy danych {path}: {source} (czy katalog jest zapisywalny?)")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "baza danych ma wersję schematu {found}, a ten program zna najwyżej {known}: to baza nowszej wersji programu. Zainstaluj nowszą wersję zamiast cofać aktualizację."
+    )]
+    NewerDatabase { found: i64, known: i64 },
+    #[error("urząd o adresie „{0}” już istnieje")]
+    DuplicateSlug(String),
+    #[error("nie ma urzędu o adresie „{0}” (sprawdź listę: sync-server office list)")]
+    UnknownOffice(String),
+    #[error("login „{0}” jest już zajęty")]
+    DuplicateLogin(String),
+    #[error("urząd „{office}” nie ma wersji ankiety {version}")]
+    UnknownQuestionnaireVersion { office: String, version: u32 },
+    #[error("ankieta o numerze arkusza „{serial}” została już wprowadzona {entered_at}")]
+    DuplicateSerial { serial: String, entered_at: String },
+    #[error("zapisane dane są uszkodzone: {0}")]
+    Corrupt(String),
+    #[error("błąd bazy danych: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// A handle on the database, cheap to clone. One connection behind a mutex: SQLite has one writer at a
+/// time anyway, and the server's load (a few answers a minute per office) does not need a pool.
+#[derive(Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `data_dir` and brings its schema up to date.
+    pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let path = data_dir.join(DB_FILE);
+        let mut conn = Connection::open(&path).map_err(|source| StoreError::Open {
+            path: path.clone(),
+            source,
+        })?;
+        configure(&conn).map_err(|source| StoreError::Open {
+            path: path.clone(),
+            source,
+        })?;
+        migrations::apply(&mut conn)?;
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+            path,
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The connection. A panic while holding it cannot leave SQLite half-written (transactions roll back
+    /// when dropped), so a poisoned lock is safe to take over.
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Checks the database answers; used by `/healthz`.
+    pub fn ping(&self) -> Result<(), StoreError> {
+        self.conn().query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    // journal_mode returns a row, so it is read rather than executed.
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(mode, "SQLite nie przełączył się w tryb WAL");
+    }
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    Ok(())
+}
+
+/// The current time as stored: UTC, RFC 3339, whole seconds.
+pub(crate) fn now_text() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Maps a UNIQUE violation to a friendlier error, leaving every other error as it is.
+fn on_unique_violation(err: rusqlite::Error, friendly: impl FnOnce() -> StoreError) -> StoreError {
+    match &err {
+        rusqlite::Error::SqliteFailure(e, _)
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+        {
+            friendly()
+        }
+        _ => StoreError::Sqlite(err),
+    }
+}

@@ -1,0 +1,144 @@
+//! Storing responses exactly once, whatever the channel and however often they are resent.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use survey::sync::{SyncDecision, decide};
+use survey::{AnswerValue, Channel, Response};
+
+use super::{Store, StoreError, now_text, offices};
+
+/// What [`Store::record_response`] did: the sync decision, carried out.
+pub type RecordOutcome = SyncDecision;
+
+impl Store {
+    /// Stores a validated response once. A resend of the same content is a no-op; the same id with other
+    /// content is kept aside in `response_conflicts` and not counted. A paper sheet whose serial is already
+    /// entered is refused, naming when it was entered. All in one transaction.
+    pub fn record_response(&self, response: &Response) -> Result<RecordOutcome, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let id = response.id.to_string();
+        let payload =
+            serde_json::to_string(response).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+
+        let stored: Option<String> = tx
+            .query_row("SELECT payload FROM responses WHERE id = ?1", [&id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let stored: Option<Response> = stored
+            .map(|json| {
+                serde_json::from_str(&json)
+                    .map_err(|e| StoreError::Corrupt(format!("odpowiedź {id}: {e}")))
+            })
+            .transpose()?;
+
+        let decision = decide(stored.as_ref(), response);
+        match decision {
+            SyncDecision::Store => insert(&tx, response, &id, &payload)?,
+            SyncDecision::AlreadyStored => {}
+            SyncDecision::Conflict => {
+                tx.execute(
+                    "INSERT INTO response_conflicts (response_id, received_at, payload) VALUES (?1, ?2, ?3)",
+                    params![id, now_text(), payload],
+                )?;
+                tracing::warn!(response = %id, "odpowiedź o tym samym identyfikatorze, ale innej treści: odłożona jako konflikt");
+            }
+        }
+        tx.commit()?;
+        Ok(decision)
+    }
+
+    /// Responses stored for the office, per channel (channels without responses included, as zero).
+    pub fn response_counts(&self, office_slug: &str) -> Result<Vec<(Channel, u64)>, StoreError> {
+        let conn = self.conn();
+        let office = offices::office_by_slug(&conn, office_slug)?;
+        let mut stmt =
+            conn.prepare("SELECT count(*) FROM responses WHERE office_id = ?1 AND channel = ?2")?;
+        Channel::ALL
+            .into_iter()
+            .map(|c| {
+                Ok((
+                    c,
+                    stmt.query_row(params![office.id, c.as_str()], |r| r.get(0))?,
+                ))
+            })
+            .collect()
+    }
+
+    /// How many responses are kept aside as conflicts.
+    pub fn conflict_count(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM response_conflicts", [], |r| r.get(0))?)
+    }
+}
+
+fn insert(tx: &Transaction<'_>, r: &Response, id: &str, payload: &str) -> Result<(), StoreError> {
+    let office = offices::office_by_slug(tx, &r.office)?;
+    let version_exists: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM questionnaire_versions WHERE office_id = ?1 AND version = ?2)",
+        params![office.id, r.questionnaire_version],
+        |row| row.get(0),
+    )?;
+    if !version_exists {
+        return Err(StoreError::UnknownQuestionnaireVersion {
+            office: r.office.clone(),
+            version: r.questionnaire_version,
+        });
+    }
+    if let Some(serial) = &r.paper_serial {
+        let entered_at: Option<String> = tx
+            .query_row(
+                "SELECT received_at FROM responses WHERE office_id = ?1 AND paper_serial = ?2",
+                params![office.id, serial],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(entered_at) = entered_at {
+            return Err(StoreError::DuplicateSerial {
+                serial: serial.clone(),
+                entered_at,
+            });
+        }
+    }
+    let captured_at = r
+        .captured_at
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    tx.execute(
+        "INSERT INTO responses (id, office_id, questionnaire_version, channel, captured_at, received_at, device, paper_serial, payload)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![id, office.id, r.questionnaire_version, r.channel.as_str(), captured_at, now_text(), r.device, r.paper_serial, payload],
+    )?;
+    let mut answer = tx.prepare_cached(
+        "INSERT INTO answers (response_id, question_key, rating, not_applicable, choice, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (key, value) in &r.answers {
+        let key = key.as_str();
+        match value {
+            AnswerValue::Rating(v) => {
+                answer.execute(params![id, key, v, false, None::<&str>, None::<&str>])?
+            }
+            AnswerValue::NotApplicable => answer.execute(params![
+                id,
+                key,
+                None::<u8>,
+                true,
+                None::<&str>,
+                None::<&str>
+            ])?,
+            AnswerValue::Choice(c) => {
+                answer.execute(params![id, key, None::<u8>, false, c, None::<&str>])?
+            }
+            AnswerValue::Text(t) => {
+                answer.execute(params![id, key, None::<u8>, false, None::<&str>, t])?
+            }
+            AnswerValue::Choices(cs) => {
+                for c in cs {
+                    answer.execute(params![id, key, None::<u8>, false, c, None::<&str>])?;
+                }
+                cs.len()
+            }
+        };
+    }
+    Ok(())
+}
