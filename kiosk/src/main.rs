@@ -1,1 +1,5 @@
-fn main() {}
+fn main() -> anyhow::Result<()> {
+    let window = kiosk::start_window()?;
+    slint::ComponentHandle::run(&window)?;
+    Ok(())
+}

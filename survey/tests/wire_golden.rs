@@ -2,6 +2,9 @@
 //! format changed; kiosks in the field speak the old one. If the change is intended, bump
 //! `WIRE_VERSION`, keep accepting the old format, and regenerate with `UPDATE_GOLDEN=1 cargo test`.
 
+// Test helpers may unwrap: a panic is how a test reports a broken premise.
+#![allow(clippy::unwrap_used)]
+
 use std::path::PathBuf;
 
 use chrono::{TimeZone, Utc};

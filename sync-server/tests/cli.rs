@@ -1,0 +1,439 @@
+//! The `sync-server` binary as an administrator runs it: good input works, bad input gives a clear
+//! Polish error and a non-zero exit, and leaves the database as it was.
+
+// Test helpers may unwrap: a panic is how a test reports a broken premise.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use rusqlite::Connection;
+use sync_server::store::DB_FILE;
+
+fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sync-server"));
+    cmd.env_remove("OCEN_DATA_DIR")
+        .env_remove("OCEN_LISTEN")
+        .env("RUST_LOG", "warn");
+    cmd
+}
+
+fn run(data_dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = bin()
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Everything an administrator could have changed, as text, to compare before and after.
+fn snapshot(data_dir: &Path) -> String {
+    let conn = Connection::open(data_dir.join(DB_FILE)).unwrap();
+    let mut out = String::new();
+    for sql in [
+        "SELECT slug || '|' || name FROM offices ORDER BY id",
+        "SELECT login || '|' || role || '|' || ifnull(office_id, '-') || '|' || password_hash FROM admins ORDER BY id",
+        "SELECT office_id || '|' || version FROM questionnaire_versions ORDER BY 1",
+    ] {
+        let mut stmt = conn.prepare(sql).unwrap();
+        for row in stmt.query_map([], |r| r.get::<_, String>(0)).unwrap() {
+            out.push_str(&row.unwrap());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn with_office() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "office",
+            "create",
+            "--slug",
+            "ksiazki",
+            "--name",
+            "Urząd Gminy Książki",
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Utworzono urząd „Urząd Gminy Książki” (adres /ksiazki)"),
+        "{}",
+        stdout(&out)
+    );
+    dir
+}
+
+#[test]
+fn office_create_and_list() {
+    let dir = with_office();
+    let out = run(dir.path(), &["office", "list"], "");
+    assert!(out.status.success());
+    assert_eq!(stdout(&out), "ksiazki\tUrząd Gminy Książki\n");
+}
+
+#[test]
+fn duplicate_slug_fails_cleanly() {
+    let dir = with_office();
+    let before = snapshot(dir.path());
+    let out = run(
+        dir.path(),
+        &["office", "create", "--slug", "ksiazki", "--name", "Drugi"],
+        "",
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("urząd o adresie „ksiazki” już istnieje"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn bad_slug_and_empty_name_fail_cleanly() {
+    let dir = with_office();
+    let before = snapshot(dir.path());
+    for (args, message) in [
+        (
+            ["--slug", "Książki", "--name", "X"],
+            "adres urzędu „Książki” jest nieprawidłowy",
+        ),
+        (
+            ["--slug", "nowy", "--name", "  "],
+            "nazwa urzędu nie może być pusta",
+        ),
+    ] {
+        let out = run(
+            dir.path(),
+            &[&["office", "create"][..], &args[..]].concat(),
+            "",
+        );
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains(message), "{}", stderr(&out));
+    }
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn admin_create_with_password_from_stdin() {
+    let dir = with_office();
+    let out = run(
+        dir.path(),
+        &[
+            "admin",
+            "create",
+            "--office",
+            "ksiazki",
+            "--login",
+            "sekretarz",
+            "--password-stdin",
+        ],
+        "Bardzo-Dlugie-Haslo-1\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    let hash: String = conn
+        .query_row(
+            "SELECT password_hash FROM admins WHERE login = 'sekretarz'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(sync_server::password::verify(
+        "Bardzo-Dlugie-Haslo-1",
+        &hash
+    ));
+    assert!(!hash.contains("Bardzo"));
+
+    let out = run(
+        dir.path(),
+        &[
+            "admin",
+            "create",
+            "--operator",
+            "--login",
+            "operator",
+            "--password-stdin",
+        ],
+        "Inne-Dlugie-Haslo-22\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("operatora"));
+}
+
+#[test]
+fn bad_admin_input_fails_cleanly() {
+    let dir = with_office();
+    let ok = run(
+        dir.path(),
+        &[
+            "admin",
+            "create",
+            "--office",
+            "ksiazki",
+            "--login",
+            "sekretarz",
+            "--password-stdin",
+        ],
+        "Bardzo-Dlugie-Haslo-1\n",
+    );
+    assert!(ok.status.success());
+    let before = snapshot(dir.path());
+    let cases: [(&[&str], &str, &str); 5] = [
+        (
+            &["--office", "nieznany", "--login", "jan", "--password-stdin"],
+            "Bardzo-Dlugie-Haslo-1\n",
+            "nie ma urzędu o adresie „nieznany”",
+        ),
+        (
+            &["--office", "ksiazki", "--login", "jan", "--password-stdin"],
+            "\n",
+            "hasło jest puste",
+        ),
+        (
+            &["--office", "ksiazki", "--login", "jan", "--password-stdin"],
+            "",
+            "hasło jest puste",
+        ),
+        (
+            &["--office", "ksiazki", "--login", "jan", "--password-stdin"],
+            "krotkie\n",
+            "musi mieć co najmniej 12",
+        ),
+        (
+            &[
+                "--office",
+                "ksiazki",
+                "--login",
+                "SEKRETARZ",
+                "--password-stdin",
+            ],
+            "Bardzo-Dlugie-Haslo-2\n",
+            "login „SEKRETARZ” jest już zajęty",
+        ),
+    ];
+    for (args, stdin, message) in cases {
+        let out = run(
+            dir.path(),
+            &[&["admin", "create"][..], args].concat(),
+            stdin,
+        );
+        assert!(!out.status.success(), "{args:?} succeeded");
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+    }
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn password_is_never_taken_from_the_command_line() {
+    let dir = with_office();
+    let out = run(
+        dir.path(),
+        &["admin", "create", "--office", "ksiazki", "--login", "jan"],
+        "Bardzo-Dlugie-Haslo-1\n",
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("--password-stdin"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn unwritable_data_dir_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // A data directory below a regular file cannot be created, even by root.
+    let file = dir.path().join("plik");
+    std::fs::write(&file, "nie katalog").unwrap();
+    let out = run(&file.join("dane"), &["office", "list"], "");
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("nie można utworzyć katalogu danych"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = run(
+        &file.join("dane"),
+        &["serve", "--listen", "127.0.0.1:0"],
+        "",
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("nie można utworzyć katalogu danych"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn read_only_data_dir_is_a_clear_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("dane");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o555)).unwrap();
+    if std::fs::write(data.join("probe"), "x").is_ok() {
+        // Root ignores directory permissions; the case above (a path below a file) covers root.
+        eprintln!("running as root: a read-only directory is writable, nothing to check here");
+        return;
+    }
+    let out = run(&data, &["office", "list"], "");
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("nie można otworzyć bazy danych"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A running `sync-server serve` on a free loopback port, with its stdout lines up to the address.
+struct Server {
+    child: Child,
+    banner: Vec<String>,
+    url: String,
+}
+
+impl Server {
+    fn start(data_dir: &Path) -> Server {
+        let mut child = bin()
+            .arg("serve")
+            .env("OCEN_DATA_DIR", data_dir)
+            .env("OCEN_LISTEN", "127.0.0.1:0")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut banner = Vec::new();
+        let url = loop {
+            let line = lines
+                .next()
+                .expect("server exited before listening")
+                .unwrap();
+            if let Some(rest) = line.strip_prefix("Oceń Urząd działa pod adresem ") {
+                break rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap()
+                    .trim_end_matches('/')
+                    .to_owned();
+            }
+            banner.push(line);
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, banner, url }
+    }
+
+    fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        for _ in 0..100 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.child.kill().unwrap();
+        panic!("the server did not stop within 5 s of SIGTERM");
+    }
+}
+
+#[test]
+fn first_start_prints_credentials_once_then_serves_until_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("dane");
+    let server = Server::start(&data);
+
+    let banner = server.banner.join("\n");
+    assert!(banner.contains("Login: admin"), "{banner}");
+    let password = server
+        .banner
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("Hasło: "))
+        .unwrap_or_else(|| panic!("no password in: {banner}"))
+        .to_owned();
+    assert_eq!(password.len(), 20);
+
+    let mut reply = ureq::get(format!("{}/healthz", server.url)).call().unwrap();
+    let body = reply.body_mut().read_to_string().unwrap();
+    assert!(body.contains(r#""status":"ok""#), "{body}");
+
+    assert!(
+        server.terminate().success(),
+        "SIGTERM must end the server cleanly"
+    );
+
+    let conn = Connection::open(data.join(DB_FILE)).unwrap();
+    let hash: String = conn
+        .query_row(
+            "SELECT password_hash FROM admins WHERE login = 'admin'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        sync_server::password::verify(&password, &hash),
+        "the printed password must be the admin's"
+    );
+
+    // A second start prints no password and creates no second admin.
+    let again = Server::start(&data);
+    assert!(
+        !again.banner.join("\n").contains("Hasło"),
+        "{:?}",
+        again.banner
+    );
+    assert!(again.terminate().success());
+    let admins: i64 = conn
+        .query_row("SELECT count(*) FROM admins", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(admins, 1);
+}
+
+#[test]
+fn a_busy_port_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["serve", "--listen", &addr], "");
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains(&format!("nie można nasłuchiwać na {addr}")),
+        "{}",
+        stderr(&out)
+    );
+}
