@@ -13,31 +13,16 @@ fn start_screen_greets_in_polish_with_the_overall_question() {
     let title: Vec<_> = ElementHandle::find_by_accessible_label(&window, "Oceń Urząd").collect();
     assert_eq!(title.len(), 1, "the title is shown once");
 
-    let question: Vec<_> = ElementHandle::find_by_accessible_label(
-        &window,
-        "Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?",
-    )
-    .collect();
-    assert_eq!(
-        question.len(),
-        1,
-        "the overall question is on the start screen"
-    );
+    let question: Vec<_> =
+        ElementHandle::find_by_accessible_label(&window, "Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?").collect();
+    assert_eq!(question.len(), 1, "the overall question is on the start screen");
 
-    let promise =
-        "Badanie jest anonimowe – odpowiedzi prezentujemy wyłącznie w zbiorczych zestawieniach.";
-    assert_eq!(
-        ElementHandle::find_by_accessible_label(&window, promise).count(),
-        1
-    );
+    let promise = "Badanie jest anonimowe – odpowiedzi prezentujemy wyłącznie w zbiorczych zestawieniach.";
+    assert_eq!(ElementHandle::find_by_accessible_label(&window, promise).count(), 1);
 
     // Nothing English leaks onto the Polish start screen.
     assert_eq!(
-        ElementHandle::find_by_accessible_label(
-            &window,
-            "Overall, how do you rate the service at the office?"
-        )
-        .count(),
+        ElementHandle::find_by_accessible_label(&window, "Overall, how do you rate the service at the office?").count(),
         0
     );
 }

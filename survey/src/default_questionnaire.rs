@@ -1,9 +1,7 @@
 //! The questionnaire offices start with, built from the questionnaires real municipal offices use:
 //! A. the visit, B. five rated areas (with importance), C. the overall rating, D. comments, E. metryczka.
 
-use crate::questionnaire::{
-    ChoiceOption, Question, QuestionKey, QuestionKind, Questionnaire, RatingPurpose, Section,
-};
+use crate::questionnaire::{ChoiceOption, Question, QuestionKey, QuestionKind, Questionnaire, RatingPurpose, Section};
 use crate::text::LocalizedText;
 
 /// Key of the overall rating, the question every channel asks.
@@ -21,8 +19,7 @@ fn t(pl: &str, en: &str, uk: &str) -> LocalizedText {
 
 /// Keys below are literals checked by this module's tests, so building them cannot fail at run time.
 fn key(k: &str) -> QuestionKey {
-    QuestionKey::parse(k)
-        .unwrap_or_else(|_| unreachable!("default questionnaire key {k} is tested"))
+    QuestionKey::parse(k).unwrap_or_else(|_| unreachable!("default questionnaire key {k} is tested"))
 }
 
 fn option(k: &str, label: LocalizedText) -> ChoiceOption {
@@ -30,12 +27,7 @@ fn option(k: &str, label: LocalizedText) -> ChoiceOption {
 }
 
 fn single(k: &str, text: LocalizedText, options: Vec<ChoiceOption>) -> Question {
-    Question {
-        key: key(k),
-        text,
-        required: false,
-        kind: QuestionKind::SingleChoice { options },
-    }
+    Question { key: key(k), text, required: false, kind: QuestionKind::SingleChoice { options } }
 }
 
 fn rating(k: &str, text: LocalizedText) -> Question {
@@ -43,10 +35,7 @@ fn rating(k: &str, text: LocalizedText) -> Question {
         key: key(k),
         text,
         required: false,
-        kind: QuestionKind::Rating {
-            not_applicable: true,
-            purpose: RatingPurpose::Satisfaction,
-        },
+        kind: QuestionKind::Rating { not_applicable: true, purpose: RatingPurpose::Satisfaction },
     }
 }
 
@@ -59,22 +48,12 @@ fn importance(area: &str) -> Question {
             "Наскільки важлива для Вас ця сфера?",
         ),
         required: false,
-        kind: QuestionKind::Rating {
-            not_applicable: true,
-            purpose: RatingPurpose::Importance,
-        },
+        kind: QuestionKind::Rating { not_applicable: true, purpose: RatingPurpose::Importance },
     }
 }
 
 fn prefer_not_to_say() -> ChoiceOption {
-    option(
-        "nie_podaje",
-        t(
-            "wolę nie podawać",
-            "prefer not to say",
-            "волію не вказувати",
-        ),
-    )
+    option("nie_podaje", t("wolę nie podawać", "prefer not to say", "волію не вказувати"))
 }
 
 fn rated_area(k: &str, title: LocalizedText, items: Vec<Question>) -> Section {
@@ -96,11 +75,7 @@ fn rated_area(k: &str, title: LocalizedText, items: Vec<Question>) -> Section {
 pub fn default_questionnaire() -> Questionnaire {
     Questionnaire {
         version: 1,
-        title: t(
-            "Badanie satysfakcji klienta",
-            "Client satisfaction survey",
-            "Опитування задоволеності клієнтів",
-        ),
+        title: t("Badanie satysfakcji klienta", "Client satisfaction survey", "Опитування задоволеності клієнтів"),
         overall_question: key(OVERALL),
         rating_labels: [
             t("bardzo słabo", "very poor", "дуже погано"),
@@ -120,21 +95,10 @@ pub fn default_questionnaire() -> Questionnaire {
                 "wizerunek",
                 t("Wizerunek Urzędu", "Image of the office", "Імідж установи"),
                 vec![
-                    rating(
-                        "lokalizacja",
-                        t(
-                            "Lokalizacja urzędu",
-                            "Location of the office",
-                            "Розташування установи",
-                        ),
-                    ),
+                    rating("lokalizacja", t("Lokalizacja urzędu", "Location of the office", "Розташування установи")),
                     rating(
                         "oznakowanie",
-                        t(
-                            "Oznakowanie urzędu",
-                            "Signage in the office",
-                            "Позначення та вказівники в установі",
-                        ),
+                        t("Oznakowanie urzędu", "Signage in the office", "Позначення та вказівники в установі"),
                     ),
                     rating(
                         "parking",
@@ -152,14 +116,7 @@ pub fn default_questionnaire() -> Questionnaire {
                             "Вебсайт установи (привабливість, зрозумілість)",
                         ),
                     ),
-                    rating(
-                        "czystosc",
-                        t(
-                            "Czystość pomieszczeń",
-                            "Cleanliness of the premises",
-                            "Чистота приміщень",
-                        ),
-                    ),
+                    rating("czystosc", t("Czystość pomieszczeń", "Cleanliness of the premises", "Чистота приміщень")),
                     rating(
                         "dostosowanie_niepelnosprawni",
                         t(
@@ -180,50 +137,24 @@ pub fn default_questionnaire() -> Questionnaire {
                 vec![
                     rating(
                         "godziny_przyjec",
-                        t(
-                            "Godziny przyjęć interesantów",
-                            "Opening hours for clients",
-                            "Години прийому відвідувачів",
-                        ),
+                        t("Godziny przyjęć interesantów", "Opening hours for clients", "Години прийому відвідувачів"),
                     ),
                     rating(
                         "czytelnosc_formularzy",
-                        t(
-                            "Czytelność formularzy",
-                            "Clarity of forms",
-                            "Зрозумілість бланків",
-                        ),
+                        t("Czytelność formularzy", "Clarity of forms", "Зрозумілість бланків"),
                     ),
                     rating(
                         "zaangazowanie",
-                        t(
-                            "Zaangażowanie wobec klienta",
-                            "Commitment to the client",
-                            "Залученість у справу клієнта",
-                        ),
+                        t("Zaangażowanie wobec klienta", "Commitment to the client", "Залученість у справу клієнта"),
                     ),
-                    rating(
-                        "szacunek",
-                        t(
-                            "Szacunek wobec klienta",
-                            "Respect for the client",
-                            "Повага до клієнта",
-                        ),
-                    ),
+                    rating("szacunek", t("Szacunek wobec klienta", "Respect for the client", "Повага до клієнта")),
                 ],
             ),
             rated_area(
                 "kompetencje",
-                t(
-                    "Kompetencje urzędników",
-                    "Competence of the staff",
-                    "Компетентність працівників",
-                ),
+                t("Kompetencje urzędników", "Competence of the staff", "Компетентність працівників"),
                 vec![
-                    rating(
-                        "wiedza",
-                        t("Wiedza merytoryczna", "Expert knowledge", "Фахові знання"),
-                    ),
+                    rating("wiedza", t("Wiedza merytoryczna", "Expert knowledge", "Фахові знання")),
                     rating(
                         "pelna_informacja",
                         t(
@@ -234,11 +165,7 @@ pub fn default_questionnaire() -> Questionnaire {
                     ),
                     rating(
                         "rozwiewanie_watpliwosci",
-                        t(
-                            "Rozwiewanie wątpliwości",
-                            "Clearing up doubts",
-                            "Роз’яснення сумнівів",
-                        ),
+                        t("Rozwiewanie wątpliwości", "Clearing up doubts", "Роз’яснення сумнівів"),
                     ),
                     rating(
                         "zrozumialosc",
@@ -250,37 +177,21 @@ pub fn default_questionnaire() -> Questionnaire {
                     ),
                     rating(
                         "uprzejmosc",
-                        t(
-                            "Uprzejmość i życzliwość",
-                            "Courtesy and kindness",
-                            "Ввічливість і доброзичливість",
-                        ),
+                        t("Uprzejmość i życzliwość", "Courtesy and kindness", "Ввічливість і доброзичливість"),
                     ),
                     rating(
                         "pomoc",
-                        t(
-                            "Pomoc w załatwieniu sprawy",
-                            "Help in settling the matter",
-                            "Допомога у вирішенні справи",
-                        ),
+                        t("Pomoc w załatwieniu sprawy", "Help in settling the matter", "Допомога у вирішенні справи"),
                     ),
                 ],
             ),
             rated_area(
                 "terminowosc",
-                t(
-                    "Terminowość obsługi",
-                    "Timeliness of service",
-                    "Своєчасність обслуговування",
-                ),
+                t("Terminowość obsługi", "Timeliness of service", "Своєчасність обслуговування"),
                 vec![
                     rating(
                         "czas_oczekiwania",
-                        t(
-                            "Czas oczekiwania na obsługę",
-                            "Waiting time",
-                            "Час очікування на обслуговування",
-                        ),
+                        t("Czas oczekiwania na obsługę", "Waiting time", "Час очікування на обслуговування"),
                     ),
                     rating(
                         "szybkosc_obslugi",
@@ -300,33 +211,18 @@ pub fn default_questionnaire() -> Questionnaire {
                     ),
                     rating(
                         "dotrzymanie_terminu",
-                        t(
-                            "Dotrzymanie terminu",
-                            "Keeping to the deadline",
-                            "Дотримання терміну",
-                        ),
+                        t("Dotrzymanie terminu", "Keeping to the deadline", "Дотримання терміну"),
                     ),
                 ],
             ),
             rated_area(
                 "rzetelnosc",
-                t(
-                    "Rzetelność obsługi",
-                    "Reliability of service",
-                    "Сумлінність обслуговування",
-                ),
+                t("Rzetelność obsługi", "Reliability of service", "Сумлінність обслуговування"),
                 vec![
-                    rating(
-                        "obiektywizm",
-                        t("Obiektywizm", "Objectivity", "Об’єктивність"),
-                    ),
+                    rating("obiektywizm", t("Obiektywizm", "Objectivity", "Об’єктивність")),
                     rating(
                         "zgodnosc_z_przepisami",
-                        t(
-                            "Zgodność z przepisami",
-                            "Compliance with the law",
-                            "Відповідність законодавству",
-                        ),
+                        t("Zgodność z przepisami", "Compliance with the law", "Відповідність законодавству"),
                     ),
                     rating(
                         "przejrzystosc",
@@ -336,14 +232,7 @@ pub fn default_questionnaire() -> Questionnaire {
                             "Прозорість вирішення справи",
                         ),
                     ),
-                    rating(
-                        "starannosc",
-                        t(
-                            "Staranność obsługi",
-                            "Care and diligence",
-                            "Ретельність обслуговування",
-                        ),
-                    ),
+                    rating("starannosc", t("Staranność obsługi", "Care and diligence", "Ретельність обслуговування")),
                 ],
             ),
             overall(),
@@ -377,25 +266,11 @@ fn visit() -> Section {
                     "Як часто Ви вирішуєте справи в установі?",
                 ),
                 vec![
-                    option(
-                        "pierwszy_raz",
-                        t("pierwszy raz", "for the first time", "уперше"),
-                    ),
-                    option(
-                        "kilka_razy_w_roku",
-                        t(
-                            "kilka razy w roku",
-                            "a few times a year",
-                            "кілька разів на рік",
-                        ),
-                    ),
+                    option("pierwszy_raz", t("pierwszy raz", "for the first time", "уперше")),
+                    option("kilka_razy_w_roku", t("kilka razy w roku", "a few times a year", "кілька разів на рік")),
                     option(
                         "raz_w_miesiacu",
-                        t(
-                            "raz w miesiącu lub częściej",
-                            "once a month or more often",
-                            "раз на місяць або частіше",
-                        ),
+                        t("raz w miesiącu lub częściej", "once a month or more often", "раз на місяць або частіше"),
                     ),
                 ],
             ),
@@ -409,14 +284,7 @@ fn visit() -> Section {
                 vec![
                     option("tak", t("tak", "yes", "так")),
                     option("nie", t("nie", "no", "ні")),
-                    option(
-                        "w_toku",
-                        t(
-                            "sprawa w toku",
-                            "still in progress",
-                            "справа ще розглядається",
-                        ),
-                    ),
+                    option("w_toku", t("sprawa w toku", "still in progress", "справа ще розглядається")),
                 ],
             ),
             single(
@@ -450,18 +318,13 @@ fn overall() -> Section {
                 "Як загалом Ви оцінюєте обслуговування в установі?",
             ),
             required: true,
-            kind: QuestionKind::Rating {
-                not_applicable: false,
-                purpose: RatingPurpose::Satisfaction,
-            },
+            kind: QuestionKind::Rating { not_applicable: false, purpose: RatingPurpose::Satisfaction },
         }],
     }
 }
 
 fn comments() -> Section {
-    let free_text = QuestionKind::FreeText {
-        max_chars: COMMENT_MAX_CHARS,
-    };
+    let free_text = QuestionKind::FreeText { max_chars: COMMENT_MAX_CHARS };
     Section {
         key: key("uwagi"),
         title: t("Uwagi", "Comments", "Зауваження"),
@@ -519,10 +382,7 @@ fn about_you() -> Section {
                     option("od_36_do_45", t("36–45 lat", "36–45", "36–45 років")),
                     option("od_46_do_55", t("46–55 lat", "46–55", "46–55 років")),
                     option("od_56_do_69", t("56–69 lat", "56–69", "56–69 років")),
-                    option(
-                        "od_70",
-                        t("70 lat i więcej", "70 and over", "70 років і більше"),
-                    ),
+                    option("od_70", t("70 lat i więcej", "70 and over", "70 років і більше")),
                     prefer_not_to_say(),
                 ],
             ),
@@ -531,10 +391,7 @@ fn about_you() -> Section {
                 t("Wykształcenie", "Education", "Освіта"),
                 vec![
                     option("podstawowe", t("podstawowe", "primary", "початкова")),
-                    option(
-                        "zawodowe",
-                        t("zasadnicze zawodowe", "vocational", "професійно-технічна"),
-                    ),
+                    option("zawodowe", t("zasadnicze zawodowe", "vocational", "професійно-технічна")),
                     option("srednie", t("średnie", "secondary", "середня")),
                     option("wyzsze", t("wyższe", "higher", "вища")),
                     prefer_not_to_say(),
@@ -542,24 +399,10 @@ fn about_you() -> Section {
             ),
             single(
                 "miejsce_zamieszkania",
-                t(
-                    "Miejsce zamieszkania",
-                    "Place of residence",
-                    "Місце проживання",
-                ),
+                t("Miejsce zamieszkania", "Place of residence", "Місце проживання"),
                 vec![
-                    option(
-                        "gmina",
-                        t(
-                            "na terenie gminy",
-                            "in the municipality",
-                            "на території гміни",
-                        ),
-                    ),
-                    option(
-                        "poza_gmina",
-                        t("poza gminą", "outside the municipality", "поза гміною"),
-                    ),
+                    option("gmina", t("na terenie gminy", "in the municipality", "на території гміни")),
+                    option("poza_gmina", t("poza gminą", "outside the municipality", "поза гміною")),
                     prefer_not_to_say(),
                 ],
             ),
@@ -597,15 +440,7 @@ mod tests {
         );
         let satisfaction_items = q
             .questions()
-            .filter(|(_, q)| {
-                matches!(
-                    q.kind,
-                    QuestionKind::Rating {
-                        purpose: RatingPurpose::Satisfaction,
-                        ..
-                    }
-                )
-            })
+            .filter(|(_, q)| matches!(q.kind, QuestionKind::Rating { purpose: RatingPurpose::Satisfaction, .. }))
             .count();
         // 6 + 4 + 6 + 4 + 4 items in the five areas, plus the overall rating.
         assert_eq!(satisfaction_items, 25);
@@ -614,16 +449,9 @@ mod tests {
     #[test]
     fn only_the_overall_rating_is_required() {
         let q = default_questionnaire();
-        let required: Vec<&str> = q
-            .questions()
-            .filter(|(_, q)| q.required)
-            .map(|(_, q)| q.key.as_str())
-            .collect();
+        let required: Vec<&str> = q.questions().filter(|(_, q)| q.required).map(|(_, q)| q.key.as_str()).collect();
         assert_eq!(required, [OVERALL]);
-        assert_eq!(
-            q.overall().map(|o| o.text.get(Lang::Pl)),
-            Some("Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?")
-        );
+        assert_eq!(q.overall().map(|o| o.text.get(Lang::Pl)), Some("Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?"));
     }
 
     #[test]
@@ -636,18 +464,15 @@ mod tests {
             texts.extend(s.intro.iter());
             for question in &s.questions {
                 texts.push(&question.text);
-                if let QuestionKind::SingleChoice { options }
-                | QuestionKind::MultipleChoice { options } = &question.kind
+                if let QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } =
+                    &question.kind
                 {
                     texts.extend(options.iter().map(|o| &o.label));
                 }
             }
         }
         for text in texts {
-            assert!(
-                !text.pl.is_empty() && !text.en.is_empty() && !text.uk.is_empty(),
-                "{text:?}"
-            );
+            assert!(!text.pl.is_empty() && !text.en.is_empty() && !text.uk.is_empty(), "{text:?}");
         }
     }
 
@@ -655,8 +480,7 @@ mod tests {
     fn survives_a_json_round_trip() {
         let q = default_questionnaire();
         let json = serde_json::to_string(&q).unwrap_or_default();
-        let back: Questionnaire =
-            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+        let back: Questionnaire = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
         assert_eq!(back, q);
     }
 }

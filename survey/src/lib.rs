@@ -18,8 +18,6 @@ pub mod text;
 pub mod validation;
 pub mod wire;
 
-pub use questionnaire::{
-    ChoiceOption, Question, QuestionKey, QuestionKind, Questionnaire, RatingPurpose, Section,
-};
+pub use questionnaire::{ChoiceOption, Question, QuestionKey, QuestionKind, Questionnaire, RatingPurpose, Section};
 pub use response::{AnswerValue, Answers, Channel, Response};
 pub use text::{Lang, LocalizedText};

@@ -14,27 +14,20 @@ pub struct QuestionKey(String);
 
 /// Why a string is not a usable question or option key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "klucz „{0}” jest nieprawidłowy: dozwolone są małe litery a–z, cyfry i „_”, od 1 do 64 znaków"
-)]
+#[error("klucz „{0}” jest nieprawidłowy: dozwolone są małe litery a–z, cyfry i „_”, od 1 do 64 znaków")]
 pub struct InvalidKey(pub String);
 
 /// Checks the shape shared by question keys and option keys: short, ASCII, safe in URLs, HTML ids and SQL.
 pub fn is_valid_key(s: &str) -> bool {
     (1..=64).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         && s.as_bytes()[0].is_ascii_lowercase()
 }
 
 impl QuestionKey {
     /// Parses a key, refusing anything outside `[a-z][a-z0-9_]{0,63}`.
     pub fn parse(s: &str) -> Result<Self, InvalidKey> {
-        if is_valid_key(s) {
-            Ok(QuestionKey(s.to_owned()))
-        } else {
-            Err(InvalidKey(s.to_owned()))
-        }
+        if is_valid_key(s) { Ok(QuestionKey(s.to_owned())) } else { Err(InvalidKey(s.to_owned())) }
     }
 
     /// The key as text.
@@ -46,11 +39,7 @@ impl QuestionKey {
 impl TryFrom<String> for QuestionKey {
     type Error = InvalidKey;
     fn try_from(s: String) -> Result<Self, Self::Error> {
-        if is_valid_key(&s) {
-            Ok(QuestionKey(s))
-        } else {
-            Err(InvalidKey(s))
-        }
+        if is_valid_key(&s) { Ok(QuestionKey(s)) } else { Err(InvalidKey(s)) }
     }
 }
 
@@ -172,9 +161,7 @@ pub struct ChoiceOption {
 impl Questionnaire {
     /// Every question in the order asked, with the section it belongs to.
     pub fn questions(&self) -> impl Iterator<Item = (&Section, &Question)> {
-        self.sections
-            .iter()
-            .flat_map(|s| s.questions.iter().map(move |q| (s, q)))
+        self.sections.iter().flat_map(|s| s.questions.iter().map(move |q| (s, q)))
     }
 
     /// The question with this key, if this version has it.
@@ -203,37 +190,23 @@ impl Questionnaire {
                 if q.text.pl.trim().is_empty() {
                     problems.push(format!("pytanie „{}” nie ma treści po polsku", q.key));
                 }
-                if let QuestionKind::SingleChoice { options }
-                | QuestionKind::MultipleChoice { options } = &q.kind
-                {
+                if let QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } = &q.kind {
                     let mut option_keys = std::collections::BTreeSet::new();
                     if options.is_empty() {
                         problems.push(format!("pytanie „{}” nie ma odpowiedzi do wyboru", q.key));
                     }
                     for o in options {
                         if !option_keys.insert(o.key.as_str()) {
-                            problems.push(format!(
-                                "pytanie „{}”: odpowiedź „{}” powtarza się",
-                                q.key, o.key
-                            ));
+                            problems.push(format!("pytanie „{}”: odpowiedź „{}” powtarza się", q.key, o.key));
                         }
                     }
                 }
             }
         }
         match self.overall() {
-            None => problems.push(format!(
-                "brak pytania o ogólną ocenę „{}”",
-                self.overall_question
-            )),
+            None => problems.push(format!("brak pytania o ogólną ocenę „{}”", self.overall_question)),
             Some(q) => {
-                let is_rating = matches!(
-                    q.kind,
-                    QuestionKind::Rating {
-                        purpose: RatingPurpose::Satisfaction,
-                        ..
-                    }
-                );
+                let is_rating = matches!(q.kind, QuestionKind::Rating { purpose: RatingPurpose::Satisfaction, .. });
                 if !is_rating || !q.required {
                     problems.push(format!(
                         "pytanie o ogólną ocenę „{}” musi być obowiązkową oceną 1–5",
@@ -242,11 +215,7 @@ impl Questionnaire {
                 }
             }
         }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(problems)
-        }
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
     }
 }
 
@@ -260,15 +229,7 @@ mod tests {
             assert!(QuestionKey::parse(good).is_ok(), "{good}");
         }
         let too_long = "a".repeat(65);
-        for bad in [
-            "",
-            "Ogolna",
-            "1abc",
-            "ogólna",
-            "a-b",
-            "a b",
-            too_long.as_str(),
-        ] {
+        for bad in ["", "Ogolna", "1abc", "ogólna", "a-b", "a b", too_long.as_str()] {
             assert!(QuestionKey::parse(bad).is_err(), "{bad:?}");
         }
     }

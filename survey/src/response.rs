@@ -25,12 +25,7 @@ pub enum Channel {
 
 impl Channel {
     /// Every channel, in the order reports list them.
-    pub const ALL: [Channel; 4] = [
-        Channel::Web,
-        Channel::KioskTouch,
-        Channel::KioskButtons,
-        Channel::Paper,
-    ];
+    pub const ALL: [Channel; 4] = [Channel::Web, Channel::KioskTouch, Channel::KioskButtons, Channel::Paper];
 
     /// The name used in JSON and in the database.
     pub fn as_str(self) -> &'static str {

@@ -29,10 +29,7 @@ pub struct RatingStats {
 impl RatingStats {
     /// Stats from counts, as SQL `GROUP BY rating` returns them.
     pub fn from_counts(distribution: [u64; 5], not_applicable: u64) -> Self {
-        RatingStats {
-            distribution,
-            not_applicable,
-        }
+        RatingStats { distribution, not_applicable }
     }
 
     /// Counts one answer; answers that are not ratings are ignored, out-of-range ratings too (validation
@@ -40,10 +37,7 @@ impl RatingStats {
     pub fn add(&mut self, answer: &AnswerValue) {
         match answer {
             AnswerValue::Rating(v) => {
-                if let Some(slot) = v
-                    .checked_sub(RATING_MIN)
-                    .and_then(|i| self.distribution.get_mut(usize::from(i)))
-                {
+                if let Some(slot) = v.checked_sub(RATING_MIN).and_then(|i| self.distribution.get_mut(usize::from(i))) {
                     *slot += 1;
                 }
             }
@@ -71,12 +65,7 @@ impl RatingStats {
         if n == 0 {
             return None;
         }
-        let sum: u64 = self
-            .distribution
-            .iter()
-            .zip(1u64..)
-            .map(|(count, value)| count * value)
-            .sum();
+        let sum: u64 = self.distribution.iter().zip(1u64..).map(|(count, value)| count * value).sum();
         Some(sum as f64 / n as f64)
     }
 
@@ -133,10 +122,7 @@ pub struct Scorecard {
 impl Scorecard {
     /// Scores answers by walking them once. Fine for thousands; reports over millions feed
     /// [`Scorecard::from_items`] with counts from SQL instead.
-    pub fn from_answers<'a>(
-        questionnaire: &Questionnaire,
-        answers: impl IntoIterator<Item = &'a Answers>,
-    ) -> Self {
+    pub fn from_answers<'a>(questionnaire: &Questionnaire, answers: impl IntoIterator<Item = &'a Answers>) -> Self {
         let mut items: BTreeMap<QuestionKey, RatingStats> = BTreeMap::new();
         let rating_keys: Vec<&QuestionKey> = questionnaire
             .questions()
@@ -154,10 +140,7 @@ impl Scorecard {
     }
 
     /// Builds areas and overall figures from per-item counts.
-    pub fn from_items(
-        questionnaire: &Questionnaire,
-        items: BTreeMap<QuestionKey, RatingStats>,
-    ) -> Self {
+    pub fn from_items(questionnaire: &Questionnaire, items: BTreeMap<QuestionKey, RatingStats>) -> Self {
         let mut areas = Vec::new();
         let mut all_areas = RatingStats::default();
         for section in &questionnaire.sections {
@@ -173,17 +156,11 @@ impl Scorecard {
                 }
                 let stats = items.get(&q.key).copied().unwrap_or_default();
                 match q.kind {
-                    QuestionKind::Rating {
-                        purpose: RatingPurpose::Satisfaction,
-                        ..
-                    } => {
+                    QuestionKind::Rating { purpose: RatingPurpose::Satisfaction, .. } => {
                         has_items = true;
                         area.satisfaction.merge(&stats);
                     }
-                    QuestionKind::Rating {
-                        purpose: RatingPurpose::Importance,
-                        ..
-                    } => area.importance.merge(&stats),
+                    QuestionKind::Rating { purpose: RatingPurpose::Importance, .. } => area.importance.merge(&stats),
                     _ => {}
                 }
             }
@@ -192,16 +169,8 @@ impl Scorecard {
                 areas.push(area);
             }
         }
-        let overall = items
-            .get(&questionnaire.overall_question)
-            .copied()
-            .unwrap_or_default();
-        Scorecard {
-            items,
-            areas,
-            overall,
-            all_areas,
-        }
+        let overall = items.get(&questionnaire.overall_question).copied().unwrap_or_default();
+        Scorecard { items, areas, overall, all_areas }
     }
 }
 
@@ -250,21 +219,9 @@ mod tests {
         let s = RatingStats::from_counts(distribution, not_applicable);
         assert_eq!(s.n(), n);
         assert!(close(s.mean(), mean), "mean {:?} != {mean:?}", s.mean());
-        assert!(
-            close(s.pct_satisfied(), satisfied),
-            "satisfied {:?}",
-            s.pct_satisfied()
-        );
-        assert!(
-            close(s.pct_neutral(), neutral),
-            "neutral {:?}",
-            s.pct_neutral()
-        );
-        assert!(
-            close(s.pct_dissatisfied(), dissatisfied),
-            "dissatisfied {:?}",
-            s.pct_dissatisfied()
-        );
+        assert!(close(s.pct_satisfied(), satisfied), "satisfied {:?}", s.pct_satisfied());
+        assert!(close(s.pct_neutral(), neutral), "neutral {:?}", s.pct_neutral());
+        assert!(close(s.pct_dissatisfied(), dissatisfied), "dissatisfied {:?}", s.pct_dissatisfied());
         assert!(close(s.index(), index), "index {:?}", s.index());
     }
 
@@ -286,10 +243,7 @@ mod tests {
     }
 
     fn answers(pairs: &[(&str, AnswerValue)]) -> Answers {
-        pairs
-            .iter()
-            .map(|(k, v)| (QuestionKey::parse(k).unwrap(), v.clone()))
-            .collect()
+        pairs.iter().map(|(k, v)| (QuestionKey::parse(k).unwrap(), v.clone())).collect()
     }
 
     #[test]
@@ -320,28 +274,13 @@ mod tests {
         // Wizerunek pools lokalizacja (4, n/a) and parking (2, 3): ratings 4, 2, 3 → mean 3; importance apart.
         let wizerunek = &card.areas[0];
         assert_eq!(wizerunek.area.as_str(), "wizerunek");
-        assert_eq!(
-            wizerunek.satisfaction,
-            RatingStats::from_counts([0, 1, 1, 1, 0], 1)
-        );
-        assert_eq!(
-            wizerunek.importance,
-            RatingStats::from_counts([0, 0, 0, 0, 1], 0)
-        );
+        assert_eq!(wizerunek.satisfaction, RatingStats::from_counts([0, 1, 1, 1, 0], 1));
+        assert_eq!(wizerunek.importance, RatingStats::from_counts([0, 0, 0, 0, 1], 0));
         assert!(close(wizerunek.satisfaction.mean(), Some(3.0)));
 
         // Five areas; an area with no answers has n = 0 and no mean.
         let area_keys: Vec<&str> = card.areas.iter().map(|a| a.area.as_str()).collect();
-        assert_eq!(
-            area_keys,
-            [
-                "wizerunek",
-                "podejscie",
-                "kompetencje",
-                "terminowosc",
-                "rzetelnosc"
-            ]
-        );
+        assert_eq!(area_keys, ["wizerunek", "podejscie", "kompetencje", "terminowosc", "rzetelnosc"]);
         assert_eq!(card.areas[1].satisfaction.n(), 0);
         assert_eq!(card.areas[1].satisfaction.mean(), None);
 
@@ -361,10 +300,8 @@ mod tests {
     #[test]
     fn from_items_equals_from_answers() {
         let q = default_questionnaire();
-        let responses = vec![answers(&[
-            ("ogolna_ocena", AnswerValue::Rating(2)),
-            ("szacunek", AnswerValue::Rating(4)),
-        ])];
+        let responses =
+            vec![answers(&[("ogolna_ocena", AnswerValue::Rating(2)), ("szacunek", AnswerValue::Rating(4))])];
         let walked = Scorecard::from_answers(&q, &responses);
         let counted = Scorecard::from_items(&q, walked.items.clone());
         assert_eq!(walked, counted);

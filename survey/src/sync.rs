@@ -40,10 +40,7 @@ mod tests {
     fn response(rating: u8) -> Response {
         let mut r = Response::new("urzad", 1, Channel::KioskTouch);
         r.device = Some("kiosk-parter".into());
-        r.answers.insert(
-            QuestionKey::parse("ogolna_ocena").unwrap(),
-            AnswerValue::Rating(rating),
-        );
+        r.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(rating));
         r
     }
 
@@ -56,10 +53,7 @@ mod tests {
         let stored = stored_change.map(|delta| {
             let mut s = incoming.clone();
             if delta > 0 {
-                s.answers.insert(
-                    QuestionKey::parse("ogolna_ocena").unwrap(),
-                    AnswerValue::Rating(5 - delta),
-                );
+                s.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(5 - delta));
             }
             s
         });

@@ -56,11 +56,7 @@ pub struct LocalizedText {
 impl LocalizedText {
     /// A text given in all three languages.
     pub fn new(pl: &str, en: &str, uk: &str) -> Self {
-        LocalizedText {
-            pl: pl.to_owned(),
-            en: en.to_owned(),
-            uk: uk.to_owned(),
-        }
+        LocalizedText { pl: pl.to_owned(), en: en.to_owned(), uk: uk.to_owned() }
     }
 
     /// The text in `lang`, or the Polish text when that translation is missing.
@@ -70,11 +66,7 @@ impl LocalizedText {
             Lang::En => &self.en,
             Lang::Uk => &self.uk,
         };
-        if translated.trim().is_empty() {
-            &self.pl
-        } else {
-            translated
-        }
+        if translated.trim().is_empty() { &self.pl } else { translated }
     }
 }
 
@@ -84,11 +76,7 @@ mod tests {
 
     #[test]
     fn missing_translation_falls_back_to_polish() {
-        let t = LocalizedText {
-            pl: "Płeć".into(),
-            en: "Gender".into(),
-            uk: String::new(),
-        };
+        let t = LocalizedText { pl: "Płeć".into(), en: "Gender".into(), uk: String::new() };
         assert_eq!(t.get(Lang::En), "Gender");
         assert_eq!(t.get(Lang::Uk), "Płeć");
         assert_eq!(t.get(Lang::Pl), "Płeć");

@@ -7,9 +7,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::questionnaire::{
-    OTHER_DEPARTMENT, QuestionKey, QuestionKind, Questionnaire, RATING_MAX, RATING_MIN,
-};
+use crate::questionnaire::{OTHER_DEPARTMENT, QuestionKey, QuestionKind, Questionnaire, RATING_MAX, RATING_MIN};
 use crate::response::{AnswerValue, Channel, Response};
 use crate::text::Lang;
 
@@ -96,17 +94,11 @@ pub enum Problem {
 
 impl ValidationError {
     fn on(question: &QuestionKey, problem: Problem) -> Self {
-        ValidationError {
-            question: Some(question.clone()),
-            problem,
-        }
+        ValidationError { question: Some(question.clone()), problem }
     }
 
     fn whole(problem: Problem) -> Self {
-        ValidationError {
-            question: None,
-            problem,
-        }
+        ValidationError { question: None, problem }
     }
 
     /// A sentence for a person, in their language, saying what is wrong and what to do.
@@ -119,9 +111,7 @@ impl ValidationError {
                 format!(
                     "The questionnaire has changed (version {got}, current {expected}). Reload the page and fill it in again."
                 ),
-                format!(
-                    "Анкету змінено (версія {got}, поточна {expected}). Оновіть сторінку та заповніть її ще раз."
-                ),
+                format!("Анкету змінено (версія {got}, поточна {expected}). Оновіть сторінку та заповніть її ще раз."),
             ),
             Problem::IdNotV7 => (
                 "Identyfikator odpowiedzi jest nieprawidłowy.".into(),
@@ -180,12 +170,8 @@ impl ValidationError {
             ),
             Problem::TextTooLong { max, got } => (
                 format!("Tekst ma {got} znaków, a można wpisać najwyżej {max}. Skróć go, proszę."),
-                format!(
-                    "The text has {got} characters; at most {max} are allowed. Please shorten it."
-                ),
-                format!(
-                    "Текст містить {got} символів, а дозволено щонайбільше {max}. Будь ласка, скоротіть його."
-                ),
+                format!("The text has {got} characters; at most {max} are allowed. Please shorten it."),
+                format!("Текст містить {got} символів, а дозволено щонайбільше {max}. Будь ласка, скоротіть його."),
             ),
             Problem::EmptyText => (
                 "Pole zawiera same spacje. Wpisz tekst lub zostaw je puste.".into(),
@@ -226,21 +212,15 @@ pub fn validate(
         errors.push(ValidationError::whole(Problem::SerialOnlyOnPaper));
     }
     if bad_label(response.device.as_ref()) {
-        errors.push(ValidationError::whole(Problem::BadLabel {
-            field: "device".into(),
-        }));
+        errors.push(ValidationError::whole(Problem::BadLabel { field: "device".into() }));
     }
     if bad_label(response.paper_serial.as_ref()) {
-        errors.push(ValidationError::whole(Problem::BadLabel {
-            field: "paper_serial".into(),
-        }));
+        errors.push(ValidationError::whole(Problem::BadLabel { field: "paper_serial".into() }));
     }
 
     for (_, question) in questionnaire.questions() {
         match response.answers.get(&question.key) {
-            None if question.required => {
-                errors.push(ValidationError::on(&question.key, Problem::RequiredMissing))
-            }
+            None if question.required => errors.push(ValidationError::on(&question.key, Problem::RequiredMissing)),
             None => {}
             Some(answer) => {
                 if let Err(problem) = check_answer(&question.kind, ctx, answer) {
@@ -261,28 +241,16 @@ pub fn validate(
         }
     }
 
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
-fn check_answer(
-    kind: &QuestionKind,
-    ctx: &ValidationContext,
-    answer: &AnswerValue,
-) -> Result<(), Problem> {
+fn check_answer(kind: &QuestionKind, ctx: &ValidationContext, answer: &AnswerValue) -> Result<(), Problem> {
     match (kind, answer) {
         (QuestionKind::Rating { .. }, AnswerValue::Rating(v)) => {
             if (RATING_MIN..=RATING_MAX).contains(v) {
                 Ok(())
             } else {
-                Err(Problem::OutOfRange {
-                    min: RATING_MIN,
-                    max: RATING_MAX,
-                    got: *v,
-                })
+                Err(Problem::OutOfRange { min: RATING_MIN, max: RATING_MAX, got: *v })
             }
         }
         (QuestionKind::Rating { not_applicable, .. }, AnswerValue::NotApplicable) => {
@@ -296,9 +264,7 @@ fn check_answer(
             if options.iter().any(|o| o.key.as_str() == choice) {
                 Ok(())
             } else {
-                Err(Problem::UnknownOption {
-                    option: choice.clone(),
-                })
+                Err(Problem::UnknownOption { option: choice.clone() })
             }
         }
         (QuestionKind::MultipleChoice { options }, AnswerValue::Choices(choices)) => {
@@ -306,13 +272,8 @@ fn check_answer(
             if choices.is_empty() || distinct.len() != choices.len() {
                 return Err(Problem::BadChoices);
             }
-            match choices
-                .iter()
-                .find(|c| !options.iter().any(|o| o.key.as_str() == c.as_str()))
-            {
-                Some(unknown) => Err(Problem::UnknownOption {
-                    option: unknown.clone(),
-                }),
+            match choices.iter().find(|c| !options.iter().any(|o| o.key.as_str() == c.as_str())) {
+                Some(unknown) => Err(Problem::UnknownOption { option: unknown.clone() }),
                 None => Ok(()),
             }
         }
@@ -320,9 +281,7 @@ fn check_answer(
             if choice == OTHER_DEPARTMENT || ctx.departments.contains(choice) {
                 Ok(())
             } else {
-                Err(Problem::UnknownOption {
-                    option: choice.clone(),
-                })
+                Err(Problem::UnknownOption { option: choice.clone() })
             }
         }
         (QuestionKind::FreeText { max_chars }, AnswerValue::Text(text)) => {
@@ -330,10 +289,7 @@ fn check_answer(
             if text.trim().is_empty() {
                 Err(Problem::EmptyText)
             } else if chars > *max_chars {
-                Err(Problem::TextTooLong {
-                    max: *max_chars,
-                    got: chars,
-                })
+                Err(Problem::TextTooLong { max: *max_chars, got: chars })
             } else {
                 Ok(())
             }
@@ -363,8 +319,7 @@ mod tests {
     /// A valid web response answering only the required overall question.
     fn minimal() -> Response {
         let mut r = Response::new("urzad", 1, Channel::Web);
-        r.answers
-            .insert(key("ogolna_ocena"), AnswerValue::Rating(4));
+        r.answers.insert(key("ogolna_ocena"), AnswerValue::Rating(4));
         r
     }
 
@@ -379,10 +334,7 @@ mod tests {
     fn problems(r: &Response) -> Vec<(Option<String>, Problem)> {
         match validate(&default_questionnaire(), &ctx(), r) {
             Ok(()) => vec![],
-            Err(errors) => errors
-                .into_iter()
-                .map(|e| (e.question.map(|k| k.to_string()), e.problem))
-                .collect(),
+            Err(errors) => errors.into_iter().map(|e| (e.question.map(|k| k.to_string()), e.problem)).collect(),
         }
     }
 
@@ -408,11 +360,7 @@ mod tests {
     #[rstest]
     #[case::rating_zero("lokalizacja", AnswerValue::Rating(0), Problem::OutOfRange { min: 1, max: 5, got: 0 })]
     #[case::rating_six("lokalizacja", AnswerValue::Rating(6), Problem::OutOfRange { min: 1, max: 5, got: 6 })]
-    #[case::na_on_overall(
-        "ogolna_ocena",
-        AnswerValue::NotApplicable,
-        Problem::NotApplicableNotAllowed
-    )]
+    #[case::na_on_overall("ogolna_ocena", AnswerValue::NotApplicable, Problem::NotApplicableNotAllowed)]
     #[case::text_for_rating("lokalizacja", AnswerValue::Text("5".into()), Problem::WrongKind)]
     #[case::rating_for_choice("plec", AnswerValue::Rating(1), Problem::WrongKind)]
     #[case::unknown_option("plec", AnswerValue::Choice("inna".into()), Problem::UnknownOption { option: "inna".into() })]
@@ -424,46 +372,23 @@ mod tests {
     )]
     #[case::blank_text("inne_uwagi", AnswerValue::Text("  \n ".into()), Problem::EmptyText)]
     #[case::unknown_key("nie_ma_takiego", AnswerValue::Rating(3), Problem::UnknownQuestion)]
-    #[case::other_version(
-        "stare_pytanie",
-        AnswerValue::Rating(3),
-        Problem::QuestionOfAnotherVersion
-    )]
-    fn refuses_naming_the_question(
-        #[case] k: &str,
-        #[case] v: AnswerValue,
-        #[case] expected: Problem,
-    ) {
-        assert_eq!(
-            problems(&with(&[(k, v)])),
-            vec![(Some(k.to_string()), expected)]
-        );
+    #[case::other_version("stare_pytanie", AnswerValue::Rating(3), Problem::QuestionOfAnotherVersion)]
+    fn refuses_naming_the_question(#[case] k: &str, #[case] v: AnswerValue, #[case] expected: Problem) {
+        assert_eq!(problems(&with(&[(k, v)])), vec![(Some(k.to_string()), expected)]);
     }
 
     #[test]
     fn required_answer_missing() {
         let mut r = minimal();
         r.answers.clear();
-        assert_eq!(
-            problems(&r),
-            vec![(Some("ogolna_ocena".into()), Problem::RequiredMissing)]
-        );
+        assert_eq!(problems(&r), vec![(Some("ogolna_ocena".into()), Problem::RequiredMissing)]);
     }
 
     #[test]
     fn wrong_version_is_a_response_level_problem() {
         let mut r = minimal();
         r.questionnaire_version = 2;
-        assert_eq!(
-            problems(&r),
-            vec![(
-                None,
-                Problem::WrongVersion {
-                    expected: 1,
-                    got: 2
-                }
-            )]
-        );
+        assert_eq!(problems(&r), vec![(None, Problem::WrongVersion { expected: 1, got: 2 })]);
     }
 
     #[test]
@@ -481,26 +406,10 @@ mod tests {
         r.channel = Channel::Paper;
         assert_eq!(problems(&r), vec![]);
         r.paper_serial = Some("x".repeat(LABEL_MAX_CHARS + 1));
-        assert_eq!(
-            problems(&r),
-            vec![(
-                None,
-                Problem::BadLabel {
-                    field: "paper_serial".into()
-                }
-            )]
-        );
+        assert_eq!(problems(&r), vec![(None, Problem::BadLabel { field: "paper_serial".into() })]);
         r.paper_serial = None;
         r.device = Some(" ".into());
-        assert_eq!(
-            problems(&r),
-            vec![(
-                None,
-                Problem::BadLabel {
-                    field: "device".into()
-                }
-            )]
-        );
+        assert_eq!(problems(&r), vec![(None, Problem::BadLabel { field: "device".into() })]);
     }
 
     #[rstest]
@@ -511,10 +420,7 @@ mod tests {
     fn multiple_choice(#[case] chosen: Vec<&str>, #[case] expected: Option<Problem>) {
         let options = ["a", "b", "c"]
             .iter()
-            .map(|k| crate::ChoiceOption {
-                key: key(k),
-                label: crate::LocalizedText::new(k, k, k),
-            })
+            .map(|k| crate::ChoiceOption { key: key(k), label: crate::LocalizedText::new(k, k, k) })
             .collect();
         let kind = QuestionKind::MultipleChoice { options };
         let answer = AnswerValue::Choices(chosen.into_iter().map(String::from).collect());
@@ -523,49 +429,23 @@ mod tests {
 
     #[test]
     fn every_problem_is_reported_not_only_the_first() {
-        let mut r = with(&[
-            ("lokalizacja", AnswerValue::Rating(9)),
-            ("xyz", AnswerValue::Rating(1)),
-        ]);
+        let mut r = with(&[("lokalizacja", AnswerValue::Rating(9)), ("xyz", AnswerValue::Rating(1))]);
         r.answers.remove(&key("ogolna_ocena"));
         let keys: Vec<Option<String>> = problems(&r).into_iter().map(|(k, _)| k).collect();
-        assert_eq!(
-            keys,
-            vec![
-                Some("lokalizacja".into()),
-                Some("ogolna_ocena".into()),
-                Some("xyz".into())
-            ]
-        );
+        assert_eq!(keys, vec![Some("lokalizacja".into()), Some("ogolna_ocena".into()), Some("xyz".into())]);
     }
 
     #[test]
     fn messages_exist_in_every_language_and_differ() {
-        let e = ValidationError::on(
-            &key("lokalizacja"),
-            Problem::OutOfRange {
-                min: 1,
-                max: 5,
-                got: 7,
-            },
-        );
-        assert_eq!(
-            e.message(Lang::Pl),
-            "Ocena 7 jest poza skalą. Wybierz ocenę od 1 do 5."
-        );
+        let e = ValidationError::on(&key("lokalizacja"), Problem::OutOfRange { min: 1, max: 5, got: 7 });
+        assert_eq!(e.message(Lang::Pl), "Ocena 7 jest poza skalą. Wybierz ocenę od 1 do 5.");
         assert!(e.message(Lang::En).contains("off the scale"));
         assert!(e.message(Lang::Uk).contains("поза шкалою"));
     }
 
     #[test]
     fn errors_serialize_as_structured_json() {
-        let e = ValidationError::on(
-            &key("co_poprawic"),
-            Problem::TextTooLong {
-                max: 2000,
-                got: 2001,
-            },
-        );
+        let e = ValidationError::on(&key("co_poprawic"), Problem::TextTooLong { max: 2000, got: 2001 });
         assert_eq!(
             serde_json::to_string(&e).unwrap(),
             r#"{"question":"co_poprawic","problem":"text_too_long","max":2000,"got":2001}"#

@@ -85,11 +85,7 @@ pub struct ApiError {
 impl ApiError {
     /// An error with this code and message.
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        ApiError {
-            wire_version: WIRE_VERSION,
-            code: code.to_owned(),
-            message: message.into(),
-        }
+        ApiError { wire_version: WIRE_VERSION, code: code.to_owned(), message: message.into() }
     }
 }
 

@@ -36,14 +36,8 @@ fn kiosk_response() -> Response {
             (key("ogolna_ocena"), AnswerValue::Rating(4)),
             (key("komorka"), AnswerValue::Choice("usc".into())),
             (key("parking"), AnswerValue::NotApplicable),
-            (
-                key("co_poprawic"),
-                AnswerValue::Text("Więcej ławek w poczekalni – dziękuję!".into()),
-            ),
-            (
-                key("powody_wizyty"),
-                AnswerValue::Choices(vec!["podatki".into(), "meldunek".into()]),
-            ),
+            (key("co_poprawic"), AnswerValue::Text("Więcej ławek w poczekalni – dziękuję!".into())),
+            (key("powody_wizyty"), AnswerValue::Choices(vec!["podatki".into(), "meldunek".into()])),
         ]
         .into(),
     }
@@ -63,21 +57,15 @@ fn paper_response() -> Response {
 }
 
 fn golden<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(name: &str, value: &T) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
     let json = serde_json::to_string_pretty(value).unwrap() + "\n";
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, &json).unwrap();
     }
-    let frozen =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let frozen = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert_eq!(json, frozen, "the wire format of {name} changed");
     let parsed: T = serde_json::from_str(&frozen).unwrap();
-    assert_eq!(
-        &parsed, value,
-        "{name} does not read back to the same value"
-    );
+    assert_eq!(&parsed, value, "{name} does not read back to the same value");
 }
 
 #[test]
@@ -96,37 +84,18 @@ fn upload_receipt_v1() {
     let receipt = UploadReceipt {
         wire_version: WIRE_VERSION,
         results: vec![
-            ItemReceipt {
-                id: id("019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f01"),
-                outcome: Outcome::Stored,
-            },
-            ItemReceipt {
-                id: id("019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f02"),
-                outcome: Outcome::AlreadyStored,
-            },
-            ItemReceipt {
-                id: id("019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f03"),
-                outcome: Outcome::Conflict,
-            },
+            ItemReceipt { id: id("019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f01"), outcome: Outcome::Stored },
+            ItemReceipt { id: id("019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f02"), outcome: Outcome::AlreadyStored },
+            ItemReceipt { id: id("019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f03"), outcome: Outcome::Conflict },
             ItemReceipt {
                 id: id("019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f04"),
                 outcome: Outcome::Rejected {
                     errors: vec![
                         ValidationError {
                             question: Some(key("ogolna_ocena")),
-                            problem: Problem::OutOfRange {
-                                min: 1,
-                                max: 5,
-                                got: 7,
-                            },
+                            problem: Problem::OutOfRange { min: 1, max: 5, got: 7 },
                         },
-                        ValidationError {
-                            question: None,
-                            problem: Problem::WrongVersion {
-                                expected: 3,
-                                got: 2,
-                            },
-                        },
+                        ValidationError { question: None, problem: Problem::WrongVersion { expected: 3, got: 2 } },
                     ],
                 },
             },
@@ -139,10 +108,7 @@ fn upload_receipt_v1() {
 fn api_error_v1() {
     golden(
         "api_error_v1.json",
-        &ApiError::new(
-            "batch_too_large",
-            "Za dużo odpowiedzi w jednej paczce (najwyżej 500).",
-        ),
+        &ApiError::new("batch_too_large", "Za dużo odpowiedzi w jednej paczce (najwyżej 500)."),
     );
 }
 
@@ -170,9 +136,6 @@ fn malformed_json_is_refused_not_guessed() {
         r#"{"wire_version":1,"device":"k1","responses":[{"id":"019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f01","office":"u","questionnaire_version":1,"channel":"web","captured_at":"2026-01-02T03:04:05Z","answers":{"Bad Key":{"rating":1}}}]}"#,
         r#"{"wire_version":1,"device":"k1","responses":[{"id":"019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f01","office":"u","questionnaire_version":1,"channel":"web","captured_at":"2026-01-02T03:04:05Z","answers":{"a":{"rating":300}}}]}"#,
     ] {
-        assert!(
-            serde_json::from_str::<UploadBatch>(bad).is_err(),
-            "accepted: {bad}"
-        );
+        assert!(serde_json::from_str::<UploadBatch>(bad).is_err(), "accepted: {bad}");
     }
 }

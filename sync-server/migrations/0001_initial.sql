@@ -5,6 +5,10 @@ CREATE TABLE offices (
     id          INTEGER PRIMARY KEY,
     slug        TEXT NOT NULL UNIQUE,
     name        TEXT NOT NULL,
+    host        TEXT UNIQUE,                -- own host name, e.g. ksiazki.example.pl (optional)
+    address     TEXT NOT NULL DEFAULT '',
+    email       TEXT NOT NULL DEFAULT '',
+    phone       TEXT NOT NULL DEFAULT '',
     created_at  TEXT NOT NULL
 );
 

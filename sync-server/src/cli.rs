@@ -85,10 +85,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let slug = input::slug(&slug)?;
             let name = input::office_name(&name)?;
             let office = Store::open(&cli.data_dir)?.create_office(slug, name)?;
-            println!(
-                "Utworzono urząd „{}” (adres /{}) z domyślną ankietą.",
-                office.name, office.slug
-            );
+            println!("Utworzono urząd „{}” (adres /{}) z domyślną ankietą.", office.name, office.slug);
             Ok(())
         }
         Command::Office(OfficeCommand::List) => {
@@ -111,11 +108,7 @@ fn create_admin(data_dir: &std::path::Path, args: &AdminCreate) -> anyhow::Resul
         store.office(slug)?;
     }
     let hash = password::hash(password)?;
-    let admin = store.create_admin(&NewAdmin {
-        login,
-        password_hash: &hash,
-        office_slug: args.office.as_deref(),
-    })?;
+    let admin = store.create_admin(&NewAdmin { login, password_hash: &hash, office_slug: args.office.as_deref() })?;
     match &args.office {
         Some(slug) => println!("Utworzono administratora „{}” urzędu /{slug}.", admin.login),
         None => println!("Utworzono operatora „{}” (wszystkie urzędy).", admin.login),
@@ -126,15 +119,11 @@ fn create_admin(data_dir: &std::path::Path, args: &AdminCreate) -> anyhow::Resul
 /// Reads one line; the line ending is not part of the password, other spaces are.
 fn read_password_line(mut input: impl BufRead) -> anyhow::Result<String> {
     let mut line = String::new();
-    input
-        .read_line(&mut line)
-        .context("nie można odczytać hasła ze standardowego wejścia")?;
+    input.read_line(&mut line).context("nie można odczytać hasła ze standardowego wejścia")?;
     let password = line.strip_suffix('\n').unwrap_or(&line);
     let password = password.strip_suffix('\r').unwrap_or(password);
     if password.is_empty() {
-        bail!(
-            "hasło jest puste: podaj je na standardowym wejściu, np. „echo 'hasło' | sync-server admin create …”"
-        );
+        bail!("hasło jest puste: podaj je na standardowym wejściu, np. „echo 'hasło' | sync-server admin create …”");
     }
     Ok(password.to_owned())
 }
@@ -144,10 +133,8 @@ fn init_logging() {
     // IP address as personal data.
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).try_init();
 }
 
 #[cfg(test)]
@@ -156,10 +143,7 @@ mod tests {
 
     #[test]
     fn password_line_keeps_inner_spaces_and_drops_the_line_ending() {
-        assert_eq!(
-            read_password_line(&b"  ala ma kota  \r\n"[..]).unwrap(),
-            "  ala ma kota  "
-        );
+        assert_eq!(read_password_line(&b"  ala ma kota  \r\n"[..]).unwrap(), "  ala ma kota  ");
         assert_eq!(read_password_line(&b"bez-konca"[..]).unwrap(), "bez-konca");
         assert!(read_password_line(&b"\n"[..]).is_err());
         assert!(read_password_line(&b""[..]).is_err());

@@ -11,28 +11,18 @@ use crate::store::{Store, StoreError};
 /// version (a kiosk offline for weeks must not lose its answers because the questionnaire changed); a
 /// version the office never published is refused.
 pub fn ingest(store: &Store, response: &Response) -> Result<Outcome, StoreError> {
-    let questionnaire =
-        match store.questionnaire_version(&response.office, response.questionnaire_version) {
-            Ok(q) => q,
-            Err(StoreError::UnknownQuestionnaireVersion { .. }) => {
-                let current = store.current_questionnaire(&response.office)?;
-                let problem = Problem::WrongVersion {
-                    expected: current.version,
-                    got: response.questionnaire_version,
-                };
-                return Ok(Outcome::Rejected {
-                    errors: vec![ValidationError {
-                        question: None,
-                        problem,
-                    }],
-                });
-            }
-            Err(e) => return Err(e),
-        };
+    let questionnaire = match store.questionnaire_version(&response.office, response.questionnaire_version) {
+        Ok(q) => q,
+        Err(StoreError::UnknownQuestionnaireVersion { .. }) => {
+            let current = store.current_questionnaire(&response.office)?;
+            let problem = Problem::WrongVersion { expected: current.version, got: response.questionnaire_version };
+            return Ok(Outcome::Rejected { errors: vec![ValidationError { question: None, problem }] });
+        }
+        Err(e) => return Err(e),
+    };
     let ctx = ValidationContext {
         departments: store.department_keys(&response.office)?,
-        keys_in_other_versions: store
-            .keys_outside_version(&response.office, response.questionnaire_version)?,
+        keys_in_other_versions: store.keys_outside_version(&response.office, response.questionnaire_version)?,
     };
     if let Err(errors) = validate(&questionnaire, &ctx, response) {
         return Ok(Outcome::Rejected { errors });

@@ -15,8 +15,7 @@ pub const PASSWORD_MAX_CHARS: usize = 256;
 /// follows host-name rules: lowercase letters, digits, hyphens, 2–40 characters, starting with a letter.
 pub fn slug(s: &str) -> Result<&str, InputError> {
     let ok = (2..=40).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && s.as_bytes()[0].is_ascii_lowercase()
         && !s.ends_with('-');
     if ok {
@@ -35,9 +34,7 @@ pub fn office_name(s: &str) -> Result<&str, InputError> {
         return Err(InputError("nazwa urzędu nie może być pusta".into()));
     }
     if trimmed.chars().count() > 200 || trimmed.chars().any(char::is_control) {
-        return Err(InputError(
-            "nazwa urzędu może mieć najwyżej 200 znaków, bez znaków sterujących".into(),
-        ));
+        return Err(InputError("nazwa urzędu może mieć najwyżej 200 znaków, bez znaków sterujących".into()));
     }
     Ok(trimmed)
 }
@@ -45,8 +42,7 @@ pub fn office_name(s: &str) -> Result<&str, InputError> {
 /// A login: 3–64 characters of letters, digits and `. _ - @`.
 pub fn login(s: &str) -> Result<&str, InputError> {
     let ok = (3..=64).contains(&s.len())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
     if ok {
         Ok(s)
     } else {
@@ -63,14 +59,10 @@ pub fn password(s: &str) -> Result<&str, InputError> {
         return Err(InputError("hasło jest puste".into()));
     }
     if chars < PASSWORD_MIN_CHARS {
-        return Err(InputError(format!(
-            "hasło ma {chars} znaków, a musi mieć co najmniej {PASSWORD_MIN_CHARS}"
-        )));
+        return Err(InputError(format!("hasło ma {chars} znaków, a musi mieć co najmniej {PASSWORD_MIN_CHARS}")));
     }
     if chars > PASSWORD_MAX_CHARS {
-        return Err(InputError(format!(
-            "hasło może mieć najwyżej {PASSWORD_MAX_CHARS} znaków"
-        )));
+        return Err(InputError(format!("hasło może mieć najwyżej {PASSWORD_MAX_CHARS} znaków")));
     }
     Ok(s)
 }
@@ -84,27 +76,14 @@ mod tests {
         for good in ["ksiazki", "gmina-2", "ab"] {
             assert_eq!(slug(good), Ok(good));
         }
-        for bad in [
-            "",
-            "a",
-            "Ksiazki",
-            "książki",
-            "2gmina",
-            "gmina-",
-            "a b",
-            "a/b",
-            &"a".repeat(41),
-        ] {
+        for bad in ["", "a", "Ksiazki", "książki", "2gmina", "gmina-", "a b", "a/b", &"a".repeat(41)] {
             assert!(slug(bad).is_err(), "{bad:?}");
         }
     }
 
     #[test]
     fn office_names() {
-        assert_eq!(
-            office_name("  Urząd Gminy Książki "),
-            Ok("Urząd Gminy Książki")
-        );
+        assert_eq!(office_name("  Urząd Gminy Książki "), Ok("Urząd Gminy Książki"));
         assert!(office_name("   ").is_err());
         assert!(office_name("Urząd\u{7}").is_err());
         assert!(office_name(&"ż".repeat(201)).is_err());

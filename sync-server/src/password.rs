@@ -14,9 +14,7 @@ const GENERATED_LEN: usize = 20;
 /// A fresh random password for a first admin, from the operating system's random source.
 pub fn generate() -> String {
     let mut rng = OsRng;
-    (0..GENERATED_LEN)
-        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
-        .collect()
+    (0..GENERATED_LEN).map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())])).collect()
 }
 
 /// The argon2id hash of `password`, in PHC string form (parameters and salt included).
@@ -30,11 +28,7 @@ pub fn hash(password: &str) -> anyhow::Result<String> {
 
 /// Whether `password` matches the stored `hash`. A malformed stored hash never matches.
 pub fn verify(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
 #[cfg(test)]

@@ -22,29 +22,30 @@ pub fn run(data_dir: &Path, listen: SocketAddr) -> anyhow::Result<()> {
     let store = Store::open(data_dir)?;
     first_start(&store, &mut std::io::stdout())?;
 
-    let runtime = tokio::runtime::Runtime::new()
-        .context("nie udało się uruchomić środowiska wykonawczego")?;
+    let runtime = tokio::runtime::Runtime::new().context("nie udało się uruchomić środowiska wykonawczego")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
-            .with_context(|| {
-                format!("nie można nasłuchiwać na {listen} (czy inny program zajmuje ten port?)")
-            })?;
-        let addr = listener
-            .local_addr()
-            .context("nie można odczytać adresu nasłuchu")?;
-        println!(
-            "Oceń Urząd działa pod adresem http://{addr}/ (dane: {})",
-            store.path().display()
-        );
+            .with_context(|| format!("nie można nasłuchiwać na {listen} (czy inny program zajmuje ten port?)"))?;
+        let addr = listener.local_addr().context("nie można odczytać adresu nasłuchu")?;
+        println!("Oceń Urząd działa pod adresem http://{addr}/ (dane: {})", store.path().display());
         tracing::info!(%addr, "serwer nasłuchuje");
-        axum::serve(listener, app(AppState { store }))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("serwer HTTP przerwał pracę")?;
+        serve_on(listener, AppState::new(store), shutdown_signal()).await.context("serwer HTTP przerwał pracę")?;
         println!("Oceń Urząd zatrzymany.");
         Ok(())
     })
+}
+
+/// Serves the application on `listener` until `shutdown` completes, then finishes the requests under way.
+/// Handlers see each client's address (for the survey's rate limit, never stored).
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// On a database without any account, creates the first office (if none) and its admin with a generated
@@ -55,12 +56,8 @@ pub fn first_start(store: &Store, out: &mut impl Write) -> anyhow::Result<bool> 
     }
     let password = password::generate();
     let hash = password::hash(&password)?;
-    let Some((office, admin)) = store.bootstrap_first_admin(
-        FIRST_OFFICE_SLUG,
-        FIRST_OFFICE_NAME,
-        FIRST_ADMIN_LOGIN,
-        &hash,
-    )?
+    let Some((office, admin)) =
+        store.bootstrap_first_admin(FIRST_OFFICE_SLUG, FIRST_OFFICE_NAME, FIRST_ADMIN_LOGIN, &hash)?
     else {
         return Ok(false);
     };

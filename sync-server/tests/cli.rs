@@ -14,9 +14,7 @@ use sync_server::store::DB_FILE;
 
 fn bin() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sync-server"));
-    cmd.env_remove("OCEN_DATA_DIR")
-        .env_remove("OCEN_LISTEN")
-        .env("RUST_LOG", "warn");
+    cmd.env_remove("OCEN_DATA_DIR").env_remove("OCEN_LISTEN").env("RUST_LOG", "warn");
     cmd
 }
 
@@ -30,12 +28,7 @@ fn run(data_dir: &Path, args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -67,24 +60,9 @@ fn snapshot(data_dir: &Path) -> String {
 
 fn with_office() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(
-        dir.path(),
-        &[
-            "office",
-            "create",
-            "--slug",
-            "ksiazki",
-            "--name",
-            "Urząd Gminy Książki",
-        ],
-        "",
-    );
+    let out = run(dir.path(), &["office", "create", "--slug", "ksiazki", "--name", "Urząd Gminy Książki"], "");
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stdout(&out).contains("Utworzono urząd „Urząd Gminy Książki” (adres /ksiazki)"),
-        "{}",
-        stdout(&out)
-    );
+    assert!(stdout(&out).contains("Utworzono urząd „Urząd Gminy Książki” (adres /ksiazki)"), "{}", stdout(&out));
     dir
 }
 
@@ -100,17 +78,9 @@ fn office_create_and_list() {
 fn duplicate_slug_fails_cleanly() {
     let dir = with_office();
     let before = snapshot(dir.path());
-    let out = run(
-        dir.path(),
-        &["office", "create", "--slug", "ksiazki", "--name", "Drugi"],
-        "",
-    );
+    let out = run(dir.path(), &["office", "create", "--slug", "ksiazki", "--name", "Drugi"], "");
     assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("urząd o adresie „ksiazki” już istnieje"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("urząd o adresie „ksiazki” już istnieje"), "{}", stderr(&out));
     assert_eq!(snapshot(dir.path()), before);
 }
 
@@ -119,20 +89,10 @@ fn bad_slug_and_empty_name_fail_cleanly() {
     let dir = with_office();
     let before = snapshot(dir.path());
     for (args, message) in [
-        (
-            ["--slug", "Książki", "--name", "X"],
-            "adres urzędu „Książki” jest nieprawidłowy",
-        ),
-        (
-            ["--slug", "nowy", "--name", "  "],
-            "nazwa urzędu nie może być pusta",
-        ),
+        (["--slug", "Książki", "--name", "X"], "adres urzędu „Książki” jest nieprawidłowy"),
+        (["--slug", "nowy", "--name", "  "], "nazwa urzędu nie może być pusta"),
     ] {
-        let out = run(
-            dir.path(),
-            &[&["office", "create"][..], &args[..]].concat(),
-            "",
-        );
+        let out = run(dir.path(), &[&["office", "create"][..], &args[..]].concat(), "");
         assert!(!out.status.success());
         assert!(stderr(&out).contains(message), "{}", stderr(&out));
     }
@@ -144,42 +104,19 @@ fn admin_create_with_password_from_stdin() {
     let dir = with_office();
     let out = run(
         dir.path(),
-        &[
-            "admin",
-            "create",
-            "--office",
-            "ksiazki",
-            "--login",
-            "sekretarz",
-            "--password-stdin",
-        ],
+        &["admin", "create", "--office", "ksiazki", "--login", "sekretarz", "--password-stdin"],
         "Bardzo-Dlugie-Haslo-1\n",
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
-    let hash: String = conn
-        .query_row(
-            "SELECT password_hash FROM admins WHERE login = 'sekretarz'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert!(sync_server::password::verify(
-        "Bardzo-Dlugie-Haslo-1",
-        &hash
-    ));
+    let hash: String =
+        conn.query_row("SELECT password_hash FROM admins WHERE login = 'sekretarz'", [], |r| r.get(0)).unwrap();
+    assert!(sync_server::password::verify("Bardzo-Dlugie-Haslo-1", &hash));
     assert!(!hash.contains("Bardzo"));
 
     let out = run(
         dir.path(),
-        &[
-            "admin",
-            "create",
-            "--operator",
-            "--login",
-            "operator",
-            "--password-stdin",
-        ],
+        &["admin", "create", "--operator", "--login", "operator", "--password-stdin"],
         "Inne-Dlugie-Haslo-22\n",
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -191,15 +128,7 @@ fn bad_admin_input_fails_cleanly() {
     let dir = with_office();
     let ok = run(
         dir.path(),
-        &[
-            "admin",
-            "create",
-            "--office",
-            "ksiazki",
-            "--login",
-            "sekretarz",
-            "--password-stdin",
-        ],
+        &["admin", "create", "--office", "ksiazki", "--login", "sekretarz", "--password-stdin"],
         "Bardzo-Dlugie-Haslo-1\n",
     );
     assert!(ok.status.success());
@@ -210,39 +139,17 @@ fn bad_admin_input_fails_cleanly() {
             "Bardzo-Dlugie-Haslo-1\n",
             "nie ma urzędu o adresie „nieznany”",
         ),
+        (&["--office", "ksiazki", "--login", "jan", "--password-stdin"], "\n", "hasło jest puste"),
+        (&["--office", "ksiazki", "--login", "jan", "--password-stdin"], "", "hasło jest puste"),
+        (&["--office", "ksiazki", "--login", "jan", "--password-stdin"], "krotkie\n", "musi mieć co najmniej 12"),
         (
-            &["--office", "ksiazki", "--login", "jan", "--password-stdin"],
-            "\n",
-            "hasło jest puste",
-        ),
-        (
-            &["--office", "ksiazki", "--login", "jan", "--password-stdin"],
-            "",
-            "hasło jest puste",
-        ),
-        (
-            &["--office", "ksiazki", "--login", "jan", "--password-stdin"],
-            "krotkie\n",
-            "musi mieć co najmniej 12",
-        ),
-        (
-            &[
-                "--office",
-                "ksiazki",
-                "--login",
-                "SEKRETARZ",
-                "--password-stdin",
-            ],
+            &["--office", "ksiazki", "--login", "SEKRETARZ", "--password-stdin"],
             "Bardzo-Dlugie-Haslo-2\n",
             "login „SEKRETARZ” jest już zajęty",
         ),
     ];
     for (args, stdin, message) in cases {
-        let out = run(
-            dir.path(),
-            &[&["admin", "create"][..], args].concat(),
-            stdin,
-        );
+        let out = run(dir.path(), &[&["admin", "create"][..], args].concat(), stdin);
         assert!(!out.status.success(), "{args:?} succeeded");
         assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
     }
@@ -252,17 +159,9 @@ fn bad_admin_input_fails_cleanly() {
 #[test]
 fn password_is_never_taken_from_the_command_line() {
     let dir = with_office();
-    let out = run(
-        dir.path(),
-        &["admin", "create", "--office", "ksiazki", "--login", "jan"],
-        "Bardzo-Dlugie-Haslo-1\n",
-    );
+    let out = run(dir.path(), &["admin", "create", "--office", "ksiazki", "--login", "jan"], "Bardzo-Dlugie-Haslo-1\n");
     assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("--password-stdin"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("--password-stdin"), "{}", stderr(&out));
 }
 
 #[test]
@@ -273,23 +172,11 @@ fn unwritable_data_dir_is_a_clear_error() {
     std::fs::write(&file, "nie katalog").unwrap();
     let out = run(&file.join("dane"), &["office", "list"], "");
     assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("nie można utworzyć katalogu danych"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("nie można utworzyć katalogu danych"), "{}", stderr(&out));
 
-    let out = run(
-        &file.join("dane"),
-        &["serve", "--listen", "127.0.0.1:0"],
-        "",
-    );
+    let out = run(&file.join("dane"), &["serve", "--listen", "127.0.0.1:0"], "");
     assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("nie można utworzyć katalogu danych"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("nie można utworzyć katalogu danych"), "{}", stderr(&out));
 }
 
 #[test]
@@ -306,11 +193,7 @@ fn read_only_data_dir_is_a_clear_error() {
     }
     let out = run(&data, &["office", "list"], "");
     assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("nie można otworzyć bazy danych"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("nie można otworzyć bazy danych"), "{}", stderr(&out));
 }
 
 /// A running `sync-server serve` on a free loopback port, with its stdout lines up to the address.
@@ -333,17 +216,9 @@ impl Server {
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let mut banner = Vec::new();
         let url = loop {
-            let line = lines
-                .next()
-                .expect("server exited before listening")
-                .unwrap();
+            let line = lines.next().expect("server exited before listening").unwrap();
             if let Some(rest) = line.strip_prefix("Oceń Urząd działa pod adresem ") {
-                break rest
-                    .split_whitespace()
-                    .next()
-                    .unwrap()
-                    .trim_end_matches('/')
-                    .to_owned();
+                break rest.split_whitespace().next().unwrap().trim_end_matches('/').to_owned();
             }
             banner.push(line);
         };
@@ -354,13 +229,7 @@ impl Server {
 
     fn terminate(mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args(["-TERM", &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
+        assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
         for _ in 0..100 {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
@@ -392,35 +261,18 @@ fn first_start_prints_credentials_once_then_serves_until_sigterm() {
     let body = reply.body_mut().read_to_string().unwrap();
     assert!(body.contains(r#""status":"ok""#), "{body}");
 
-    assert!(
-        server.terminate().success(),
-        "SIGTERM must end the server cleanly"
-    );
+    assert!(server.terminate().success(), "SIGTERM must end the server cleanly");
 
     let conn = Connection::open(data.join(DB_FILE)).unwrap();
-    let hash: String = conn
-        .query_row(
-            "SELECT password_hash FROM admins WHERE login = 'admin'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert!(
-        sync_server::password::verify(&password, &hash),
-        "the printed password must be the admin's"
-    );
+    let hash: String =
+        conn.query_row("SELECT password_hash FROM admins WHERE login = 'admin'", [], |r| r.get(0)).unwrap();
+    assert!(sync_server::password::verify(&password, &hash), "the printed password must be the admin's");
 
     // A second start prints no password and creates no second admin.
     let again = Server::start(&data);
-    assert!(
-        !again.banner.join("\n").contains("Hasło"),
-        "{:?}",
-        again.banner
-    );
+    assert!(!again.banner.join("\n").contains("Hasło"), "{:?}", again.banner);
     assert!(again.terminate().success());
-    let admins: i64 = conn
-        .query_row("SELECT count(*) FROM admins", [], |r| r.get(0))
-        .unwrap();
+    let admins: i64 = conn.query_row("SELECT count(*) FROM admins", [], |r| r.get(0)).unwrap();
     assert_eq!(admins, 1);
 }
 
@@ -431,9 +283,5 @@ fn a_busy_port_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(dir.path(), &["serve", "--listen", &addr], "");
     assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains(&format!("nie można nasłuchiwać na {addr}")),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains(&format!("nie można nasłuchiwać na {addr}")), "{}", stderr(&out));
 }

@@ -23,16 +23,12 @@ fn store() -> (tempfile::TempDir, Store) {
 
 fn response(channel: Channel, overall: u8) -> Response {
     let mut r = Response::new("urzad", 1, channel);
-    r.answers
-        .insert(key("ogolna_ocena"), AnswerValue::Rating(overall));
+    r.answers.insert(key("ogolna_ocena"), AnswerValue::Rating(overall));
     r
 }
 
 fn count(dir: &tempfile::TempDir, sql: &str) -> i64 {
-    Connection::open(dir.path().join(DB_FILE))
-        .unwrap()
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap()
+    Connection::open(dir.path().join(DB_FILE)).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 #[test]
@@ -47,39 +43,21 @@ fn a_new_office_gets_the_default_questionnaire_as_version_1() {
 fn duplicate_slug_is_refused_and_changes_nothing() {
     let (dir, store) = store();
     let err = store.create_office("urzad", "Inny Urząd").unwrap_err();
-    assert!(
-        matches!(err, StoreError::DuplicateSlug(ref s) if s == "urzad"),
-        "{err}"
-    );
+    assert!(matches!(err, StoreError::DuplicateSlug(ref s) if s == "urzad"), "{err}");
     assert_eq!(err.to_string(), "urząd o adresie „urzad” już istnieje");
     assert_eq!(count(&dir, "SELECT count(*) FROM offices"), 1);
-    assert_eq!(
-        count(&dir, "SELECT count(*) FROM questionnaire_versions"),
-        1
-    );
+    assert_eq!(count(&dir, "SELECT count(*) FROM questionnaire_versions"), 1);
 }
 
 #[test]
 fn accounts_need_a_known_office_and_a_free_login() {
     let (dir, store) = store();
-    let new = |login, office| NewAdmin {
-        login,
-        password_hash: "$argon2id$x",
-        office_slug: office,
-    };
-    store
-        .create_admin(&new("sekretarz", Some("urzad")))
-        .unwrap();
+    let new = |login, office| NewAdmin { login, password_hash: "$argon2id$x", office_slug: office };
+    store.create_admin(&new("sekretarz", Some("urzad"))).unwrap();
     store.create_admin(&new("operator", None)).unwrap();
-    assert!(matches!(
-        store.create_admin(&new("inny", Some("brak"))),
-        Err(StoreError::UnknownOffice(_))
-    ));
+    assert!(matches!(store.create_admin(&new("inny", Some("brak"))), Err(StoreError::UnknownOffice(_))));
     // Logins are unique regardless of case.
-    assert!(matches!(
-        store.create_admin(&new("SEKRETARZ", Some("urzad"))),
-        Err(StoreError::DuplicateLogin(_))
-    ));
+    assert!(matches!(store.create_admin(&new("SEKRETARZ", Some("urzad"))), Err(StoreError::DuplicateLogin(_))));
     assert_eq!(count(&dir, "SELECT count(*) FROM admins"), 2);
     assert!(store.admin_by_login("Sekretarz").unwrap().is_some());
 }
@@ -88,18 +66,10 @@ fn accounts_need_a_known_office_and_a_free_login() {
 fn first_admin_is_created_once() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let (office, admin) = store
-        .bootstrap_first_admin("urzad", "Urząd Gminy", "admin", "$argon2id$h")
-        .unwrap()
-        .unwrap();
+    let (office, admin) = store.bootstrap_first_admin("urzad", "Urząd Gminy", "admin", "$argon2id$h").unwrap().unwrap();
     assert_eq!(office.slug, "urzad");
     assert_eq!(admin.office_id, Some(office.id));
-    assert!(
-        store
-            .bootstrap_first_admin("urzad", "Urząd Gminy", "admin", "$argon2id$h")
-            .unwrap()
-            .is_none()
-    );
+    assert!(store.bootstrap_first_admin("urzad", "Urząd Gminy", "admin", "$argon2id$h").unwrap().is_none());
     assert_eq!(store.admin_count().unwrap(), 1);
 }
 
@@ -113,17 +83,8 @@ fn a_response_is_stored_once_however_often_it_is_sent() {
         assert_eq!(ingest(&store, &r).unwrap(), Outcome::AlreadyStored);
     }
     assert_eq!(count(&dir, "SELECT count(*) FROM responses"), 1);
-    assert_eq!(
-        count(
-            &dir,
-            "SELECT count(*) FROM answers WHERE question_key = 'ogolna_ocena' AND rating = 5"
-        ),
-        1
-    );
-    assert_eq!(
-        store.response_counts("urzad").unwrap()[1],
-        (Channel::KioskTouch, 1)
-    );
+    assert_eq!(count(&dir, "SELECT count(*) FROM answers WHERE question_key = 'ogolna_ocena' AND rating = 5"), 1);
+    assert_eq!(store.response_counts("urzad").unwrap()[1], (Channel::KioskTouch, 1));
 }
 
 #[test]
@@ -132,18 +93,10 @@ fn same_id_other_content_is_kept_aside_not_counted() {
     let r = response(Channel::KioskTouch, 5);
     ingest(&store, &r).unwrap();
     let mut altered = r.clone();
-    altered
-        .answers
-        .insert(key("ogolna_ocena"), AnswerValue::Rating(1));
+    altered.answers.insert(key("ogolna_ocena"), AnswerValue::Rating(1));
     assert_eq!(ingest(&store, &altered).unwrap(), Outcome::Conflict);
     assert_eq!(count(&dir, "SELECT count(*) FROM responses"), 1);
-    assert_eq!(
-        count(
-            &dir,
-            "SELECT rating FROM answers WHERE question_key = 'ogolna_ocena'"
-        ),
-        5
-    );
+    assert_eq!(count(&dir, "SELECT rating FROM answers WHERE question_key = 'ogolna_ocena'"), 5);
     assert_eq!(store.conflict_count().unwrap(), 1);
 }
 
@@ -151,41 +104,19 @@ fn same_id_other_content_is_kept_aside_not_counted() {
 fn invalid_responses_are_rejected_and_nothing_is_stored() {
     let (dir, store) = store();
     let mut out_of_range = response(Channel::Web, 4);
-    out_of_range
-        .answers
-        .insert(key("lokalizacja"), AnswerValue::Rating(9));
+    out_of_range.answers.insert(key("lokalizacja"), AnswerValue::Rating(9));
     let mut unknown_version = response(Channel::Web, 4);
     unknown_version.questionnaire_version = 7;
     let mut unknown_department = response(Channel::Web, 4);
-    unknown_department
-        .answers
-        .insert(key("komorka"), AnswerValue::Choice("kadry".into()));
+    unknown_department.answers.insert(key("komorka"), AnswerValue::Choice("kadry".into()));
 
     let problem = |r: &Response| match ingest(&store, r).unwrap() {
         Outcome::Rejected { errors } => errors[0].problem.clone(),
         other => panic!("accepted: {other:?}"),
     };
-    assert_eq!(
-        problem(&out_of_range),
-        Problem::OutOfRange {
-            min: 1,
-            max: 5,
-            got: 9
-        }
-    );
-    assert_eq!(
-        problem(&unknown_version),
-        Problem::WrongVersion {
-            expected: 1,
-            got: 7
-        }
-    );
-    assert_eq!(
-        problem(&unknown_department),
-        Problem::UnknownOption {
-            option: "kadry".into()
-        }
-    );
+    assert_eq!(problem(&out_of_range), Problem::OutOfRange { min: 1, max: 5, got: 9 });
+    assert_eq!(problem(&unknown_version), Problem::WrongVersion { expected: 1, got: 7 });
+    assert_eq!(problem(&unknown_department), Problem::UnknownOption { option: "kadry".into() });
     assert_eq!(count(&dir, "SELECT count(*) FROM responses"), 0);
     assert_eq!(count(&dir, "SELECT count(*) FROM answers"), 0);
 }
@@ -213,28 +144,14 @@ fn every_answer_kind_lands_in_the_answers_table() {
     let (dir, store) = store();
     let mut r = response(Channel::Paper, 4);
     r.answers.insert(key("parking"), AnswerValue::NotApplicable);
-    r.answers
-        .insert(key("plec"), AnswerValue::Choice("kobieta".into()));
-    r.answers.insert(
-        key("co_poprawic"),
-        AnswerValue::Text("Dłuższe godziny pracy w czwartki.".into()),
-    );
+    r.answers.insert(key("plec"), AnswerValue::Choice("kobieta".into()));
+    r.answers.insert(key("co_poprawic"), AnswerValue::Text("Dłuższe godziny pracy w czwartki.".into()));
     assert_eq!(ingest(&store, &r).unwrap(), Outcome::Stored);
     assert_eq!(count(&dir, "SELECT count(*) FROM answers"), 4);
-    assert_eq!(
-        count(
-            &dir,
-            "SELECT not_applicable FROM answers WHERE question_key = 'parking'"
-        ),
-        1
-    );
+    assert_eq!(count(&dir, "SELECT not_applicable FROM answers WHERE question_key = 'parking'"), 1);
     let text: String = Connection::open(dir.path().join(DB_FILE))
         .unwrap()
-        .query_row(
-            "SELECT text FROM answers WHERE question_key = 'co_poprawic'",
-            [],
-            |row| row.get(0),
-        )
+        .query_row("SELECT text FROM answers WHERE question_key = 'co_poprawic'", [], |row| row.get(0))
         .unwrap();
     assert_eq!(text, "Dłuższe godziny pracy w czwartki.");
 }
@@ -243,9 +160,7 @@ fn every_answer_kind_lands_in_the_answers_table() {
 fn published_versions_cannot_be_changed_in_the_database() {
     let (dir, _store) = store();
     let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
-    let err = conn
-        .execute("UPDATE questionnaire_versions SET definition = '{}'", [])
-        .unwrap_err();
+    let err = conn.execute("UPDATE questionnaire_versions SET definition = '{}'", []).unwrap_err();
     assert!(err.to_string().contains("never change"), "{err}");
 }
 
@@ -255,29 +170,18 @@ fn data_survives_reopening_and_a_newer_database_is_refused() {
     ingest(&store, &response(Channel::Web, 2)).unwrap();
     drop(store);
     let reopened = Store::open(dir.path()).unwrap();
-    assert_eq!(
-        reopened.response_counts("urzad").unwrap()[0],
-        (Channel::Web, 1)
-    );
+    assert_eq!(reopened.response_counts("urzad").unwrap()[0], (Channel::Web, 1));
     drop(reopened);
 
-    Connection::open(dir.path().join(DB_FILE))
-        .unwrap()
-        .pragma_update(None, "user_version", 999)
-        .unwrap();
+    Connection::open(dir.path().join(DB_FILE)).unwrap().pragma_update(None, "user_version", 999).unwrap();
     let err = Store::open(dir.path()).err().unwrap();
-    assert!(
-        matches!(err, StoreError::NewerDatabase { found: 999, .. }),
-        "{err}"
-    );
+    assert!(matches!(err, StoreError::NewerDatabase { found: 999, .. }), "{err}");
 }
 
 #[test]
 fn the_database_runs_in_wal_mode() {
     let (dir, _store) = store();
     let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .unwrap();
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
 }

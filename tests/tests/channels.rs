@@ -19,8 +19,7 @@ fn key(k: &str) -> QuestionKey {
 
 fn answer(channel: Channel, overall: u8, extra: &[(&str, AnswerValue)]) -> Response {
     let mut r = Response::new("urzad", 1, channel);
-    r.answers
-        .insert(key("ogolna_ocena"), AnswerValue::Rating(overall));
+    r.answers.insert(key("ogolna_ocena"), AnswerValue::Rating(overall));
     for (k, v) in extra {
         r.answers.insert(key(k), v.clone());
     }
@@ -51,11 +50,7 @@ fn every_channel_is_stored_once_and_scored_the_same_way() {
         assert_eq!(ingest(&store, r).unwrap(), Outcome::AlreadyStored);
     }
 
-    let counts: BTreeMap<Channel, u64> = store
-        .response_counts("urzad")
-        .unwrap()
-        .into_iter()
-        .collect();
+    let counts: BTreeMap<Channel, u64> = store.response_counts("urzad").unwrap().into_iter().collect();
     assert_eq!(counts[&Channel::Web], 2);
     assert_eq!(counts[&Channel::KioskTouch], 1);
     assert_eq!(counts[&Channel::KioskButtons], 1);
@@ -69,10 +64,7 @@ fn every_channel_is_stored_once_and_scored_the_same_way() {
     assert_eq!(card.overall.pct_satisfied(), Some(40.0));
     assert_eq!(card.overall.index(), Some(50.0));
     // czystosc: 4, 3 and one "nie dotyczy" → n 2, mean 3.5.
-    assert_eq!(
-        card.items[&key("czystosc")],
-        RatingStats::from_counts([0, 0, 1, 1, 0], 1)
-    );
+    assert_eq!(card.items[&key("czystosc")], RatingStats::from_counts([0, 0, 1, 1, 0], 1));
 }
 
 #[test]
@@ -80,25 +72,19 @@ fn the_server_answers_on_a_real_loopback_port() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = sync_server::http::app(sync_server::http::AppState { store });
+    let app = sync_server::http::app(sync_server::http::AppState::new(store));
     runtime.spawn(async move { axum_serve(listener, app).await });
 
     let mut reply = ureq::get(format!("http://{addr}/healthz")).call().unwrap();
     assert_eq!(reply.status(), 200);
-    let body: serde_json::Value =
-        serde_json::from_str(&reply.body_mut().read_to_string().unwrap()).unwrap();
+    let body: serde_json::Value = serde_json::from_str(&reply.body_mut().read_to_string().unwrap()).unwrap();
     assert_eq!(body["status"], "ok");
     assert_eq!(body["database"], "ok");
 
     let missing = ureq::get(format!("http://{addr}/nie-ma-takiej-strony")).call();
-    assert!(
-        matches!(missing, Err(ureq::Error::StatusCode(404))),
-        "{missing:?}"
-    );
+    assert!(matches!(missing, Err(ureq::Error::StatusCode(404))), "{missing:?}");
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) {

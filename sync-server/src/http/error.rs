@@ -45,9 +45,7 @@ impl IntoResponse for AppError {
                     ),
                 )
             }
-            AppError::NotFound(detail) => {
-                (StatusCode::NOT_FOUND, ApiError::new("not_found", detail))
-            }
+            AppError::NotFound(detail) => (StatusCode::NOT_FOUND, ApiError::new("not_found", detail)),
         };
         (status, Json(body)).into_response()
     }

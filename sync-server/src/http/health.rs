@@ -19,9 +19,5 @@ pub fn router() -> Router<AppState> {
 
 async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
     state.db(|store| store.ping()).await?;
-    Ok(Json(Health {
-        status: "ok",
-        database: "ok",
-        version: env!("CARGO_PKG_VERSION"),
-    }))
+    Ok(Json(Health { status: "ok", database: "ok", version: env!("CARGO_PKG_VERSION") }))
 }

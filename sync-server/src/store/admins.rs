@@ -61,17 +61,13 @@ impl Store {
 
     /// How many accounts exist; zero means the server has never been set up.
     pub fn admin_count(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .conn()
-            .query_row("SELECT count(*) FROM admins", [], |r| r.get(0))?)
+        Ok(self.conn().query_row("SELECT count(*) FROM admins", [], |r| r.get(0))?)
     }
 
     /// The account with this login (case-insensitive).
     pub fn admin_by_login(&self, login: &str) -> Result<Option<Admin>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT id, login, password_hash, role, office_id FROM admins WHERE login = ?1",
-        )?;
+        let mut stmt = conn.prepare("SELECT id, login, password_hash, role, office_id FROM admins WHERE login = ?1")?;
         let mut rows = stmt.query([login])?;
         let Some(row) = rows.next()? else {
             return Ok(None);
@@ -81,8 +77,7 @@ impl Store {
             id: row.get(0)?,
             login: row.get(1)?,
             password_hash: row.get(2)?,
-            role: Role::parse(&role)
-                .ok_or_else(|| StoreError::Corrupt(format!("nieznana rola „{role}”")))?,
+            role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("nieznana rola „{role}”")))?,
             office_id: row.get(4)?,
         }))
     }
@@ -103,23 +98,13 @@ impl Store {
         if admins > 0 {
             return Ok(None);
         }
-        let existing: Option<String> = tx
-            .query_row("SELECT slug FROM offices ORDER BY id LIMIT 1", [], |r| {
-                r.get(0)
-            })
-            .ok();
+        let existing: Option<String> =
+            tx.query_row("SELECT slug FROM offices ORDER BY id LIMIT 1", [], |r| r.get(0)).ok();
         let office = match existing {
             Some(slug) => offices::office_by_slug(&tx, &slug)?,
             None => offices::insert_office(&tx, default_slug, default_name)?,
         };
-        let admin = insert_admin(
-            &tx,
-            &NewAdmin {
-                login,
-                password_hash,
-                office_slug: Some(&office.slug),
-            },
-        )?;
+        let admin = insert_admin(&tx, &NewAdmin { login, password_hash, office_slug: Some(&office.slug) })?;
         tx.commit()?;
         Ok(Some((office, admin)))
     }
@@ -127,10 +112,7 @@ impl Store {
 
 fn insert_admin(tx: &Transaction<'_>, new: &NewAdmin<'_>) -> Result<Admin, StoreError> {
     let (role, office_id) = match new.office_slug {
-        Some(slug) => (
-            Role::OfficeAdmin,
-            Some(offices::office_by_slug(tx, slug)?.id),
-        ),
+        Some(slug) => (Role::OfficeAdmin, Some(offices::office_by_slug(tx, slug)?.id)),
         None => (Role::Operator, None),
     };
     tx.execute(

@@ -18,10 +18,7 @@ pub fn latest() -> i64 {
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if current > latest() {
-        return Err(StoreError::NewerDatabase {
-            found: current,
-            known: latest(),
-        });
+        return Err(StoreError::NewerDatabase { found: current, known: latest() });
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction()?;
@@ -42,16 +39,10 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         apply(&mut conn).unwrap();
         apply(&mut conn).unwrap();
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(version, latest());
 
-        conn.pragma_update(None, "user_version", latest() + 1)
-            .unwrap();
-        assert!(matches!(
-            apply(&mut conn),
-            Err(StoreError::NewerDatabase { .. })
-        ));
+        conn.pragma_update(None, "user_version", latest() + 1).unwrap();
+        assert!(matches!(apply(&mut conn), Err(StoreError::NewerDatabase { .. })));
     }
 }

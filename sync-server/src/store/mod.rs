@@ -27,15 +27,9 @@ pub const DB_FILE: &str = "ocen-urzad.sqlite3";
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("nie można utworzyć katalogu danych {path}: {source}")]
-    DataDir {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    DataDir { path: PathBuf, source: std::io::Error },
     #[error("nie można otworzyć bazy danych {path}: {source} (czy katalog jest zapisywalny?)")]
-    Open {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
+    Open { path: PathBuf, source: rusqlite::Error },
     #[error(
         "baza danych ma wersję schematu {found}, a ten program zna najwyżej {known}: to baza nowszej wersji programu. Zainstaluj nowszą wersję zamiast cofać aktualizację."
     )]
@@ -44,6 +38,8 @@ pub enum StoreError {
     DuplicateSlug(String),
     #[error("nie ma urzędu o adresie „{0}” (sprawdź listę: sync-server office list)")]
     UnknownOffice(String),
+    #[error("nazwa hosta „{0}” jest już przypisana innemu urzędowi")]
+    DuplicateHost(String),
     #[error("login „{0}” jest już zajęty")]
     DuplicateLogin(String),
     #[error("urząd „{office}” nie ma wersji ankiety {version}")]
@@ -67,24 +63,13 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database in `data_dir` and brings its schema up to date.
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
-            path: data_dir.to_owned(),
-            source,
-        })?;
+        std::fs::create_dir_all(data_dir)
+            .map_err(|source| StoreError::DataDir { path: data_dir.to_owned(), source })?;
         let path = data_dir.join(DB_FILE);
-        let mut conn = Connection::open(&path).map_err(|source| StoreError::Open {
-            path: path.clone(),
-            source,
-        })?;
-        configure(&conn).map_err(|source| StoreError::Open {
-            path: path.clone(),
-            source,
-        })?;
+        let mut conn = Connection::open(&path).map_err(|source| StoreError::Open { path: path.clone(), source })?;
+        configure(&conn).map_err(|source| StoreError::Open { path: path.clone(), source })?;
         migrations::apply(&mut conn)?;
-        Ok(Store {
-            conn: Arc::new(Mutex::new(conn)),
-            path,
-        })
+        Ok(Store { conn: Arc::new(Mutex::new(conn)), path })
     }
 
     /// The database file.
@@ -95,9 +80,7 @@ impl Store {
     /// The connection. A panic while holding it cannot leave SQLite half-written (transactions roll back
     /// when dropped), so a poisoned lock is safe to take over.
     fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Checks the database answers; used by `/healthz`.
@@ -126,9 +109,7 @@ pub(crate) fn now_text() -> String {
 /// Maps a UNIQUE violation to a friendlier error, leaving every other error as it is.
 fn on_unique_violation(err: rusqlite::Error, friendly: impl FnOnce() -> StoreError) -> StoreError {
     match &err {
-        rusqlite::Error::SqliteFailure(e, _)
-            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-        {
+        rusqlite::Error::SqliteFailure(e, _) if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE => {
             friendly()
         }
         _ => StoreError::Sqlite(err),

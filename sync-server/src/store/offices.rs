@@ -14,6 +14,31 @@ pub struct Office {
     pub slug: String,
     /// Full name, e.g. "Urząd Gminy Książki".
     pub name: String,
+    /// Own host name, when the office is reached at e.g. `ksiazki.example.pl`.
+    pub host: Option<String>,
+    /// Postal address, one line.
+    pub address: String,
+    /// Contact e-mail.
+    pub email: String,
+    /// Contact phone.
+    pub phone: String,
+    /// When the office was set up (RFC 3339); the accessibility statement's publication date.
+    pub created_at: String,
+}
+
+const OFFICE_COLUMNS: &str = "id, slug, name, host, address, email, phone, created_at";
+
+fn office_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Office> {
+    Ok(Office {
+        id: r.get(0)?,
+        slug: r.get(1)?,
+        name: r.get(2)?,
+        host: r.get(3)?,
+        address: r.get(4)?,
+        email: r.get(5)?,
+        phone: r.get(6)?,
+        created_at: r.get(7)?,
+    })
 }
 
 impl Store {
@@ -29,14 +54,8 @@ impl Store {
     /// Every office, by slug.
     pub fn offices(&self) -> Result<Vec<Office>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT id, slug, name FROM offices ORDER BY slug")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Office {
-                id: r.get(0)?,
-                slug: r.get(1)?,
-                name: r.get(2)?,
-            })
-        })?;
+        let mut stmt = conn.prepare(&format!("SELECT {OFFICE_COLUMNS} FROM offices ORDER BY slug"))?;
+        let rows = stmt.query_map([], office_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -46,54 +65,66 @@ impl Store {
     }
 }
 
-pub(super) fn office_by_slug(
-    conn: &rusqlite::Connection,
-    slug: &str,
-) -> Result<Office, StoreError> {
-    conn.query_row(
-        "SELECT id, slug, name FROM offices WHERE slug = ?1",
-        [slug],
-        |r| {
-            Ok(Office {
-                id: r.get(0)?,
-                slug: r.get(1)?,
-                name: r.get(2)?,
-            })
-        },
-    )
-    .optional()?
-    .ok_or_else(|| StoreError::UnknownOffice(slug.to_owned()))
+pub(super) fn office_by_slug(conn: &rusqlite::Connection, slug: &str) -> Result<Office, StoreError> {
+    conn.query_row(&format!("SELECT {OFFICE_COLUMNS} FROM offices WHERE slug = ?1"), [slug], office_row)
+        .optional()?
+        .ok_or_else(|| StoreError::UnknownOffice(slug.to_owned()))
 }
 
-pub(super) fn insert_office(
-    tx: &Transaction<'_>,
-    slug: &str,
-    name: &str,
-) -> Result<Office, StoreError> {
-    tx.execute(
-        "INSERT INTO offices (slug, name, created_at) VALUES (?1, ?2, ?3)",
-        params![slug, name, now_text()],
-    )
-    .map_err(|e| on_unique_violation(e, || StoreError::DuplicateSlug(slug.to_owned())))?;
+pub(super) fn insert_office(tx: &Transaction<'_>, slug: &str, name: &str) -> Result<Office, StoreError> {
+    tx.execute("INSERT INTO offices (slug, name, created_at) VALUES (?1, ?2, ?3)", params![slug, name, now_text()])
+        .map_err(|e| on_unique_violation(e, || StoreError::DuplicateSlug(slug.to_owned())))?;
     let id = tx.last_insert_rowid();
     questionnaires::insert_version(tx, id, &default_questionnaire())?;
-    Ok(Office {
-        id,
-        slug: slug.to_owned(),
-        name: name.to_owned(),
-    })
+    office_by_slug(tx, slug)
 }
 
 impl Store {
-    /// Keys of the office's active departments: the choices of a department question.
-    pub fn department_keys(
-        &self,
-        office_slug: &str,
-    ) -> Result<std::collections::BTreeSet<String>, StoreError> {
+    /// The office whose own host name is `host` (compared without port and case), if any.
+    pub fn office_by_host(&self, host: &str) -> Result<Option<Office>, StoreError> {
+        let conn = self.conn();
+        Ok(conn
+            .query_row(&format!("SELECT {OFFICE_COLUMNS} FROM offices WHERE host = lower(?1)"), [host], office_row)
+            .optional()?)
+    }
+
+    /// Sets the office's own host name (`None` removes it); a host name belongs to one office only.
+    pub fn set_office_host(&self, slug: &str, host: Option<&str>) -> Result<(), StoreError> {
+        let conn = self.conn();
+        let office = office_by_slug(&conn, slug)?;
+        let host = host.map(str::to_lowercase);
+        conn.execute("UPDATE offices SET host = ?1 WHERE id = ?2", params![host, office.id])
+            .map_err(|e| on_unique_violation(e, || StoreError::DuplicateHost(host.clone().unwrap_or_default())))?;
+        Ok(())
+    }
+
+    /// The office's active departments as (key, name), in display order.
+    pub fn departments(&self, office_slug: &str) -> Result<Vec<(String, String)>, StoreError> {
         let conn = self.conn();
         let office = office_by_slug(&conn, office_slug)?;
-        let mut stmt =
-            conn.prepare("SELECT key FROM departments WHERE office_id = ?1 AND active = 1")?;
+        let mut stmt = conn
+            .prepare("SELECT key, name FROM departments WHERE office_id = ?1 AND active = 1 ORDER BY position, name")?;
+        let rows = stmt.query_map([office.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Adds a department (wydział/referat) with a stable key.
+    pub fn add_department(&self, office_slug: &str, key: &str, name: &str) -> Result<(), StoreError> {
+        let conn = self.conn();
+        let office = office_by_slug(&conn, office_slug)?;
+        conn.execute(
+            "INSERT INTO departments (office_id, key, name, position)
+             VALUES (?1, ?2, ?3, (SELECT ifnull(max(position), 0) + 1 FROM departments WHERE office_id = ?1))",
+            params![office.id, key, name],
+        )?;
+        Ok(())
+    }
+
+    /// Keys of the office's active departments: the choices of a department question.
+    pub fn department_keys(&self, office_slug: &str) -> Result<std::collections::BTreeSet<String>, StoreError> {
+        let conn = self.conn();
+        let office = office_by_slug(&conn, office_slug)?;
+        let mut stmt = conn.prepare("SELECT key FROM departments WHERE office_id = ?1 AND active = 1")?;
         let keys = stmt.query_map([office.id], |r| r.get(0))?;
         Ok(keys.collect::<Result<_, _>>()?)
     }

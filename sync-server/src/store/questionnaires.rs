@@ -22,11 +22,7 @@ impl Store {
     }
 
     /// One published version of the office's questionnaire.
-    pub fn questionnaire_version(
-        &self,
-        office_slug: &str,
-        version: u32,
-    ) -> Result<Questionnaire, StoreError> {
+    pub fn questionnaire_version(&self, office_slug: &str, version: u32) -> Result<Questionnaire, StoreError> {
         let conn = self.conn();
         let office = offices::office_by_slug(&conn, office_slug)?;
         let json: Option<String> = conn
@@ -36,24 +32,17 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        let json = json.ok_or_else(|| StoreError::UnknownQuestionnaireVersion {
-            office: office_slug.to_owned(),
-            version,
-        })?;
+        let json =
+            json.ok_or_else(|| StoreError::UnknownQuestionnaireVersion { office: office_slug.to_owned(), version })?;
         parse(&json)
     }
 
     /// Question keys that exist in some version of the office's questionnaire other than `version`.
-    pub fn keys_outside_version(
-        &self,
-        office_slug: &str,
-        version: u32,
-    ) -> Result<BTreeSet<QuestionKey>, StoreError> {
+    pub fn keys_outside_version(&self, office_slug: &str, version: u32) -> Result<BTreeSet<QuestionKey>, StoreError> {
         let conn = self.conn();
         let office = offices::office_by_slug(&conn, office_slug)?;
-        let mut stmt = conn.prepare(
-            "SELECT definition FROM questionnaire_versions WHERE office_id = ?1 AND version <> ?2",
-        )?;
+        let mut stmt =
+            conn.prepare("SELECT definition FROM questionnaire_versions WHERE office_id = ?1 AND version <> ?2")?;
         let definitions = stmt.query_map(params![office.id, version], |r| r.get::<_, String>(0))?;
         let mut keys = BTreeSet::new();
         for json in definitions {
@@ -67,11 +56,7 @@ fn parse(json: &str) -> Result<Questionnaire, StoreError> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("definicja ankiety: {e}")))
 }
 
-pub(super) fn insert_version(
-    tx: &Transaction<'_>,
-    office_id: i64,
-    q: &Questionnaire,
-) -> Result<(), StoreError> {
+pub(super) fn insert_version(tx: &Transaction<'_>, office_id: i64, q: &Questionnaire) -> Result<(), StoreError> {
     let json = serde_json::to_string(q).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     tx.execute(
         "INSERT INTO questionnaire_versions (office_id, version, definition, published_at) VALUES (?1, ?2, ?3, ?4)",

@@ -17,19 +17,12 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let id = response.id.to_string();
-        let payload =
-            serde_json::to_string(response).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let payload = serde_json::to_string(response).map_err(|e| StoreError::Corrupt(e.to_string()))?;
 
-        let stored: Option<String> = tx
-            .query_row("SELECT payload FROM responses WHERE id = ?1", [&id], |r| {
-                r.get(0)
-            })
-            .optional()?;
+        let stored: Option<String> =
+            tx.query_row("SELECT payload FROM responses WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
         let stored: Option<Response> = stored
-            .map(|json| {
-                serde_json::from_str(&json)
-                    .map_err(|e| StoreError::Corrupt(format!("odpowiedź {id}: {e}")))
-            })
+            .map(|json| serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("odpowiedź {id}: {e}"))))
             .transpose()?;
 
         let decision = decide(stored.as_ref(), response);
@@ -52,24 +45,16 @@ impl Store {
     pub fn response_counts(&self, office_slug: &str) -> Result<Vec<(Channel, u64)>, StoreError> {
         let conn = self.conn();
         let office = offices::office_by_slug(&conn, office_slug)?;
-        let mut stmt =
-            conn.prepare("SELECT count(*) FROM responses WHERE office_id = ?1 AND channel = ?2")?;
+        let mut stmt = conn.prepare("SELECT count(*) FROM responses WHERE office_id = ?1 AND channel = ?2")?;
         Channel::ALL
             .into_iter()
-            .map(|c| {
-                Ok((
-                    c,
-                    stmt.query_row(params![office.id, c.as_str()], |r| r.get(0))?,
-                ))
-            })
+            .map(|c| Ok((c, stmt.query_row(params![office.id, c.as_str()], |r| r.get(0))?)))
             .collect()
     }
 
     /// How many responses are kept aside as conflicts.
     pub fn conflict_count(&self) -> Result<u64, StoreError> {
-        Ok(self
-            .conn()
-            .query_row("SELECT count(*) FROM response_conflicts", [], |r| r.get(0))?)
+        Ok(self.conn().query_row("SELECT count(*) FROM response_conflicts", [], |r| r.get(0))?)
     }
 }
 
@@ -95,15 +80,10 @@ fn insert(tx: &Transaction<'_>, r: &Response, id: &str, payload: &str) -> Result
             )
             .optional()?;
         if let Some(entered_at) = entered_at {
-            return Err(StoreError::DuplicateSerial {
-                serial: serial.clone(),
-                entered_at,
-            });
+            return Err(StoreError::DuplicateSerial { serial: serial.clone(), entered_at });
         }
     }
-    let captured_at = r
-        .captured_at
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let captured_at = r.captured_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     tx.execute(
         "INSERT INTO responses (id, office_id, questionnaire_version, channel, captured_at, received_at, device, paper_serial, payload)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -115,23 +95,12 @@ fn insert(tx: &Transaction<'_>, r: &Response, id: &str, payload: &str) -> Result
     for (key, value) in &r.answers {
         let key = key.as_str();
         match value {
-            AnswerValue::Rating(v) => {
-                answer.execute(params![id, key, v, false, None::<&str>, None::<&str>])?
+            AnswerValue::Rating(v) => answer.execute(params![id, key, v, false, None::<&str>, None::<&str>])?,
+            AnswerValue::NotApplicable => {
+                answer.execute(params![id, key, None::<u8>, true, None::<&str>, None::<&str>])?
             }
-            AnswerValue::NotApplicable => answer.execute(params![
-                id,
-                key,
-                None::<u8>,
-                true,
-                None::<&str>,
-                None::<&str>
-            ])?,
-            AnswerValue::Choice(c) => {
-                answer.execute(params![id, key, None::<u8>, false, c, None::<&str>])?
-            }
-            AnswerValue::Text(t) => {
-                answer.execute(params![id, key, None::<u8>, false, None::<&str>, t])?
-            }
+            AnswerValue::Choice(c) => answer.execute(params![id, key, None::<u8>, false, c, None::<&str>])?,
+            AnswerValue::Text(t) => answer.execute(params![id, key, None::<u8>, false, None::<&str>, t])?,
             AnswerValue::Choices(cs) => {
                 for c in cs {
                     answer.execute(params![id, key, None::<u8>, false, c, None::<&str>])?;
@@ -141,4 +110,18 @@ fn insert(tx: &Transaction<'_>, r: &Response, id: &str, payload: &str) -> Result
         };
     }
     Ok(())
+}
+
+impl Store {
+    /// Every response of the office, oldest capture first. For tests and small exports; reports aggregate
+    /// in SQL instead of loading responses.
+    pub fn responses_of(&self, office_slug: &str) -> Result<Vec<Response>, StoreError> {
+        let conn = self.conn();
+        let office = offices::office_by_slug(&conn, office_slug)?;
+        let mut stmt = conn.prepare("SELECT payload FROM responses WHERE office_id = ?1 ORDER BY captured_at, id")?;
+        let payloads = stmt.query_map([office.id], |r| r.get::<_, String>(0))?;
+        payloads
+            .map(|json| serde_json::from_str(&json?).map_err(|e| StoreError::Corrupt(format!("odpowiedź: {e}"))))
+            .collect()
+    }
 }

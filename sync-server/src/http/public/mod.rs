@@ -1,0 +1,373 @@
+//! The public pages: the office's home page with the "Oceń Urząd" entry, the web survey, the thank-you
+//! page and the accessibility statement. Server-rendered HTML that works without JavaScript.
+//!
+//! Addresses: `/` (the office, or the list of offices), `/{slug}/`, `/{slug}/ankieta` (GET: form, POST:
+//! submission), `/{slug}/dziekujemy`, `/{slug}/deklaracja-dostepnosci`, `/static/style.css`.
+
+pub mod form;
+pub mod i18n;
+pub mod rate_limit;
+mod view;
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use survey::validation::{Problem, ValidationContext, ValidationError, validate};
+use survey::wire::Outcome;
+use survey::{Channel, Lang, Questionnaire};
+use uuid::Uuid;
+
+use self::form::PostedForm;
+use self::i18n::words;
+use self::view::{Chrome, HomePage, MessagePage, OfficesPage, StatementPage, SurveyForm, ThanksPage, office_url};
+use super::{AppError, AppState};
+use crate::ingest::ingest;
+use crate::store::Office;
+
+/// Largest survey submission accepted. The default questionnaire filled to the brim, comments at their
+/// longest in Ukrainian (2 bytes a letter, percent-encoded to 6), stays under it.
+pub const MAX_SUBMISSION_BYTES: usize = 64 * 1024;
+
+/// How long a served form stays valid. Its token is the response id and its time the capture time.
+const FORM_VALID_HOURS: i64 = 24;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(root))
+        .route("/static/style.css", get(stylesheet))
+        .route("/static/favicon.svg", get(favicon))
+        .route("/{slug}", get(office_without_slash))
+        .route("/{slug}/", get(home))
+        .route("/{slug}/ankieta", get(survey_form).post(submit).layer(DefaultBodyLimit::max(MAX_SUBMISSION_BYTES)))
+        .route("/{slug}/dziekujemy", get(thanks))
+        .route("/{slug}/deklaracja-dostepnosci", get(statement))
+}
+
+#[derive(Deserialize, Default)]
+struct LangQuery {
+    lang: Option<String>,
+}
+
+impl LangQuery {
+    fn lang(&self) -> Lang {
+        self.lang.as_deref().and_then(Lang::from_code).unwrap_or_default()
+    }
+}
+
+fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => AppError::Internal(format!("szablon strony: {e}")).into_response(),
+    }
+}
+
+/// A page with one message, for refusals and errors people see.
+pub fn message_page(status: StatusCode, lang: Lang, office: Option<&Office>, title: &str, message: &str) -> Response {
+    let page = MessagePage { page: Chrome::new(lang, title.to_owned(), office, "/"), message: message.to_owned() };
+    render(status, &page)
+}
+
+async fn office(state: &AppState, slug: String, lang: Lang) -> Result<Office, Response> {
+    match state.db(move |s| s.office(&slug)).await {
+        Ok(office) => Ok(office),
+        Err(AppError::NotFound(_)) => {
+            let w = words(lang);
+            Err(message_page(StatusCode::NOT_FOUND, lang, None, w.not_found, w.not_found))
+        }
+        Err(e) => Err(e.into_response()),
+    }
+}
+
+async fn root(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+    let lang = q.lang();
+    // An office reached by its own host name shows its home page at `/`.
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| h.rsplit_once(':').map_or(h, |(name, _port)| name).to_owned());
+    let by_host = match host {
+        Some(host) => state.db(move |s| s.office_by_host(&host)).await,
+        None => Ok(None),
+    };
+    match by_host {
+        Ok(Some(office)) => return home_page(&office, lang),
+        Ok(None) => {}
+        Err(e) => return e.into_response(),
+    }
+    let offices = match state.db(|s| s.offices()).await {
+        Ok(offices) => offices,
+        Err(e) => return e.into_response(),
+    };
+    if let [only] = offices.as_slice() {
+        return Redirect::to(&office_url(only, "", lang)).into_response();
+    }
+    let page = OfficesPage {
+        page: Chrome::new(lang, format!("Oceń Urząd – {}", words(lang).offices_heading), None, "/"),
+        offices: offices.iter().map(|o| (office_url(o, "", lang), o.name.clone())).collect(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+async fn office_without_slash(Path(slug): Path<String>, Query(q): Query<LangQuery>) -> Redirect {
+    Redirect::permanent(&view::with_lang(&format!("/{slug}/"), q.lang()))
+}
+
+fn home_page(office: &Office, lang: Lang) -> Response {
+    let page = HomePage {
+        page: Chrome::new(
+            lang,
+            format!("{} – {}", words(lang).rate_the_office, office.name),
+            Some(office),
+            &format!("/{}/", office.slug),
+        ),
+        survey_url: office_url(office, "ankieta", lang),
+        address: office.address.clone(),
+        email: office.email.clone(),
+        phone: office.phone.clone(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+async fn home(State(state): State<AppState>, Path(slug): Path<String>, Query(q): Query<LangQuery>) -> Response {
+    match office(&state, slug, q.lang()).await {
+        Ok(office) => home_page(&office, q.lang()),
+        Err(page) => page,
+    }
+}
+
+async fn thanks(State(state): State<AppState>, Path(slug): Path<String>, Query(q): Query<LangQuery>) -> Response {
+    let lang = q.lang();
+    match office(&state, slug, lang).await {
+        Ok(office) => {
+            let path = format!("/{}/dziekujemy", office.slug);
+            let page =
+                ThanksPage { page: Chrome::new(lang, words(lang).thanks_heading.to_owned(), Some(&office), &path) };
+            render(StatusCode::OK, &page)
+        }
+        Err(page) => page,
+    }
+}
+
+async fn statement(State(state): State<AppState>, Path(slug): Path<String>, Query(q): Query<LangQuery>) -> Response {
+    let lang = q.lang();
+    match office(&state, slug, lang).await {
+        Ok(office) => {
+            let path = format!("/{}/deklaracja-dostepnosci", office.slug);
+            let page = StatementPage {
+                page: Chrome::new(
+                    lang,
+                    format!("{} – {}", words(lang).accessibility_statement, office.name),
+                    Some(&office),
+                    &path,
+                ),
+                office_name: office.name.clone(),
+                published: office.created_at.get(..10).unwrap_or(&office.created_at).to_owned(),
+                email: office.email.clone(),
+                phone: office.phone.clone(),
+                address: office.address.clone(),
+            };
+            render(StatusCode::OK, &page)
+        }
+        Err(page) => page,
+    }
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../../static/style.css"),
+    )
+}
+
+async fn favicon() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        include_str!("../../../static/favicon.svg"),
+    )
+}
+
+/// Everything a survey page needs from the store.
+struct SurveyData {
+    office: Office,
+    questionnaire: Questionnaire,
+    departments: Vec<(String, String)>,
+    ctx: ValidationContext,
+}
+
+async fn survey_data(state: &AppState, slug: String, lang: Lang) -> Result<SurveyData, Response> {
+    let office = office(state, slug, lang).await?;
+    let slug = office.slug.clone();
+    let loaded = state
+        .db(move |s| {
+            let questionnaire = s.current_questionnaire(&slug)?;
+            let departments = s.departments(&slug)?;
+            let ctx = ValidationContext {
+                departments: departments.iter().map(|(k, _)| k.clone()).collect(),
+                keys_in_other_versions: s.keys_outside_version(&slug, questionnaire.version)?,
+            };
+            Ok((questionnaire, departments, ctx))
+        })
+        .await;
+    match loaded {
+        Ok((questionnaire, departments, ctx)) => Ok(SurveyData { office, questionnaire, departments, ctx }),
+        Err(e) => Err(e.into_response()),
+    }
+}
+
+impl SurveyData {
+    fn page(
+        &self,
+        status: StatusCode,
+        lang: Lang,
+        posted: &PostedForm,
+        errors: &[ValidationError],
+        notice: Option<String>,
+    ) -> Response {
+        // A fresh token whenever the form is shown without its previous one being usable.
+        let token = posted.token.filter(|t| token_time(*t).is_some()).unwrap_or_else(Uuid::now_v7);
+        let form = SurveyForm {
+            lang,
+            office: &self.office,
+            questionnaire: &self.questionnaire,
+            departments: &self.departments,
+            posted,
+            errors,
+        };
+        render(status, &form.page(token.to_string(), notice))
+    }
+}
+
+async fn survey_form(State(state): State<AppState>, Path(slug): Path<String>, Query(q): Query<LangQuery>) -> Response {
+    let lang = q.lang();
+    match survey_data(&state, slug, lang).await {
+        Ok(data) => data.page(StatusCode::OK, lang, &PostedForm { lang, ..PostedForm::default() }, &[], None),
+        Err(page) => page,
+    }
+}
+
+/// The capture time carried by a form token: the moment the form was served. `None` when the token is
+/// not a UUIDv7 or was made more than [`FORM_VALID_HOURS`] ago or in the future (beyond clock skew).
+fn token_time(token: Uuid) -> Option<DateTime<Utc>> {
+    if token.get_version_num() != 7 {
+        return None;
+    }
+    let (secs, nanos) = token.get_timestamp()?.to_unix();
+    let at = DateTime::from_timestamp(i64::try_from(secs).ok()?, nanos)?;
+    let age = Utc::now().signed_duration_since(at);
+    (age >= -chrono::Duration::minutes(5) && age <= chrono::Duration::hours(FORM_VALID_HOURS)).then_some(at)
+}
+
+/// A form submitted from another site is refused: browsers say so in `Sec-Fetch-Site`, older ones in
+/// `Origin`. Requests without either (non-browser clients) carry no ambient authority here and pass.
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return site == "cross-site";
+    }
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    match (origin, host) {
+        (Some("null"), _) => true,
+        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, rest)| rest) != Some(host),
+        _ => false,
+    }
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => {
+            let w = words(Lang::Pl);
+            let (status, message) = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                (StatusCode::PAYLOAD_TOO_LARGE, w.too_large)
+            } else {
+                (StatusCode::BAD_REQUEST, w.bad_form)
+            };
+            return message_page(status, Lang::Pl, None, message, message);
+        }
+    };
+    let posted = PostedForm::parse(&body);
+    let lang = posted.lang;
+    let w = words(lang);
+    let data = match survey_data(&state, slug, lang).await {
+        Ok(data) => data,
+        Err(page) => return page,
+    };
+    if is_cross_site(&headers) {
+        return message_page(StatusCode::FORBIDDEN, lang, Some(&data.office), w.cross_site, w.cross_site);
+    }
+    if posted.honeypot_filled {
+        return data.page(StatusCode::BAD_REQUEST, lang, &posted, &[], Some(w.bad_form.to_owned()));
+    }
+    let client = connect.map(|Extension(ConnectInfo(addr))| addr.ip());
+    if let Some(client) = client
+        && !state.limiter.allows(client)
+    {
+        return data.page(StatusCode::TOO_MANY_REQUESTS, lang, &posted, &[], Some(w.too_many.to_owned()));
+    }
+    let Some(token) = posted.token else {
+        return data.page(StatusCode::BAD_REQUEST, lang, &posted, &[], Some(w.bad_form.to_owned()));
+    };
+    let Some(captured_at) = token_time(token) else {
+        return data.page(StatusCode::UNPROCESSABLE_ENTITY, lang, &posted, &[], Some(w.form_expired.to_owned()));
+    };
+    let current = data.questionnaire.version;
+    if posted.version != Some(current) {
+        let problem = Problem::WrongVersion { expected: current, got: posted.version.unwrap_or(0) };
+        let notice = ValidationError { question: None, problem }.message(lang);
+        return data.page(StatusCode::CONFLICT, lang, &posted, &[], Some(notice));
+    }
+
+    let (answers, mut errors) = posted.answers(&data.questionnaire);
+    let response = survey::Response {
+        id: token,
+        office: data.office.slug.clone(),
+        questionnaire_version: current,
+        channel: Channel::Web,
+        captured_at,
+        device: None,
+        paper_serial: None,
+        answers,
+    };
+    if let Err(found) = validate(&data.questionnaire, &data.ctx, &response) {
+        errors.extend(found);
+    }
+    if !errors.is_empty() {
+        return data.page(StatusCode::UNPROCESSABLE_ENTITY, lang, &posted, &errors, None);
+    }
+
+    let outcome = state.db(move |s| ingest(s, &response)).await;
+    match outcome {
+        Ok(Outcome::Stored) => {
+            if let Some(client) = client {
+                state.limiter.record(client);
+            }
+            Redirect::to(&office_url(&data.office, "dziekujemy", lang)).into_response()
+        }
+        // A double click or a resend of the same form: it is already counted.
+        Ok(Outcome::AlreadyStored) => Redirect::to(&office_url(&data.office, "dziekujemy", lang)).into_response(),
+        // The same form sent again with other answers: the first one counts.
+        Ok(Outcome::Conflict) => {
+            message_page(StatusCode::OK, lang, Some(&data.office), w.thanks_heading, w.already_sent)
+        }
+        Ok(Outcome::Rejected { errors }) => data.page(StatusCode::UNPROCESSABLE_ENTITY, lang, &posted, &errors, None),
+        Err(e) => {
+            tracing::error!(error = ?e, "nie udało się zapisać ankiety internetowej");
+            data.page(StatusCode::INTERNAL_SERVER_ERROR, lang, &posted, &[], Some(w.server_error.to_owned()))
+        }
+    }
+}
