@@ -278,3 +278,27 @@ fn every_page_carries_the_security_headers() {
         assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff");
     }
 }
+
+#[test]
+fn the_banner_kit_offers_a_snippet_linking_to_the_survey_and_images_in_every_size() {
+    let s = server();
+    let kit = s.get("/urzad/baner");
+    assert_eq!(kit.status, 200);
+    let host = s.base.trim_start_matches("http://");
+    let expected = format!(
+        "<a href=\"http://{host}/urzad/\"><img src=\"http://{host}/urzad/baner/300x100.png\" width=\"300\" \
+         height=\"100\" alt=\"Oceń Urząd – ankieta satysfakcji klienta: Urząd Gminy Testowo\"></a>"
+    );
+    let shown = kit.body.split("<textarea id=\"kod-300x100\" rows=\"4\" readonly>").nth(1).unwrap();
+    let shown = shown.split("</textarea>").next().unwrap();
+    let decoded = shown.replace("&#60;", "<").replace("&#62;", ">").replace("&#34;", "\"").replace("&#38;", "&");
+    assert_eq!(decoded, expected);
+    for size in ["300x100", "468x60", "728x90", "250x250"] {
+        let png = s.agent.get(format!("{}/urzad/baner/{size}.png", s.base)).call().unwrap();
+        assert_eq!(png.headers().get("content-type").unwrap(), "image/png");
+        let svg = s.get(&format!("/urzad/baner/{size}.svg"));
+        assert!(svg.body.contains("<title>Oceń Urząd – ankieta satysfakcji klienta: Urząd Gminy Testowo</title>"));
+    }
+    assert_eq!(s.get("/urzad/baner/1x1.png").status, 404);
+    assert_eq!(s.get("/urzad/baner/300x100.gif").status, 404);
+}

@@ -153,6 +153,7 @@ await axeCheck('errors', `${base}/urzad/ankieta`, async (page) => {
 await axeCheck('thanks', `${base}/urzad/dziekujemy`);
 await axeCheck('statement', `${base}/urzad/deklaracja-dostepnosci`);
 await axeCheck('not_found', `${base}/urzad/nie-ma`);
+await axeCheck('banner_kit', `${base}/urzad/baner`);
 
 await browser.close();
 console.log(JSON.stringify(summary));

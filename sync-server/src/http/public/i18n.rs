@@ -34,6 +34,10 @@ pub struct Words {
     pub too_large: &'static str,
     pub not_found: &'static str,
     pub server_error: &'static str,
+    pub banner_heading: &'static str,
+    pub banner_intro: &'static str,
+    pub banner_download: &'static str,
+    pub banner_snippet: &'static str,
 }
 
 pub fn words(lang: Lang) -> &'static Words {
@@ -77,6 +81,10 @@ static PL: Words = Words {
     too_large: "Ankieta jest zbyt obszerna, aby ją przyjąć. Skróć, proszę, uwagi i wyślij ponownie.",
     not_found: "Nie ma takiej strony. Sprawdź adres.",
     server_error: "Wystąpił błąd serwera. Twoja ankieta nie została zapisana – spróbuj ponownie za chwilę.",
+    banner_heading: "Baner „Oceń Urząd” na stronę urzędu",
+    banner_intro: "Umieść baner na stronie głównej urzędu, aby mieszkańcy łatwo trafili do ankiety. Skopiuj kod HTML wybranego rozmiaru i wklej go na stronę albo pobierz obrazek. Baner prowadzi do strony ankiety tego urzędu.",
+    banner_download: "Pobierz",
+    banner_snippet: "Kod HTML do wklejenia na stronę urzędu",
 };
 
 static EN: Words = Words {
@@ -109,6 +117,10 @@ static EN: Words = Words {
     too_large: "The survey is too long to accept. Please shorten your comments and send again.",
     not_found: "There is no such page. Please check the address.",
     server_error: "A server error occurred. Your survey was not saved – please try again in a moment.",
+    banner_heading: "The “Oceń Urząd” banner for the office website",
+    banner_intro: "Place the banner on the office homepage so residents easily find the survey. Copy the HTML code of the size you want and paste it into the page, or download the image. The banner leads to this office’s survey.",
+    banner_download: "Download",
+    banner_snippet: "HTML code to paste into the office website",
 };
 
 static UK: Words = Words {
@@ -141,4 +153,8 @@ static UK: Words = Words {
     too_large: "Анкета занадто велика, щоб її прийняти. Будь ласка, скоротіть зауваження та надішліть ще раз.",
     not_found: "Такої сторінки немає. Перевірте адресу.",
     server_error: "Сталася помилка сервера. Вашу анкету не збережено – спробуйте ще раз за хвилину.",
+    banner_heading: "Банер «Oceń Urząd» для сайту установи",
+    banner_intro: "Розмістіть банер на головній сторінці установи, щоб мешканці легко знайшли анкету. Скопіюйте HTML-код потрібного розміру та вставте його на сторінку або завантажте зображення. Банер веде до анкети цієї установи.",
+    banner_download: "Завантажити",
+    banner_snippet: "HTML-код для вставлення на сайт установи",
 };

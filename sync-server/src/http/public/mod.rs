@@ -4,6 +4,7 @@
 //! Addresses: `/` (the office, or the list of offices), `/{slug}/`, `/{slug}/ankieta` (GET: form, POST:
 //! submission), `/{slug}/dziekujemy`, `/{slug}/deklaracja-dostepnosci`, `/static/style.css`.
 
+mod banner;
 pub mod form;
 pub mod i18n;
 pub mod rate_limit;
@@ -50,6 +51,8 @@ pub fn router() -> Router<AppState> {
         .route("/{slug}/ankieta", get(survey_form).post(submit).layer(DefaultBodyLimit::max(MAX_SUBMISSION_BYTES)))
         .route("/{slug}/dziekujemy", get(thanks))
         .route("/{slug}/deklaracja-dostepnosci", get(statement))
+        .route("/{slug}/baner", get(banner::kit_page))
+        .route("/{slug}/baner/{file}", get(banner::image))
 }
 
 #[derive(Deserialize, Default)]
