@@ -9,6 +9,8 @@ CREATE TABLE offices (
     address     TEXT NOT NULL DEFAULT '',
     email       TEXT NOT NULL DEFAULT '',
     phone       TEXT NOT NULL DEFAULT '',
+    -- Sites allowed to show the survey in a frame: space-separated origins, empty for none.
+    embed_origins TEXT NOT NULL DEFAULT '',
     created_at  TEXT NOT NULL
 );
 

@@ -51,6 +51,15 @@ pub enum OfficeCommand {
     },
     /// List offices.
     List,
+    /// Allow other sites (e.g. the office's homepage) to show the survey in a frame; no --allow forbids it.
+    Embed {
+        /// The office.
+        #[arg(long)]
+        slug: String,
+        /// An origin such as https://gmina.example.pl; repeat for several.
+        #[arg(long)]
+        allow: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -91,6 +100,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Office(OfficeCommand::List) => {
             for office in Store::open(&cli.data_dir)?.offices()? {
                 println!("{}\t{}", office.slug, office.name);
+            }
+            Ok(())
+        }
+        Command::Office(OfficeCommand::Embed { slug, allow }) => {
+            let origins = allow.iter().map(|o| input::origin(o).map(str::to_owned)).collect::<Result<Vec<_>, _>>()?;
+            Store::open(&cli.data_dir)?.set_embed_origins(&slug, &origins)?;
+            if origins.is_empty() {
+                println!("Ankiety urzędu /{slug} nie można osadzać na innych stronach.");
+            } else {
+                println!("Ankietę urzędu /{slug} mogą osadzać: {}", origins.join(", "));
             }
             Ok(())
         }

@@ -39,6 +39,24 @@ pub fn office_name(s: &str) -> Result<&str, InputError> {
     Ok(trimmed)
 }
 
+/// An origin allowed to embed the survey: `https://host` or `http://host`, optionally with a port, nothing
+/// else (no path, no wildcard), so it can go into a Content-Security-Policy as it is.
+pub fn origin(s: &str) -> Result<&str, InputError> {
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    let ok = rest.is_some_and(|hostport| {
+        let (host, port) = hostport.rsplit_once(':').unwrap_or((hostport, "80"));
+        !host.is_empty()
+            && host.len() <= 253
+            && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+            && port.parse::<u16>().is_ok()
+    });
+    if ok {
+        Ok(s)
+    } else {
+        Err(InputError(format!("„{s}” nie jest adresem witryny: podaj np. https://gmina.example.pl (bez ścieżki)")))
+    }
+}
+
 /// A login: 3–64 characters of letters, digits and `. _ - @`.
 pub fn login(s: &str) -> Result<&str, InputError> {
     let ok = (3..=64).contains(&s.len())
@@ -87,6 +105,16 @@ mod tests {
         assert!(office_name("   ").is_err());
         assert!(office_name("Urząd\u{7}").is_err());
         assert!(office_name(&"ż".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn origins() {
+        for good in ["https://gmina.example.pl", "http://localhost:8080"] {
+            assert_eq!(origin(good), Ok(good));
+        }
+        for bad in ["gmina.pl", "https://gmina.pl/strona", "https://*.gmina.pl", "javascript:alert(1)", "https://a b"] {
+            assert!(origin(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

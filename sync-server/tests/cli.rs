@@ -285,3 +285,16 @@ fn a_busy_port_is_a_clear_error() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains(&format!("nie można nasłuchiwać na {addr}")), "{}", stderr(&out));
 }
+
+#[test]
+fn embedding_is_allowed_only_for_well_formed_origins() {
+    let dir = with_office();
+    let out = run(dir.path(), &["office", "embed", "--slug", "ksiazki", "--allow", "https://ksiazki.example.pl"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(dir.path(), &["office", "embed", "--slug", "ksiazki", "--allow", "https://*.example.pl"], "");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("nie jest adresem witryny"), "{}", stderr(&out));
+    let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    let origins: String = conn.query_row("SELECT embed_origins FROM offices", [], |r| r.get(0)).unwrap();
+    assert_eq!(origins, "https://ksiazki.example.pl");
+}

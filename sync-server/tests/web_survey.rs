@@ -302,3 +302,30 @@ fn the_banner_kit_offers_a_snippet_linking_to_the_survey_and_images_in_every_siz
     assert_eq!(s.get("/urzad/baner/1x1.png").status, 404);
     assert_eq!(s.get("/urzad/baner/300x100.gif").status, 404);
 }
+
+#[test]
+fn only_the_sites_an_office_names_may_frame_its_survey() {
+    let s = server();
+    let csp_and_xfo = |path: &str| {
+        let r = s.agent.get(format!("{}{path}", s.base)).call().unwrap();
+        let h = r.headers();
+        (
+            h.get("content-security-policy").unwrap().to_str().unwrap().to_owned(),
+            h.get("x-frame-options").map(|v| v.to_str().unwrap().to_owned()),
+        )
+    };
+    let (csp, xfo) = csp_and_xfo("/urzad/ankieta");
+    assert!(csp.ends_with("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(xfo.as_deref(), Some("DENY"));
+
+    Store::open(s.dir.path()).unwrap().set_embed_origins("urzad", &["https://gmina.example.pl".into()]).unwrap();
+    for path in ["/urzad/", "/urzad/ankieta", "/urzad/dziekujemy"] {
+        let (csp, xfo) = csp_and_xfo(path);
+        assert!(csp.ends_with("frame-ancestors 'self' https://gmina.example.pl"), "{path}: {csp}");
+        assert_eq!(xfo, None, "{path}: X-Frame-Options would forbid what the policy allows");
+    }
+    // Pages that are not part of the survey stay unframable.
+    let (csp, xfo) = csp_and_xfo("/urzad/baner");
+    assert!(csp.ends_with("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(xfo.as_deref(), Some("DENY"));
+}

@@ -7,11 +7,10 @@ pub mod public;
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
+use axum::{Router, middleware};
 use survey::Lang;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::store::Store;
 
@@ -41,26 +40,50 @@ impl AppState {
     }
 }
 
-/// Content Security Policy of every page: no script at all, styles and images from this server only, forms
-/// post only here, and no framing by other sites.
-const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
-                   base-uri 'none'; frame-ancestors 'none'";
+/// Content Security Policy of the pages: no script at all, styles and images from this server only, forms
+/// post only here, and framing only by the sites listed (`'none'` for most pages).
+pub fn content_security_policy(frame_ancestors: &str) -> String {
+    format!(
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; \
+         frame-ancestors {frame_ancestors}"
+    )
+}
 
 /// The whole application, with the security headers every response carries.
 pub fn app(state: AppState) -> Router {
-    let headers = [
-        (header::CONTENT_SECURITY_POLICY, CSP),
+    Router::new()
+        .merge(health::router())
+        .merge(public::router())
+        .fallback(not_found)
+        .with_state(state)
+        .layer(middleware::map_response(security_headers))
+}
+
+/// Adds the security headers a handler did not set itself. A page that may be framed by an office's own
+/// site sets its own `frame-ancestors`; every other page is framed by nobody (CSP and, for old browsers,
+/// `X-Frame-Options`).
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
+        && let Ok(csp) = HeaderValue::from_str(&content_security_policy("'none'"))
+    {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    let framed_by_nobody = headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|csp| csp.contains("frame-ancestors 'none'"));
+    if framed_by_nobody {
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
+    for (name, value) in [
         (header::REFERRER_POLICY, "no-referrer"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::X_FRAME_OPTIONS, "DENY"),
         (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
-    ];
-    let mut router =
-        Router::new().merge(health::router()).merge(public::router()).fallback(not_found).with_state(state);
-    for (name, value) in headers {
-        router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
+    ] {
+        headers.entry(name).or_insert(HeaderValue::from_static(value));
     }
-    router
+    response
 }
 
 async fn not_found() -> Response {

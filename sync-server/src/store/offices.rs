@@ -22,11 +22,13 @@ pub struct Office {
     pub email: String,
     /// Contact phone.
     pub phone: String,
+    /// Origins (`https://gmina.example.pl`) allowed to embed the survey in a frame, space-separated.
+    pub embed_origins: String,
     /// When the office was set up (RFC 3339); the accessibility statement's publication date.
     pub created_at: String,
 }
 
-const OFFICE_COLUMNS: &str = "id, slug, name, host, address, email, phone, created_at";
+const OFFICE_COLUMNS: &str = "id, slug, name, host, address, email, phone, embed_origins, created_at";
 
 fn office_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Office> {
     Ok(Office {
@@ -37,7 +39,8 @@ fn office_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Office> {
         address: r.get(4)?,
         email: r.get(5)?,
         phone: r.get(6)?,
-        created_at: r.get(7)?,
+        embed_origins: r.get(7)?,
+        created_at: r.get(8)?,
     })
 }
 
@@ -95,6 +98,14 @@ impl Store {
         let host = host.map(str::to_lowercase);
         conn.execute("UPDATE offices SET host = ?1 WHERE id = ?2", params![host, office.id])
             .map_err(|e| on_unique_violation(e, || StoreError::DuplicateHost(host.clone().unwrap_or_default())))?;
+        Ok(())
+    }
+
+    /// Sets the origins allowed to embed the office's survey in a frame (checked by the caller).
+    pub fn set_embed_origins(&self, slug: &str, origins: &[String]) -> Result<(), StoreError> {
+        let conn = self.conn();
+        let office = office_by_slug(&conn, slug)?;
+        conn.execute("UPDATE offices SET embed_origins = ?1 WHERE id = ?2", params![origins.join(" "), office.id])?;
         Ok(())
     }
 

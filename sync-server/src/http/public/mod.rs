@@ -66,6 +66,18 @@ impl LangQuery {
     }
 }
 
+/// Lets the sites the office named show this page in a frame (the survey embedded in the office's own
+/// homepage); without any, the default policy (no framing) stays.
+fn framable_by(office: &Office, mut response: Response) -> Response {
+    if !office.embed_origins.is_empty() {
+        let csp = crate::http::content_security_policy(&format!("'self' {}", office.embed_origins));
+        if let Ok(value) = axum::http::HeaderValue::from_str(&csp) {
+            response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    response
+}
+
 fn render(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
@@ -137,7 +149,7 @@ fn home_page(office: &Office, lang: Lang) -> Response {
         email: office.email.clone(),
         phone: office.phone.clone(),
     };
-    render(StatusCode::OK, &page)
+    framable_by(office, render(StatusCode::OK, &page))
 }
 
 async fn home(State(state): State<AppState>, Path(slug): Path<String>, Query(q): Query<LangQuery>) -> Response {
@@ -154,7 +166,7 @@ async fn thanks(State(state): State<AppState>, Path(slug): Path<String>, Query(q
             let path = format!("/{}/dziekujemy", office.slug);
             let page =
                 ThanksPage { page: Chrome::new(lang, words(lang).thanks_heading.to_owned(), Some(&office), &path) };
-            render(StatusCode::OK, &page)
+            framable_by(&office, render(StatusCode::OK, &page))
         }
         Err(page) => page,
     }
@@ -245,7 +257,7 @@ impl SurveyData {
             posted,
             errors,
         };
-        render(status, &form.page(token.to_string(), notice))
+        framable_by(&self.office, render(status, &form.page(token.to_string(), notice)))
     }
 }
 
