@@ -10,6 +10,7 @@
 //! decimal because they all call the same functions.
 
 pub mod default_questionnaire;
+pub mod editing;
 pub mod questionnaire;
 pub mod response;
 pub mod scoring;

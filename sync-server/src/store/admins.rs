@@ -1,8 +1,8 @@
 //! Admin accounts: office admins (one office) and operators (every office).
 
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{Office, Store, StoreError, now_text, offices, on_unique_violation};
+use super::{Office, Store, StoreError, audit, now_text, offices, on_unique_violation};
 
 /// What an account may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,20 +66,23 @@ impl Store {
 
     /// The account with this login (case-insensitive).
     pub fn admin_by_login(&self, login: &str) -> Result<Option<Admin>, StoreError> {
+        find_admin(&self.conn(), "login = ?1", &login)
+    }
+
+    /// Replaces an admin's password hash; the caller ends the admin's other sessions.
+    pub fn set_password_hash(&self, admin: &Admin, password_hash: &str) -> Result<(), StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT id, login, password_hash, role, office_id FROM admins WHERE login = ?1")?;
-        let mut rows = stmt.query([login])?;
-        let Some(row) = rows.next()? else {
-            return Ok(None);
-        };
-        let role: String = row.get(3)?;
-        Ok(Some(Admin {
-            id: row.get(0)?,
-            login: row.get(1)?,
-            password_hash: row.get(2)?,
-            role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("nieznana rola „{role}”")))?,
-            office_id: row.get(4)?,
-        }))
+        conn.execute("UPDATE admins SET password_hash = ?1 WHERE id = ?2", rusqlite::params![password_hash, admin.id])?;
+        audit::record(&conn, admin.office_id, &admin.login, "zmiana hasła", "")?;
+        Ok(())
+    }
+
+    /// The accounts of one office, by login.
+    pub fn office_admins(&self, office_id: i64) -> Result<Vec<String>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT login FROM admins WHERE office_id = ?1 ORDER BY login")?;
+        let rows = stmt.query_map([office_id], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// First start: when there is no account at all, makes sure an office exists (creating
@@ -108,6 +111,26 @@ impl Store {
         tx.commit()?;
         Ok(Some((office, admin)))
     }
+}
+
+pub(super) fn admin_by_id(conn: &rusqlite::Connection, id: i64) -> Result<Admin, StoreError> {
+    find_admin(conn, "id = ?1", &id)?.ok_or_else(|| StoreError::Corrupt(format!("brak konta {id}")))
+}
+
+fn find_admin(
+    conn: &rusqlite::Connection,
+    condition: &str,
+    value: &dyn rusqlite::ToSql,
+) -> Result<Option<Admin>, StoreError> {
+    let sql = format!("SELECT id, login, password_hash, role, office_id FROM admins WHERE {condition}");
+    let row = conn
+        .query_row(&sql, [value], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get(4)?))
+        })
+        .optional()?;
+    let Some((id, login, password_hash, role, office_id)) = row else { return Ok(None) };
+    let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("nieznana rola „{role}”")))?;
+    Ok(Some(Admin { id, login, password_hash, role, office_id }))
 }
 
 fn insert_admin(tx: &Transaction<'_>, new: &NewAdmin<'_>) -> Result<Admin, StoreError> {

@@ -5,10 +5,14 @@
 //! Foreign keys are on. Migrations are numbered SQL files embedded in the binary, applied at start.
 
 mod admins;
+mod audit;
+mod changes;
 mod migrations;
 mod offices;
 mod questionnaires;
+mod reports;
 mod responses;
+mod sessions;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -17,7 +21,11 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 pub use admins::{Admin, NewAdmin, Role};
-pub use offices::Office;
+pub use audit::AuditEntry;
+pub use changes::{Comment, StoredResponse};
+pub use sessions::Session;
+pub use offices::{Department, Office, OfficeData};
+pub use reports::ArchivedReport;
 pub use responses::RecordOutcome;
 
 /// The database file's name inside the data directory.

@@ -24,11 +24,14 @@ pub struct Office {
     pub phone: String,
     /// Origins (`https://gmina.example.pl`) allowed to embed the survey in a frame, space-separated.
     pub embed_origins: String,
+    /// Opening hours, as the office writes them (free text, a line a day).
+    pub opening_hours: String,
     /// When the office was set up (RFC 3339); the accessibility statement's publication date.
     pub created_at: String,
 }
 
-const OFFICE_COLUMNS: &str = "id, slug, name, host, address, email, phone, embed_origins, created_at";
+const OFFICE_COLUMNS: &str =
+    "id, slug, name, host, address, email, phone, embed_origins, created_at, opening_hours";
 
 fn office_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Office> {
     Ok(Office {
@@ -41,6 +44,7 @@ fn office_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Office> {
         phone: r.get(6)?,
         embed_origins: r.get(7)?,
         created_at: r.get(8)?,
+        opening_hours: r.get(9)?,
     })
 }
 
@@ -138,5 +142,112 @@ impl Store {
         let mut stmt = conn.prepare("SELECT key FROM departments WHERE office_id = ?1 AND active = 1")?;
         let keys = stmt.query_map([office.id], |r| r.get(0))?;
         Ok(keys.collect::<Result<_, _>>()?)
+    }
+}
+
+/// The office's data an admin edits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OfficeData {
+    pub name: String,
+    pub address: String,
+    pub email: String,
+    pub phone: String,
+    pub opening_hours: String,
+}
+
+/// A department as the admin panel lists it, active or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Department {
+    pub key: String,
+    pub name: String,
+    pub active: bool,
+    /// Earlier names, oldest first, separated by " → ".
+    pub renamed_from: String,
+}
+
+impl Store {
+    /// Saves the office's data.
+    pub fn update_office_data(&self, office_id: i64, actor: &str, data: &OfficeData) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "UPDATE offices SET name = ?1, address = ?2, email = ?3, phone = ?4, opening_hours = ?5 WHERE id = ?6",
+            params![data.name, data.address, data.email, data.phone, data.opening_hours, office_id],
+        )?;
+        super::audit::record(&tx, Some(office_id), actor, "zmiana danych urzędu", &data.name)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every department of the office, active ones first.
+    pub fn all_departments(&self, office_id: i64) -> Result<Vec<Department>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT key, name, active, renamed_from FROM departments WHERE office_id = ?1 ORDER BY active DESC, position",
+        )?;
+        let rows = stmt.query_map([office_id], |r| {
+            Ok(Department { key: r.get(0)?, name: r.get(1)?, active: r.get(2)?, renamed_from: r.get(3)? })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Adds a department, or changes its name or whether it is offered. The key never changes, so answers
+    /// given under the old name stay with the department; the old name is kept in `renamed_from`.
+    pub fn save_department(
+        &self,
+        office_id: i64,
+        actor: &str,
+        key: &str,
+        name: &str,
+        active: bool,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let old: Option<String> = tx
+            .query_row("SELECT name FROM departments WHERE office_id = ?1 AND key = ?2", params![office_id, key], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match old {
+            None => {
+                tx.execute(
+                    "INSERT INTO departments (office_id, key, name, active, position)
+                     VALUES (?1, ?2, ?3, ?4, (SELECT ifnull(max(position), 0) + 1 FROM departments WHERE office_id = ?1))",
+                    params![office_id, key, name, active],
+                )?;
+                super::audit::record(&tx, Some(office_id), actor, "dodanie komórki", &format!("{key}: {name}"))?;
+            }
+            Some(old) => {
+                tx.execute(
+                    "UPDATE departments SET
+                        renamed_from = CASE WHEN name = ?3 THEN renamed_from
+                                            WHEN renamed_from = '' THEN name
+                                            ELSE renamed_from || ' → ' || name END,
+                        name = ?3, active = ?4
+                     WHERE office_id = ?1 AND key = ?2",
+                    params![office_id, key, name, active],
+                )?;
+                let what = if old == name { format!("{key}: {name}") } else { format!("{key}: {old} → {name}") };
+                super::audit::record(&tx, Some(office_id), actor, "zmiana komórki", &what)?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Responses per day over the last `days` days (withdrawn left out), oldest first, days without
+    /// responses omitted.
+    pub fn daily_counts(&self, office_id: i64, days: u32) -> Result<Vec<(String, u64)>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT substr(captured_at, 1, 10) AS day, count(*) FROM responses
+             WHERE office_id = ?1 AND withdrawn_at IS NULL
+               AND captured_at >= strftime('%Y-%m-%dT00:00:00Z', 'now', ?2)
+             GROUP BY day ORDER BY day",
+        )?;
+        let rows = stmt.query_map(params![office_id, format!("-{} days", days.saturating_sub(1))], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }

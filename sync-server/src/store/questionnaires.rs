@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use rusqlite::{OptionalExtension, Transaction, params};
 use survey::{QuestionKey, Questionnaire};
 
-use super::{Store, StoreError, now_text, offices};
+use super::{Store, StoreError, audit, now_text, offices};
 
 impl Store {
     /// The office's newest published questionnaire.
@@ -63,4 +63,110 @@ pub(super) fn insert_version(tx: &Transaction<'_>, office_id: i64, q: &Questionn
         params![office_id, q.version, json, now_text()],
     )?;
     Ok(())
+}
+
+impl Store {
+    /// The office's draft, if one is being edited.
+    pub fn draft(&self, office_id: i64) -> Result<Option<Questionnaire>, StoreError> {
+        let json: Option<String> = self
+            .conn()
+            .query_row("SELECT definition FROM questionnaire_drafts WHERE office_id = ?1", [office_id], |r| r.get(0))
+            .optional()?;
+        json.map(|j| parse(&j)).transpose()
+    }
+
+    /// Saves the draft (replacing the previous one).
+    pub fn save_draft(&self, office_id: i64, actor: &str, draft: &Questionnaire, what: &str) -> Result<(), StoreError> {
+        let json = serde_json::to_string(draft).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO questionnaire_drafts (office_id, definition, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (office_id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at",
+            params![office_id, json, now_text()],
+        )?;
+        audit::record(&tx, Some(office_id), actor, "edycja projektu ankiety", what)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Drops the draft.
+    pub fn discard_draft(&self, office_id: i64, actor: &str) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute("DELETE FROM questionnaire_drafts WHERE office_id = ?1", [office_id])?;
+        audit::record(&tx, Some(office_id), actor, "odrzucenie projektu ankiety", "")?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Publishes the draft as the next version, together with the archived report of the results to
+    /// date (`report_figures`, made by the caller just before). All or nothing. Returns the new version
+    /// and the archived report's id.
+    pub fn publish_draft(&self, office_id: i64, actor: &str, report_figures: &str) -> Result<(u32, i64), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let json: String = tx
+            .query_row("SELECT definition FROM questionnaire_drafts WHERE office_id = ?1", [office_id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::Corrupt("brak projektu ankiety do opublikowania".into()))?;
+        let mut draft = parse(&json)?;
+        let latest: u32 =
+            tx.query_row("SELECT max(version) FROM questionnaire_versions WHERE office_id = ?1", [office_id], |r| {
+                r.get(0)
+            })?;
+        draft.version = latest + 1;
+        let report_id = super::reports::archive(&tx, office_id, actor, "przed zmianą ankiety", report_figures)?;
+        insert_version(&tx, office_id, &draft)?;
+        tx.execute("DELETE FROM questionnaire_drafts WHERE office_id = ?1", [office_id])?;
+        audit::record(
+            &tx,
+            Some(office_id),
+            actor,
+            "publikacja ankiety",
+            &format!("wersja {} (raport nr {report_id} zarchiwizowany przed publikacją)", draft.version),
+        )?;
+        tx.commit()?;
+        Ok((draft.version, report_id))
+    }
+
+    /// Every published version of the office, oldest first.
+    pub fn questionnaire_versions(&self, office_id: i64) -> Result<Vec<Questionnaire>, StoreError> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT definition FROM questionnaire_versions WHERE office_id = ?1 ORDER BY version")?;
+        let rows = stmt.query_map([office_id], |r| r.get::<_, String>(0))?;
+        rows.map(|j| parse(&j?)).collect()
+    }
+
+    /// Rating counts per question of one version (withdrawn responses left out), from SQL aggregates.
+    pub fn rating_counts(
+        &self,
+        office_id: i64,
+        version: u32,
+    ) -> Result<std::collections::BTreeMap<QuestionKey, survey::scoring::RatingStats>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT a.question_key, a.rating, a.not_applicable, count(*)
+             FROM answers a JOIN responses r ON r.id = a.response_id
+             WHERE r.office_id = ?1 AND r.questionnaire_version = ?2 AND r.withdrawn_at IS NULL
+               AND (a.rating IS NOT NULL OR a.not_applicable = 1)
+             GROUP BY a.question_key, a.rating, a.not_applicable",
+        )?;
+        let mut counts: std::collections::BTreeMap<QuestionKey, survey::scoring::RatingStats> = Default::default();
+        let rows = stmt.query_map(params![office_id, version], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<u8>>(1)?, r.get::<_, bool>(2)?, r.get::<_, u64>(3)?))
+        })?;
+        for row in rows {
+            let (key, rating, not_applicable, n) = row?;
+            let Ok(key) = QuestionKey::parse(&key) else { continue };
+            let stats = counts.entry(key).or_default();
+            match rating {
+                Some(v @ 1..=5) => stats.distribution[usize::from(v - 1)] += n,
+                _ if not_applicable => stats.not_applicable += n,
+                _ => {}
+            }
+        }
+        Ok(counts)
+    }
 }

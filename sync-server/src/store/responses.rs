@@ -4,7 +4,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use survey::sync::{SyncDecision, decide};
 use survey::{AnswerValue, Channel, Response};
 
-use super::{Store, StoreError, now_text, offices};
+use super::{Store, StoreError, audit, now_text, offices};
 
 /// What [`Store::record_response`] did: the sync decision, carried out.
 pub type RecordOutcome = SyncDecision;
@@ -14,6 +14,11 @@ impl Store {
     /// content is kept aside in `response_conflicts` and not counted. A paper sheet whose serial is already
     /// entered is refused, naming when it was entered. All in one transaction.
     pub fn record_response(&self, response: &Response) -> Result<RecordOutcome, StoreError> {
+        self.record_response_as(response, None)
+    }
+
+    /// [`Store::record_response`], recording in the audit log who entered it (paper entry by an admin).
+    pub fn record_response_as(&self, response: &Response, actor: Option<&str>) -> Result<RecordOutcome, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let id = response.id.to_string();
@@ -25,7 +30,12 @@ impl Store {
             .map(|json| serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("odpowiedź {id}: {e}"))))
             .transpose()?;
 
-        let decision = decide(stored.as_ref(), response);
+        let mut decision = decide(stored.as_ref(), response);
+        if decision == SyncDecision::Conflict && changed_by_admin(&tx, &id)? {
+            // An admin corrected or redacted it on purpose; a late resend of the original is acknowledged,
+            // never kept (it could bring back a redacted comment).
+            decision = SyncDecision::AlreadyStored;
+        }
         match decision {
             SyncDecision::Store => insert(&tx, response, &id, &payload)?,
             SyncDecision::AlreadyStored => {}
@@ -37,6 +47,11 @@ impl Store {
                 tracing::warn!(response = %id, "odpowiedź o tym samym identyfikatorze, ale innej treści: odłożona jako konflikt");
             }
         }
+        if let (Some(actor), SyncDecision::Store) = (actor, decision) {
+            let office = offices::office_by_slug(&tx, &response.office)?;
+            let serial = response.paper_serial.as_deref().unwrap_or("bez numeru");
+            audit::record(&tx, Some(office.id), actor, "wprowadzenie ankiety", &format!("{id} (arkusz {serial})"))?;
+        }
         tx.commit()?;
         Ok(decision)
     }
@@ -45,7 +60,9 @@ impl Store {
     pub fn response_counts(&self, office_slug: &str) -> Result<Vec<(Channel, u64)>, StoreError> {
         let conn = self.conn();
         let office = offices::office_by_slug(&conn, office_slug)?;
-        let mut stmt = conn.prepare("SELECT count(*) FROM responses WHERE office_id = ?1 AND channel = ?2")?;
+        let mut stmt = conn.prepare(
+            "SELECT count(*) FROM responses WHERE office_id = ?1 AND channel = ?2 AND withdrawn_at IS NULL",
+        )?;
         Channel::ALL
             .into_iter()
             .map(|c| Ok((c, stmt.query_row(params![office.id, c.as_str()], |r| r.get(0))?)))
@@ -89,10 +106,19 @@ fn insert(tx: &Transaction<'_>, r: &Response, id: &str, payload: &str) -> Result
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![id, office.id, r.questionnaire_version, r.channel.as_str(), captured_at, now_text(), r.device, r.paper_serial, payload],
     )?;
+    insert_answers(tx, id, &r.answers)
+}
+
+pub(super) fn changed_by_admin(tx: &rusqlite::Connection, id: &str) -> Result<bool, StoreError> {
+    Ok(tx.query_row("SELECT EXISTS (SELECT 1 FROM response_changes WHERE response_id = ?1)", [id], |r| r.get(0))?)
+}
+
+/// Writes the answers table rows of a response (one per answer, one per chosen option).
+pub(super) fn insert_answers(tx: &rusqlite::Connection, id: &str, answers: &survey::Answers) -> Result<(), StoreError> {
     let mut answer = tx.prepare_cached(
         "INSERT INTO answers (response_id, question_key, rating, not_applicable, choice, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    for (key, value) in &r.answers {
+    for (key, value) in answers {
         let key = key.as_str();
         match value {
             AnswerValue::Rating(v) => answer.execute(params![id, key, v, false, None::<&str>, None::<&str>])?,
