@@ -226,8 +226,9 @@ mod tests {
         assert_eq!(keys(&q, terminowosc)[3..], ["dotrzymanie_terminu", "kolejka", "terminowosc_waznosc"]);
 
         let text = LocalizedText::new("Czy czekał(a) Pan/Pani krótko?", "Was the wait short?", "");
-        let q = apply(&q, Edit::RewordQuestion { key: key("kolejka"), text: text.clone(), required: true, options: None })
-            .unwrap();
+        let q =
+            apply(&q, Edit::RewordQuestion { key: key("kolejka"), text: text.clone(), required: true, options: None })
+                .unwrap();
         assert_eq!(q.question(&key("kolejka")).map(|x| &x.text), Some(&text));
 
         let q = apply(&q, Edit::RemoveQuestion { key: key("kolejka") }).unwrap();

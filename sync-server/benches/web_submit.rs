@@ -27,7 +27,7 @@ fn main() {
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let base = format!("http://{}/urzad/ankieta", listener.local_addr().unwrap());
     // Every client here shares one address; the per-client limit would stop the run after 20 surveys.
-    let state = AppState { store: store.clone(), limiter: Arc::new(RateLimiter::new(u32::MAX)) };
+    let state = AppState { limiter: Arc::new(RateLimiter::new(u32::MAX)), ..AppState::new(store.clone()) };
     runtime.spawn(sync_server::serve::serve_on(listener, state, std::future::pending()));
 
     println!("web survey submissions: {SUBMISSIONS} per run, each a full questionnaire page's worth of answers");

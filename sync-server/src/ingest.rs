@@ -11,6 +11,11 @@ use crate::store::{Store, StoreError};
 /// version (a kiosk offline for weeks must not lose its answers because the questionnaire changed); a
 /// version the office never published is refused.
 pub fn ingest(store: &Store, response: &Response) -> Result<Outcome, StoreError> {
+    ingest_as(store, response, None)
+}
+
+/// [`ingest`], recording in the audit log who entered the response (an admin typing in a paper sheet).
+pub fn ingest_as(store: &Store, response: &Response, actor: Option<&str>) -> Result<Outcome, StoreError> {
     let questionnaire = match store.questionnaire_version(&response.office, response.questionnaire_version) {
         Ok(q) => q,
         Err(StoreError::UnknownQuestionnaireVersion { .. }) => {
@@ -27,7 +32,7 @@ pub fn ingest(store: &Store, response: &Response) -> Result<Outcome, StoreError>
     if let Err(errors) = validate(&questionnaire, &ctx, response) {
         return Ok(Outcome::Rejected { errors });
     }
-    Ok(match store.record_response(response)? {
+    Ok(match store.record_response_as(response, actor)? {
         SyncDecision::Store => Outcome::Stored,
         SyncDecision::AlreadyStored => Outcome::AlreadyStored,
         SyncDecision::Conflict => Outcome::Conflict,

@@ -26,6 +26,13 @@ pub fn hash(password: &str) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("nie udało się zabezpieczyć hasła: {e}"))
 }
 
+/// The argon2id hash of a random password nobody knows, made once per process. A login that does not exist
+/// is verified against it, so it takes as long to refuse as a wrong password and timing tells nothing.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| hash(&generate()).unwrap_or_default());
+    &DUMMY
+}
+
 /// Whether `password` matches the stored `hash`. A malformed stored hash never matches.
 pub fn verify(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())

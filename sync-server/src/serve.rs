@@ -24,13 +24,18 @@ pub fn run(data_dir: &Path, listen: SocketAddr) -> anyhow::Result<()> {
 
     let runtime = tokio::runtime::Runtime::new().context("nie udało się uruchomić środowiska wykonawczego")?;
     runtime.block_on(async move {
+        // Listen for SIGTERM before announcing the address: a stop right after start must be graceful too.
+        let sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .context("nie można nasłuchiwać sygnału SIGTERM")?;
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("nie można nasłuchiwać na {listen} (czy inny program zajmuje ten port?)"))?;
         let addr = listener.local_addr().context("nie można odczytać adresu nasłuchu")?;
         println!("Oceń Urząd działa pod adresem http://{addr}/ (dane: {})", store.path().display());
         tracing::info!(%addr, "serwer nasłuchuje");
-        serve_on(listener, AppState::new(store), shutdown_signal()).await.context("serwer HTTP przerwał pracę")?;
+        serve_on(listener, AppState::new(store), shutdown_signal(sigterm))
+            .await
+            .context("serwer HTTP przerwał pracę")?;
         println!("Oceń Urząd zatrzymany.");
         Ok(())
     })
@@ -72,27 +77,16 @@ pub fn first_start(store: &Store, out: &mut impl Write) -> anyhow::Result<bool> 
     Ok(true)
 }
 
-async fn shutdown_signal() {
+async fn shutdown_signal(mut sigterm: tokio::signal::unix::Signal) {
     let ctrl_c = async {
         if let Err(e) = tokio::signal::ctrl_c().await {
             tracing::error!(error = %e, "nie można nasłuchiwać Ctrl-C");
             std::future::pending::<()>().await;
         }
     };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut sigterm) => {
-                sigterm.recv().await;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "nie można nasłuchiwać SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
     tokio::select! {
         () = ctrl_c => {},
-        () = terminate => {},
+        _ = sigterm.recv() => {},
     }
     tracing::info!("zamykanie: kończę obsługę bieżących żądań");
 }

@@ -28,7 +28,7 @@ fn server_with(limit: u32, offices: &[(&str, &str)]) -> Server {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
-    let state = AppState { store, limiter: Arc::new(RateLimiter::new(limit)) };
+    let state = AppState { limiter: Arc::new(RateLimiter::new(limit)), ..AppState::new(store) };
     runtime.spawn(sync_server::serve::serve_on(listener, state, std::future::pending()));
     let agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().new_agent();
     Server { dir, base: format!("http://{addr}"), agent, _runtime: runtime }

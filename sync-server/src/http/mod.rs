@@ -1,6 +1,7 @@
 //! The HTTP surface. One module per surface, each with its own `router()`; [`app`] puts them together.
 //! Tests build the router with [`app`] and call it without a socket.
 
+pub mod admin;
 mod error;
 mod health;
 pub mod public;
@@ -21,12 +22,13 @@ pub use error::AppError;
 pub struct AppState {
     pub store: Store,
     pub limiter: Arc<public::rate_limit::RateLimiter>,
+    pub logins: Arc<admin::throttle::LoginThrottle>,
 }
 
 impl AppState {
     /// State over `store` with the default survey rate limit.
     pub fn new(store: Store) -> AppState {
-        AppState { store, limiter: Arc::default() }
+        AppState { store, limiter: Arc::default(), logins: Arc::default() }
     }
 
     /// Runs blocking store work off the async threads.
@@ -53,6 +55,7 @@ pub fn content_security_policy(frame_ancestors: &str) -> String {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
+        .merge(admin::router(state.clone()))
         .merge(public::router())
         .fallback(not_found)
         .with_state(state)

@@ -124,9 +124,7 @@ fn find_admin(
 ) -> Result<Option<Admin>, StoreError> {
     let sql = format!("SELECT id, login, password_hash, role, office_id FROM admins WHERE {condition}");
     let row = conn
-        .query_row(&sql, [value], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get(4)?))
-        })
+        .query_row(&sql, [value], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get(4)?)))
         .optional()?;
     let Some((id, login, password_hash, role, office_id)) = row else { return Ok(None) };
     let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("nieznana rola „{role}”")))?;

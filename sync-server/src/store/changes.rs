@@ -197,18 +197,26 @@ impl Store {
             params![redacted, response_id, key.as_str()],
         )?;
         let earlier: Vec<(i64, String)> = tx
-            .prepare("SELECT id, before_payload FROM response_changes WHERE response_id = ?1 AND before_payload IS NOT NULL")?
+            .prepare(
+                "SELECT id, before_payload FROM response_changes WHERE response_id = ?1 AND before_payload IS NOT NULL",
+            )?
             .query_map([response_id], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
         for (change_id, json) in earlier {
-            tx.execute("UPDATE response_changes SET before_payload = ?1 WHERE id = ?2", params![rewrite(&json)?, change_id])?;
+            tx.execute(
+                "UPDATE response_changes SET before_payload = ?1 WHERE id = ?2",
+                params![rewrite(&json)?, change_id],
+            )?;
         }
         let conflicts: Vec<(i64, String)> = tx
             .prepare("SELECT id, payload FROM response_conflicts WHERE response_id = ?1")?
             .query_map([response_id], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
         for (conflict_id, json) in conflicts {
-            tx.execute("UPDATE response_conflicts SET payload = ?1 WHERE id = ?2", params![rewrite(&json)?, conflict_id])?;
+            tx.execute(
+                "UPDATE response_conflicts SET payload = ?1 WHERE id = ?2",
+                params![rewrite(&json)?, conflict_id],
+            )?;
         }
         tx.execute(
             "INSERT INTO response_changes (response_id, at, actor, change, before_payload) VALUES (?1, ?2, ?3, 'redacted', NULL)",
@@ -216,6 +224,8 @@ impl Store {
         )?;
         audit::record(&tx, Some(office_id), actor, "anonimizacja komentarza", &format!("{response_id} / {key}"))?;
         tx.commit()?;
+        // The write-ahead log still holds the pages as they were; fold it into the database and empty it.
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(true)
     }
 }

@@ -7,10 +7,8 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// Every migration, in order; the schema version is the number applied.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../../migrations/0001_initial.sql"),
-    include_str!("../../migrations/0002_admin.sql"),
-];
+const MIGRATIONS: &[&str] =
+    &[include_str!("../../migrations/0001_initial.sql"), include_str!("../../migrations/0002_admin.sql")];
 
 /// The schema version this build creates.
 pub fn latest() -> i64 {

@@ -23,10 +23,10 @@ use rusqlite::Connection;
 pub use admins::{Admin, NewAdmin, Role};
 pub use audit::AuditEntry;
 pub use changes::{Comment, StoredResponse};
-pub use sessions::Session;
 pub use offices::{Department, Office, OfficeData};
 pub use reports::ArchivedReport;
 pub use responses::RecordOutcome;
+pub use sessions::{Session, max_age_secs as sessions_max_age_secs};
 
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "ocen-urzad.sqlite3";
@@ -104,7 +104,8 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     if !mode.eq_ignore_ascii_case("wal") {
         tracing::warn!(mode, "SQLite nie przełączył się w tryb WAL");
     }
-    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    // secure_delete: a redacted comment's old text is overwritten on disk, not left in a free page.
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")?;
     conn.busy_timeout(Duration::from_secs(5))?;
     Ok(())
 }

@@ -30,8 +30,7 @@ pub struct Office {
     pub created_at: String,
 }
 
-const OFFICE_COLUMNS: &str =
-    "id, slug, name, host, address, email, phone, embed_origins, created_at, opening_hours";
+const OFFICE_COLUMNS: &str = "id, slug, name, host, address, email, phone, embed_origins, created_at, opening_hours";
 
 fn office_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Office> {
     Ok(Office {

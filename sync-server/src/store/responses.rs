@@ -60,9 +60,8 @@ impl Store {
     pub fn response_counts(&self, office_slug: &str) -> Result<Vec<(Channel, u64)>, StoreError> {
         let conn = self.conn();
         let office = offices::office_by_slug(&conn, office_slug)?;
-        let mut stmt = conn.prepare(
-            "SELECT count(*) FROM responses WHERE office_id = ?1 AND channel = ?2 AND withdrawn_at IS NULL",
-        )?;
+        let mut stmt = conn
+            .prepare("SELECT count(*) FROM responses WHERE office_id = ?1 AND channel = ?2 AND withdrawn_at IS NULL")?;
         Channel::ALL
             .into_iter()
             .map(|c| Ok((c, stmt.query_row(params![office.id, c.as_str()], |r| r.get(0))?)))

@@ -76,3 +76,8 @@ impl Store {
         Ok(())
     }
 }
+
+/// How long the session cookie is kept by the browser, in seconds.
+pub fn max_age_secs() -> i64 {
+    MAX_HOURS * 3600
+}

@@ -8,7 +8,7 @@ mod banner;
 pub mod form;
 pub mod i18n;
 pub mod rate_limit;
-mod view;
+pub mod view;
 
 use std::net::SocketAddr;
 
@@ -78,7 +78,7 @@ fn framable_by(office: &Office, mut response: Response) -> Response {
     response
 }
 
-fn render(status: StatusCode, page: &impl Template) -> Response {
+pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => AppError::Internal(format!("szablon strony: {e}")).into_response(),
@@ -283,7 +283,7 @@ fn token_time(token: Uuid) -> Option<DateTime<Utc>> {
 
 /// A form submitted from another site is refused: browsers say so in `Sec-Fetch-Site`, older ones in
 /// `Origin`. Requests without either (non-browser clients) carry no ambient authority here and pass.
-fn is_cross_site(headers: &HeaderMap) -> bool {
+pub(crate) fn is_cross_site(headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return site == "cross-site";
     }

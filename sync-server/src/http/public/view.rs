@@ -150,6 +150,8 @@ pub struct SurveyPage {
     pub notice: Option<String>,
     pub errors: Vec<ErrorLink>,
     pub sections: Vec<SectionView>,
+    /// A preview for the admin: the form cannot be sent.
+    pub preview: bool,
 }
 
 /// What the survey form is built from.
@@ -269,6 +271,7 @@ impl SurveyForm<'_> {
             notice,
             errors: self.summary(&sections),
             sections,
+            preview: false,
         }
     }
 }

@@ -1,0 +1,186 @@
+//! The admin panel at `/admin`: login, the operator's list of offices, and each office's pages under
+//! `/admin/urzad/{slug}/…`.
+//!
+//! Access is enforced by layers, not by each handler: every route but the login page passes
+//! [`require_login`] (a live session) and [`check_csrf`] (a POST carries the session's token and comes
+//! from this site); every route under `/admin/urzad/{slug}` also passes [`require_office`], which lets an
+//! office admin into their own office only. A route added there is protected without further code.
+
+mod dashboard;
+mod editor;
+mod login;
+mod office_data;
+mod paper;
+mod paper_form;
+mod records;
+pub mod throttle;
+mod view;
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Path, Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+
+use super::{AppError, AppState};
+use crate::store::{Office, Role, Session};
+
+pub use view::admin_message;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "ocen_sesja";
+/// Largest admin form accepted (a questionnaire draft with long translations fits).
+pub const MAX_FORM_BYTES: usize = 512 * 1024;
+
+pub fn router(state: AppState) -> Router<AppState> {
+    let office = Router::new()
+        .route("/pulpit", get(dashboard::office_dashboard))
+        .route("/papier", get(paper::entry_form).post(paper::save_entry))
+        .route("/papier/lista", get(paper::list))
+        .route("/papier/{id}", get(paper::correction_form).post(paper::save_correction))
+        .route("/papier/{id}/wycofaj", post(paper::withdraw))
+        .route("/dane", get(office_data::page).post(office_data::save))
+        .route("/komorki", post(office_data::save_department))
+        .route("/ankieta", get(editor::page))
+        .route("/ankieta/zmiana", post(editor::edit))
+        .route("/ankieta/podglad", get(editor::preview))
+        .route("/ankieta/publikuj", post(editor::publish))
+        .route("/ankieta/odrzuc", post(editor::discard))
+        .route("/uwagi", get(records::comments))
+        .route("/uwagi/anonimizuj", post(records::redact))
+        .route("/raporty", get(records::reports))
+        .route("/raporty/{id}", get(records::report))
+        .route("/dziennik", get(records::audit_log))
+        .route_layer(from_fn_with_state(state.clone(), require_office));
+
+    let protected = Router::new()
+        .route("/admin", get(dashboard::home))
+        .route("/admin/", get(dashboard::home))
+        .route("/admin/urzedy", post(dashboard::create_office))
+        .route("/admin/administratorzy", post(dashboard::create_admin))
+        .route("/admin/haslo", get(login::password_form).post(login::change_password))
+        .route("/admin/wyloguj", post(login::logout))
+        .nest("/admin/urzad/{slug}", office)
+        .route_layer(from_fn(check_csrf))
+        .route_layer(from_fn_with_state(state, require_login));
+
+    Router::new()
+        .route("/admin/logowanie", get(login::login_form).post(login::login))
+        .route("/static/admin.css", get(stylesheet))
+        .merge(protected)
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../../static/admin.css"),
+    )
+}
+
+fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => AppError::Internal(format!("szablon panelu: {e}")).into_response(),
+    }
+}
+
+/// One field of a posted form, as sent (empty when absent).
+fn field(body: &[u8], name: &str) -> String {
+    form_urlencoded::parse(body).find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).unwrap_or_default()
+}
+
+/// The session cookie's value, if the request has one.
+fn session_token(req: &axum::http::HeaderMap) -> Option<String> {
+    req.get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+async fn require_login(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let session = match session_token(req.headers()) {
+        Some(token) => state.db(move |s| s.session(&token)).await,
+        None => Ok(None),
+    };
+    match session {
+        Ok(Some(session)) => {
+            req.extensions_mut().insert(session);
+            let mut response = next.run(req).await;
+            // Admin pages hold personal data at times (comments): never cache them.
+            response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+            response
+        }
+        Ok(None) if req.method() == Method::GET => Redirect::to("/admin/logowanie").into_response(),
+        Ok(None) => admin_message(
+            StatusCode::UNAUTHORIZED,
+            "Sesja wygasła",
+            "Sesja wygasła lub nie jesteś zalogowany. Zaloguj się ponownie; niezapisane zmiany trzeba wprowadzić jeszcze raz.",
+        ),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Every POST of a logged-in admin carries the session's CSRF token in the field `csrf` and comes from
+/// this site. The body is read here and handed on unchanged.
+async fn check_csrf(Extension(session): Extension<Session>, req: Request, next: Next) -> Response {
+    if req.method() != Method::POST {
+        return next.run(req).await;
+    }
+    if super::public::is_cross_site(req.headers()) {
+        return admin_message(StatusCode::FORBIDDEN, "Odmowa", "Formularz wysłano z innej witryny. Odmówiono.");
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+        return admin_message(StatusCode::PAYLOAD_TOO_LARGE, "Za dużo danych", "Formularz jest zbyt obszerny.");
+    };
+    let token = form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned());
+    // Compared as hashes: equal-length, constant-time comparison.
+    let valid = token.is_some_and(|t| blake3::hash(t.as_bytes()) == blake3::hash(session.csrf.as_bytes()));
+    if !valid {
+        return admin_message(
+            StatusCode::FORBIDDEN,
+            "Formularz nieważny",
+            "Formularz jest nieważny (brak lub zły token bezpieczeństwa), np. otwarty przed ponownym zalogowaniem. Wróć, odśwież stronę i spróbuj jeszcze raz.",
+        );
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+/// Lets the admin into the office of the address: an operator into any, an office admin into their own.
+/// Any other office answers "not found", the same as an office that does not exist, so its name is not
+/// confirmed either.
+async fn require_office(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Path(params): Path<HashMap<String, String>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let slug = params.get("slug").cloned().unwrap_or_default();
+    let office: Result<Office, AppError> = state.db(move |s| s.office(&slug)).await;
+    let allowed = match (&office, session.admin.role) {
+        (Ok(_), Role::Operator) => true,
+        (Ok(o), Role::OfficeAdmin) => session.admin.office_id == Some(o.id),
+        (Err(_), _) => false,
+    };
+    match office {
+        Ok(office) if allowed => {
+            req.extensions_mut().insert(office);
+            next.run(req).await
+        }
+        Err(AppError::Internal(e)) => AppError::Internal(e).into_response(),
+        _ => admin_message(
+            StatusCode::NOT_FOUND,
+            "Nie znaleziono",
+            "Nie ma takiego urzędu albo nie masz do niego dostępu.",
+        ),
+    }
+}

@@ -1,0 +1,132 @@
+//! The office's data (name, address, contact, opening hours) and its departments. The public pages and
+//! the printouts show them.
+
+use askama::Template;
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use survey::questionnaire::is_valid_key;
+
+use super::render;
+
+fn trimmed(body: &[u8], name: &str) -> String {
+    super::field(body, name).trim().to_owned()
+}
+use super::view::AdminChrome;
+use crate::http::AppState;
+use crate::input;
+use crate::store::{Department, Office, OfficeData, Session};
+
+#[derive(Template)]
+#[template(path = "admin/office_data.html")]
+struct DataPage {
+    page: AdminChrome,
+    slug: String,
+    data: OfficeData,
+    departments: Vec<Department>,
+    error: Option<String>,
+}
+
+async fn show(
+    state: &AppState,
+    session: &Session,
+    office: &Office,
+    data: Option<OfficeData>,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Response {
+    let id = office.id;
+    let departments = match state.db(move |s| s.all_departments(id)).await {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
+    };
+    let data = data.unwrap_or_else(|| OfficeData {
+        name: office.name.clone(),
+        address: office.address.clone(),
+        email: office.email.clone(),
+        phone: office.phone.clone(),
+        opening_hours: office.opening_hours.clone(),
+    });
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    render(
+        status,
+        &DataPage {
+            page: AdminChrome::new(session, Some(office), "dane", "Dane urzędu").with_notice(notice),
+            slug: office.slug.clone(),
+            data,
+            departments,
+            error,
+        },
+    )
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Extension(office): Extension<Office>,
+) -> Response {
+    show(&state, &session, &office, None, None, None).await
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Extension(office): Extension<Office>,
+    body: Bytes,
+) -> Response {
+    let data = OfficeData {
+        name: trimmed(&body, "name"),
+        address: trimmed(&body, "address"),
+        email: trimmed(&body, "email"),
+        phone: trimmed(&body, "phone"),
+        opening_hours: trimmed(&body, "opening_hours"),
+    };
+    let problem = input::office_name(&data.name).err().map(|e| e.to_string()).or_else(|| {
+        [&data.address, &data.email, &data.phone]
+            .iter()
+            .any(|v| v.chars().count() > 200)
+            .then(|| "Adres, e-mail i telefon mogą mieć najwyżej 200 znaków.".to_owned())
+    });
+    if let Some(error) = problem {
+        return show(&state, &session, &office, Some(data), Some(error), None).await;
+    }
+    let (id, actor, saved) = (office.id, session.admin.login.clone(), data.clone());
+    if let Err(e) = state.db(move |s| s.update_office_data(id, &actor, &saved)).await {
+        return e.into_response();
+    }
+    let office = Office {
+        name: data.name.clone(),
+        address: data.address.clone(),
+        email: data.email.clone(),
+        phone: data.phone.clone(),
+        opening_hours: data.opening_hours.clone(),
+        ..office
+    };
+    show(&state, &session, &office, None, None, Some("Zapisano dane urzędu.".into())).await
+}
+
+pub async fn save_department(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Extension(office): Extension<Office>,
+    body: Bytes,
+) -> Response {
+    let (key, name, active) = (trimmed(&body, "key"), trimmed(&body, "name"), trimmed(&body, "active") == "1");
+    if !is_valid_key(&key) {
+        let error = format!(
+            "Klucz komórki „{key}” jest nieprawidłowy: małe litery a–z, cyfry i „_”, zaczynając od litery (np. „usc”). Klucz się nie zmienia – łączy odpowiedzi z komórką."
+        );
+        return show(&state, &session, &office, None, Some(error), None).await;
+    }
+    if name.is_empty() || name.chars().count() > 120 {
+        return show(&state, &session, &office, None, Some("Nazwa komórki musi mieć od 1 do 120 znaków.".into()), None)
+            .await;
+    }
+    let (id, actor, saved_name) = (office.id, session.admin.login.clone(), name.clone());
+    match state.db(move |s| s.save_department(id, &actor, &key, &saved_name, active)).await {
+        Ok(()) => show(&state, &session, &office, None, None, Some(format!("Zapisano komórkę „{name}”."))).await,
+        Err(e) => e.into_response(),
+    }
+}

@@ -1,0 +1,157 @@
+//! What the office keeps: the audit log, the archive of reports, and the free-text comments (with
+//! redaction of personal data).
+
+use askama::Template;
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use survey::QuestionKey;
+
+use super::view::AdminChrome;
+use super::{admin_message, field, render};
+use crate::http::AppState;
+use crate::store::{ArchivedReport, AuditEntry, Comment, Office, Session};
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    page: AdminChrome,
+    entries: Vec<AuditEntry>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/reports.html")]
+struct ReportsPage {
+    page: AdminChrome,
+    slug: String,
+    reports: Vec<ArchivedReport>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/report.html")]
+struct ReportPage {
+    page: AdminChrome,
+    report: ArchivedReport,
+}
+
+#[derive(Template)]
+#[template(path = "admin/comments.html")]
+struct CommentsPage {
+    page: AdminChrome,
+    slug: String,
+    comments: Vec<Comment>,
+}
+
+pub async fn audit_log(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Extension(office): Extension<Office>,
+) -> Response {
+    let id = office.id;
+    match state.db(move |s| s.audit_log(id, 1000)).await {
+        Ok(entries) => render(
+            StatusCode::OK,
+            &AuditPage { page: AdminChrome::new(&session, Some(&office), "dziennik", "Dziennik zdarzeń"), entries },
+        ),
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn reports(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Extension(office): Extension<Office>,
+) -> Response {
+    let id = office.id;
+    match state.db(move |s| s.reports(id)).await {
+        Ok(reports) => render(
+            StatusCode::OK,
+            &ReportsPage {
+                page: AdminChrome::new(&session, Some(&office), "raporty", "Raporty"),
+                slug: office.slug.clone(),
+                reports,
+            },
+        ),
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn report(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Extension(office): Extension<Office>,
+    Path(params): Path<std::collections::HashMap<String, String>>,
+) -> Response {
+    let wanted: Option<i64> = params.get("id").and_then(|id| id.parse().ok());
+    let id = office.id;
+    match state.db(move |s| s.reports(id)).await {
+        Ok(reports) => match reports.into_iter().find(|r| Some(r.id) == wanted) {
+            Some(report) => {
+                let title = format!("Raport nr {}", report.id);
+                render(
+                    StatusCode::OK,
+                    &ReportPage { page: AdminChrome::new(&session, Some(&office), "raporty", &title), report },
+                )
+            }
+            None => {
+                admin_message(StatusCode::NOT_FOUND, "Nie znaleziono", "Nie ma takiego raportu w archiwum tego urzędu.")
+            }
+        },
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn comments_page(state: &AppState, session: &Session, office: &Office, notice: Option<String>) -> Response {
+    let id = office.id;
+    match state.db(move |s| s.comments(id, 500)).await {
+        Ok(comments) => render(
+            StatusCode::OK,
+            &CommentsPage {
+                page: AdminChrome::new(session, Some(office), "uwagi", "Uwagi mieszkańców").with_notice(notice),
+                slug: office.slug.clone(),
+                comments,
+            },
+        ),
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn comments(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Extension(office): Extension<Office>,
+) -> Response {
+    comments_page(&state, &session, &office, None).await
+}
+
+/// Replaces a comment with the redacted text the admin typed (e.g. a name replaced by "[usunięto]").
+pub async fn redact(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Extension(office): Extension<Office>,
+    body: Bytes,
+) -> Response {
+    let (response_id, key, text) = (field(&body, "response"), field(&body, "key"), field(&body, "text"));
+    let Ok(key) = QuestionKey::parse(&key) else {
+        return admin_message(StatusCode::BAD_REQUEST, "Błędne dane", "Nieznane pytanie.");
+    };
+    let text = if text.trim().is_empty() { "[usunięto]".to_owned() } else { text.trim().replace("\r\n", "\n") };
+    let (id, actor) = (office.id, session.admin.login.clone());
+    match state.db(move |s| s.redact_comment(id, &actor, &response_id, &key, &text)).await {
+        Ok(true) => {
+            comments_page(
+                &state,
+                &session,
+                &office,
+                Some("Komentarz zanonimizowany; pierwotna treść nie jest nigdzie przechowywana.".into()),
+            )
+            .await
+        }
+        Ok(false) => {
+            admin_message(StatusCode::NOT_FOUND, "Nie znaleziono", "Nie ma takiego komentarza w tym urzędzie.")
+        }
+        Err(e) => e.into_response(),
+    }
+}

@@ -1,0 +1,90 @@
+//! The frame of admin pages (navigation, the logout form) and small pages shared by the panel.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::render;
+use crate::store::{Office, Role, Session};
+
+/// A link of the panel's navigation.
+pub struct NavLink {
+    pub href: String,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// What every admin page shows around its content.
+pub struct AdminChrome {
+    pub title: String,
+    pub login: String,
+    pub csrf: String,
+    pub office_name: String,
+    pub nav: Vec<NavLink>,
+    /// A message shown above the content (after a save, say).
+    pub notice: Option<String>,
+}
+
+/// The pages of one office, in the order of the navigation: (path under the office, label).
+pub const OFFICE_PAGES: [(&str, &str); 9] = [
+    ("pulpit", "Pulpit"),
+    ("papier", "Wprowadź ankietę papierową"),
+    ("papier/lista", "Wprowadzone ankiety"),
+    ("ankieta", "Ankieta"),
+    ("uwagi", "Uwagi"),
+    ("raporty", "Raporty"),
+    ("dane", "Dane urzędu"),
+    ("dziennik", "Dziennik zdarzeń"),
+    ("../../haslo", "Zmień hasło"),
+];
+
+impl AdminChrome {
+    /// The frame of a page of `office` (or of the operator's pages when `None`); `current` is the path
+    /// under the office of the page shown.
+    pub fn new(session: &Session, office: Option<&Office>, current: &str, title: &str) -> AdminChrome {
+        let mut nav = Vec::new();
+        if session.admin.role == Role::Operator {
+            nav.push(NavLink { href: "/admin/".into(), label: "Urzędy", current: current == "urzedy" });
+        }
+        match office {
+            Some(o) => nav.extend(OFFICE_PAGES.iter().map(|(path, label)| NavLink {
+                href: if path.starts_with("..") {
+                    "/admin/haslo".into()
+                } else {
+                    format!("/admin/urzad/{}/{path}", o.slug)
+                },
+                label,
+                current: *path == current,
+            })),
+            None => {
+                nav.push(NavLink { href: "/admin/haslo".into(), label: "Zmień hasło", current: current == "haslo" })
+            }
+        }
+        AdminChrome {
+            title: title.to_owned(),
+            login: session.admin.login.clone(),
+            csrf: session.csrf.clone(),
+            office_name: office.map_or_else(|| "Wszystkie urzędy".to_owned(), |o| o.name.clone()),
+            nav,
+            notice: None,
+        }
+    }
+
+    /// The same frame with a message shown above the content (after a save, say).
+    pub fn with_notice(mut self, notice: Option<String>) -> Self {
+        self.notice = notice;
+        self
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/message.html")]
+struct MessagePage<'a> {
+    title: &'a str,
+    message: &'a str,
+}
+
+/// A page with one message and a link back to the panel, for refusals and errors.
+pub fn admin_message(status: StatusCode, title: &str, message: &str) -> Response {
+    render(status, &MessagePage { title, message })
+}
