@@ -43,7 +43,7 @@ pub enum Edit {
     /// Move a question one place within its section, or into the neighbouring section at its edge.
     MoveQuestion { key: QuestionKey, direction: Direction },
     /// New labels of ratings 1–5 and of "not applicable".
-    RelabelScale { labels: [LocalizedText; 5], not_applicable: LocalizedText },
+    RelabelScale { labels: Box<[LocalizedText; 5]>, not_applicable: LocalizedText },
 }
 
 impl Edit {
@@ -156,7 +156,7 @@ pub fn apply(draft: &Questionnaire, edit: Edit) -> Result<Questionnaire, EditErr
             }
         }
         Edit::RelabelScale { labels, not_applicable } => {
-            q.rating_labels = labels;
+            q.rating_labels = *labels;
             q.not_applicable_label = not_applicable;
         }
     }

@@ -193,7 +193,7 @@ fn read_edit(body: &[u8]) -> Result<Edit, String> {
         "remove_question" => Edit::RemoveQuestion { key: key(body, "key")? },
         "move_question" => Edit::MoveQuestion { key: key(body, "key")?, direction: direction() },
         "relabel" => Edit::RelabelScale {
-            labels: [1, 2, 3, 4, 5].map(|n| text(body, &format!("label{n}"))),
+            labels: Box::new([1, 2, 3, 4, 5].map(|n| text(body, &format!("label{n}")))),
             not_applicable: text(body, "na"),
         },
         other => return Err(format!("nieznana zmiana „{other}”")),

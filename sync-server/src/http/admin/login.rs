@@ -66,9 +66,11 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Byte
     // An unknown login costs the same hash as a wrong password, so timing does not tell which it was.
     let hash = admin.as_ref().map(|a| a.password_hash.clone()).unwrap_or_else(|| password::dummy_hash().to_owned());
     let matches = tokio::task::spawn_blocking(move || password::verify(&given, &hash)).await.unwrap_or(false);
+    // A failure on an existing account shows in that office's log.
+    let office = admin.as_ref().and_then(|a| a.office_id);
     let Some(admin) = admin.filter(|_| matches) else {
         state.logins.failed(&login);
-        let (actor, office) = (login.clone(), None);
+        let actor = login.clone();
         let _ = state.db(move |s| s.audit(office, &actor, "nieudane logowanie", "")).await;
         return refuse(StatusCode::UNAUTHORIZED, "Nieprawidłowy login lub hasło.".into(), login);
     };

@@ -148,6 +148,13 @@ fn home_page(office: &Office, lang: Lang) -> Response {
         address: office.address.clone(),
         email: office.email.clone(),
         phone: office.phone.clone(),
+        opening_hours: office
+            .opening_hours
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
     };
     framable_by(office, render(StatusCode::OK, &page))
 }

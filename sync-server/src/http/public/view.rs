@@ -76,6 +76,8 @@ pub struct HomePage {
     pub address: String,
     pub email: String,
     pub phone: String,
+    /// Opening hours, a line a day.
+    pub opening_hours: Vec<String>,
 }
 
 #[derive(Template)]

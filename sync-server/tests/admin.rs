@@ -1,0 +1,498 @@
+//! The admin panel over real HTTP against a real SQLite file: login and its throttling, sessions, CSRF,
+//! office isolation on every office route, paper entry with corrections, publication of a new
+//! questionnaire version, redaction of comments, and the audit log.
+
+// Test helpers may unwrap: a panic is how a test reports a broken premise.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use rusqlite::Connection;
+use survey::wire::Outcome;
+use survey::{AnswerValue, Channel, QuestionKey, Response};
+use sync_server::http::AppState;
+use sync_server::http::admin::throttle::LoginThrottle;
+use sync_server::ingest::ingest;
+use sync_server::store::{DB_FILE, NewAdmin, Store};
+
+const PASSWORD: &str = "Bardzo-Dlugie-Haslo-1";
+
+struct Panel {
+    dir: tempfile::TempDir,
+    store: Store,
+    base: String,
+    agent: ureq::Agent,
+    _runtime: tokio::runtime::Runtime,
+}
+
+struct Reply {
+    status: u16,
+    location: String,
+    cookie: Option<String>,
+    body: String,
+}
+
+fn panel_with(throttle: LoginThrottle) -> Panel {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.create_office("alfa", "Urząd Gminy Alfa").unwrap();
+    store.create_office("beta", "Urząd Gminy Beta").unwrap();
+    let hash = sync_server::password::hash(PASSWORD).unwrap();
+    for (login, office) in [("alfa_admin", Some("alfa")), ("beta_admin", Some("beta")), ("operator", None)] {
+        store.create_admin(&NewAdmin { login, password_hash: &hash, office_slug: office }).unwrap();
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState { logins: Arc::new(throttle), ..AppState::new(store.clone()) };
+    runtime.spawn(sync_server::serve::serve_on(listener, state, std::future::pending()));
+    let agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().new_agent();
+    Panel { dir, store, base, agent, _runtime: runtime }
+}
+
+fn panel() -> Panel {
+    panel_with(LoginThrottle::default())
+}
+
+fn reply(mut r: ureq::http::Response<ureq::Body>) -> Reply {
+    let header = |name: &str| r.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+    Reply {
+        status: r.status().as_u16(),
+        location: header("location").unwrap_or_default(),
+        cookie: header("set-cookie").and_then(|c| c.split(';').next().map(str::to_owned)),
+        body: r.body_mut().read_to_string().unwrap(),
+    }
+}
+
+impl Panel {
+    fn get(&self, path: &str, cookie: &str) -> Reply {
+        reply(self.agent.get(format!("{}{path}", self.base)).header("Cookie", cookie).call().unwrap())
+    }
+
+    fn post(&self, path: &str, cookie: &str, body: &str) -> Reply {
+        let req = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Cookie", cookie)
+            .header("Content-Type", "application/x-www-form-urlencoded");
+        reply(req.send(body).unwrap())
+    }
+
+    fn login_attempt(&self, login: &str, password: &str) -> Reply {
+        self.post("/admin/logowanie", "", &format!("login={login}&password={password}"))
+    }
+
+    /// Logs in and returns the session cookie and the session's CSRF token.
+    fn login(&self, login: &str) -> (String, String) {
+        let r = self.login_attempt(login, PASSWORD);
+        assert_eq!(r.status, 303, "{}", r.body);
+        let cookie = r.cookie.unwrap();
+        let page = self.get("/admin/haslo", &cookie).body;
+        (cookie, csrf_of(&page))
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        Connection::open(self.dir.path().join(DB_FILE)).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+}
+
+fn csrf_of(page: &str) -> String {
+    page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned()
+}
+
+fn form_value(page: &str, name: &str) -> String {
+    page.split(&format!("name=\"{name}\" value=\"")).nth(1).unwrap().split('"').next().unwrap().to_owned()
+}
+
+#[test]
+fn login_sets_a_strict_http_only_cookie_and_logout_ends_the_session() {
+    let p = panel();
+    let r = p.login_attempt("alfa_admin", PASSWORD);
+    assert_eq!((r.status, r.location.as_str()), (303, "/admin/"));
+    let raw =
+        p.agent.post(format!("{}/admin/logowanie", p.base)).header("Content-Type", "application/x-www-form-urlencoded");
+    let raw = raw.send(format!("login=alfa_admin&password={PASSWORD}")).unwrap();
+    let set_cookie = raw.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict") && set_cookie.contains("Path=/admin")
+    );
+
+    let cookie = r.cookie.unwrap();
+    assert_eq!(p.get("/admin/", &cookie).location, "/admin/urzad/alfa/pulpit");
+    let dashboard = p.get("/admin/urzad/alfa/pulpit", &cookie);
+    assert_eq!(dashboard.status, 200);
+    assert!(dashboard.body.contains("Nie wygenerowano jeszcze żadnego raportu"), "a missing report is warned about");
+
+    let csrf = csrf_of(&dashboard.body);
+    assert_eq!(p.post("/admin/wyloguj", &cookie, &format!("csrf={csrf}")).location, "/admin/logowanie");
+    assert_eq!(p.get("/admin/urzad/alfa/pulpit", &cookie).location, "/admin/logowanie", "the session must be gone");
+}
+
+#[test]
+fn wrong_passwords_are_refused_and_throttled_per_account() {
+    let p = panel_with(LoginThrottle::new(3, 1000));
+    for _ in 0..3 {
+        let r = p.login_attempt("alfa_admin", "zle-haslo-123");
+        assert_eq!(r.status, 401);
+        assert!(r.body.contains("Nieprawidłowy login lub hasło."));
+    }
+    // Locked now, even with the right password; another account is not.
+    let r = p.login_attempt("alfa_admin", PASSWORD);
+    assert_eq!(r.status, 429);
+    assert!(r.body.contains("Zbyt wiele nieudanych prób logowania na to konto"), "{}", r.body);
+    assert!(r.cookie.is_none());
+    assert_eq!(p.login_attempt("beta_admin", PASSWORD).status, 303);
+    assert_eq!(p.count("SELECT count(*) FROM audit_log WHERE action = 'nieudane logowanie'"), 3);
+}
+
+#[test]
+fn wrong_passwords_are_throttled_overall() {
+    let p = panel_with(LoginThrottle::new(100, 3));
+    for login in ["kto1", "kto2", "kto3"] {
+        assert_eq!(p.login_attempt(login, "zle-haslo-123").status, 401);
+    }
+    let r = p.login_attempt("beta_admin", PASSWORD);
+    assert_eq!(r.status, 429);
+    assert!(r.body.contains("Logowanie jest chwilowo wstrzymane dla wszystkich kont"), "{}", r.body);
+}
+
+#[test]
+fn a_planted_session_cookie_never_becomes_a_session() {
+    let p = panel();
+    let planted = "ocen_sesja=0000000000000000000000000000000000000000000000000000000000000000";
+    assert_eq!(p.get("/admin/urzad/alfa/pulpit", planted).location, "/admin/logowanie");
+    let r = p.post("/admin/logowanie", planted, &format!("login=alfa_admin&password={PASSWORD}"));
+    let fresh = r.cookie.unwrap();
+    assert_ne!(fresh, planted, "login must issue a new session id");
+    assert_eq!(p.get("/admin/urzad/alfa/pulpit", planted).location, "/admin/logowanie");
+    assert_eq!(p.get("/admin/urzad/alfa/pulpit", &fresh).status, 200);
+}
+
+#[test]
+fn posts_without_the_session_csrf_token_or_from_another_site_are_refused() {
+    let p = panel();
+    let (cookie, csrf) = p.login("alfa_admin");
+    let sheet = "token=&serial=A-1&date=2026-01-15&q_ogolna_ocena=4";
+    for body in [sheet.to_owned(), format!("csrf=zly-token&{sheet}")] {
+        let r = p.post("/admin/urzad/alfa/papier", &cookie, &body);
+        assert_eq!(r.status, 403);
+        assert!(r.body.contains("Formularz jest nieważny"), "{}", r.body);
+    }
+    let cross = p
+        .agent
+        .post(format!("{}/admin/urzad/alfa/papier", p.base))
+        .header("Cookie", &cookie)
+        .header("Sec-Fetch-Site", "cross-site")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send(format!("csrf={csrf}&{sheet}"))
+        .unwrap();
+    assert_eq!(cross.status(), 403);
+    assert_eq!(p.count("SELECT count(*) FROM responses"), 0);
+
+    // The same form with the token goes through.
+    let r = p.post("/admin/urzad/alfa/papier", &cookie, &format!("csrf={csrf}&{sheet}"));
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(p.count("SELECT count(*) FROM responses"), 1);
+}
+
+/// Every route under `/admin/urzad/{slug}` (as in `http::admin::router`), GET and POST.
+const OFFICE_ROUTES: [(&str, &str); 17] = [
+    ("GET", "/pulpit"),
+    ("GET", "/papier"),
+    ("POST", "/papier"),
+    ("GET", "/papier/lista"),
+    ("GET", "/papier/{id}"),
+    ("POST", "/papier/{id}"),
+    ("POST", "/papier/{id}/wycofaj"),
+    ("GET", "/dane"),
+    ("POST", "/dane"),
+    ("POST", "/komorki"),
+    ("GET", "/ankieta"),
+    ("POST", "/ankieta/zmiana"),
+    ("GET", "/ankieta/podglad"),
+    ("POST", "/ankieta/publikuj"),
+    ("POST", "/ankieta/odrzuc"),
+    ("GET", "/uwagi"),
+    ("POST", "/uwagi/anonimizuj"),
+];
+
+#[test]
+fn an_office_admin_can_never_reach_another_office() {
+    let p = panel();
+    // Beta has a paper sheet, a comment, a report and a draft to reach for.
+    let mut sheet = Response::new("beta", 1, Channel::Paper);
+    sheet.paper_serial = Some("B-1".into());
+    sheet.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(2));
+    sheet.answers.insert(QuestionKey::parse("inne_uwagi").unwrap(), AnswerValue::Text("Uwaga z Bety".into()));
+    assert_eq!(ingest(&p.store, &sheet).unwrap(), Outcome::Stored);
+    let id = sheet.id.to_string();
+    let snapshot = |p: &Panel| {
+        let conn = Connection::open(p.dir.path().join(DB_FILE)).unwrap();
+        conn.query_row(
+            "WITH b AS (SELECT id FROM offices WHERE slug = 'beta')
+             SELECT (SELECT group_concat(payload || ifnull(withdrawn_at, '')) FROM responses WHERE office_id IN b)
+                 || (SELECT name || address FROM offices WHERE id IN b)
+                 || (SELECT count(*) FROM questionnaire_drafts WHERE office_id IN b)
+                 || (SELECT count(*) FROM departments WHERE office_id IN b)
+                 || (SELECT count(*) FROM questionnaire_versions WHERE office_id IN b)",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .unwrap()
+    };
+    let beta_before = snapshot(&p);
+
+    let (cookie, csrf) = p.login("alfa_admin");
+    let mut extra =
+        vec![("GET", "/raporty".to_owned()), ("GET", "/raporty/1".to_owned()), ("GET", "/dziennik".to_owned())];
+    extra.extend(OFFICE_ROUTES.iter().map(|(m, path)| (*m, path.replace("{id}", &id))));
+    let body = format!(
+        "csrf={csrf}&name=Przejęty&key=nowa&op=add_section&title_pl=X&response={id}&text=x&serial=Z&date=2026-01-01&q_ogolna_ocena=5&token="
+    );
+    for (method, path) in &extra {
+        let url = format!("/admin/urzad/beta{path}");
+        let r = if *method == "GET" { p.get(&url, &cookie) } else { p.post(&url, &cookie, &body) };
+        assert_eq!(r.status, 404, "{method} {url} answered {}", r.status);
+        assert!(r.body.contains("Nie ma takiego urzędu albo nie masz do niego dostępu."), "{method} {url}");
+        assert!(!r.body.contains("Uwaga z Bety") && !r.body.contains("Urząd Gminy Beta"), "{method} {url} leaked");
+        // The same route of one's own office answers (with the id of a foreign sheet it must still refuse).
+        let own = format!("/admin/urzad/alfa{path}");
+        let r = if *method == "GET" { p.get(&own, &cookie) } else { p.post(&own, &cookie, &body) };
+        assert_ne!(r.status, 403, "{method} {own}");
+        assert!(!r.body.contains("Uwaga z Bety"), "{method} {own} leaked Beta's comment");
+    }
+    assert_eq!(snapshot(&p), beta_before, "Beta's data changed");
+
+    // Operator-only actions are refused to an office admin.
+    for path in ["/admin/urzedy", "/admin/administratorzy"] {
+        let r = p.post(path, &cookie, &format!("csrf={csrf}&slug=gamma&name=Gamma&office=beta&login=intruz"));
+        assert_eq!(r.status, 403, "{path}");
+    }
+    assert_eq!(p.count("SELECT count(*) FROM offices"), 2);
+    assert_eq!(p.count("SELECT count(*) FROM admins WHERE login = 'intruz'"), 0);
+
+    // An operator reaches both.
+    let (op_cookie, _) = p.login("operator");
+    assert_eq!(p.get("/admin/urzad/beta/pulpit", &op_cookie).status, 200);
+    assert_eq!(p.get("/admin/urzad/alfa/pulpit", &op_cookie).status, 200);
+}
+
+#[test]
+fn paper_sheets_are_entered_once_corrected_and_withdrawn_with_a_record() {
+    let p = panel();
+    let (cookie, csrf) = p.login("alfa_admin");
+    let form = p.get("/admin/urzad/alfa/papier", &cookie).body;
+    let token = form_value(&form, "token");
+    let sheet = format!(
+        "csrf={csrf}&token={token}&serial=2026-007&date=2026-03-02&q_ogolna_ocena=2&q_sprawa_zalatwiona=1&q_parking=0&q_co_poprawic=Wi%C4%99cej+%C5%82awek"
+    );
+    let r = p.post("/admin/urzad/alfa/papier", &cookie, &sheet);
+    assert_eq!((r.status, r.location.as_str()), (303, "/admin/urzad/alfa/papier?zapisano=2026-007"));
+    // A double click: the same form again is the same sheet.
+    assert_eq!(p.post("/admin/urzad/alfa/papier", &cookie, &sheet).status, 303);
+    assert_eq!(p.count("SELECT count(*) FROM responses"), 1);
+    let next = p.get(&r.location, &cookie).body;
+    assert!(next.contains("Zapisano ankietę, arkusz nr 2026-007. Wprowadź następną."));
+    assert_ne!(form_value(&next, "token"), token, "the next sheet gets a new token");
+
+    // The same serial on another sheet is refused, naming when it was entered; nothing is stored.
+    let other =
+        format!("csrf={csrf}&token={}&serial=2026-007&date=2026-03-02&q_ogolna_ocena=5", form_value(&next, "token"));
+    let r = p.post("/admin/urzad/alfa/papier", &cookie, &other);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Arkusz nr 2026-007 został już wprowadzony 20"), "{}", r.body);
+    assert!(r.body.contains("value=\"5\""), "what was typed stays in the form");
+    assert_eq!(p.count("SELECT count(*) FROM responses"), 1);
+
+    // Typing errors are named per question.
+    let bad =
+        format!("csrf={csrf}&token={}&serial=&date=2026-03-02&q_ogolna_ocena=7&q_plec=9", form_value(&next, "token"));
+    let r = p.post("/admin/urzad/alfa/papier", &cookie, &bad);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("„7” nie jest oceną"), "{}", r.body);
+    assert!(r.body.contains("„9” nie jest numerem odpowiedzi"));
+
+    // Correct it: overall 2 → 3. The content before is recorded.
+    let id: String = Connection::open(p.dir.path().join(DB_FILE))
+        .unwrap()
+        .query_row("SELECT id FROM responses", [], |r| r.get(0))
+        .unwrap();
+    let correction = p.get(&format!("/admin/urzad/alfa/papier/{id}"), &cookie).body;
+    assert!(correction.contains("name=\"q_ogolna_ocena\" value=\"2\""), "the correction form shows what was typed");
+    let fixed = format!("csrf={csrf}&serial=2026-007&date=2026-03-02&q_ogolna_ocena=3&q_sprawa_zalatwiona=1");
+    assert_eq!(p.post(&format!("/admin/urzad/alfa/papier/{id}"), &cookie, &fixed).status, 303);
+    assert_eq!(p.count("SELECT rating FROM answers WHERE question_key = 'ogolna_ocena'"), 3);
+    assert_eq!(p.count("SELECT count(*) FROM answers WHERE question_key = 'co_poprawic'"), 0);
+    assert_eq!(
+        p.count(
+            "SELECT count(*) FROM response_changes WHERE change = 'corrected' AND before_payload LIKE '%\"rating\":2%'"
+        ),
+        1
+    );
+
+    // Withdraw it: stored, recorded, counted nowhere.
+    assert_eq!(p.post(&format!("/admin/urzad/alfa/papier/{id}/wycofaj"), &cookie, &format!("csrf={csrf}")).status, 303);
+    assert_eq!(p.count("SELECT count(*) FROM responses WHERE withdrawn_at IS NOT NULL"), 1);
+    assert_eq!(p.store.response_counts("alfa").unwrap().iter().map(|(_, n)| n).sum::<u64>(), 0);
+    let log = p.get("/admin/urzad/alfa/dziennik", &cookie).body;
+    for action in ["logowanie", "wprowadzenie ankiety", "poprawienie ankiety", "wycofanie ankiety"] {
+        assert!(log.contains(&format!("<td>{action}</td>")), "audit log lacks {action}");
+    }
+    // The audit log cannot be changed, even by hand in the database.
+    let conn = Connection::open(p.dir.path().join(DB_FILE)).unwrap();
+    assert!(conn.execute("DELETE FROM audit_log", []).is_err());
+    assert!(conn.execute("UPDATE audit_log SET actor = 'ktoś'", []).is_err());
+}
+
+#[test]
+fn publishing_archives_a_report_first_and_never_changes_answers_given() {
+    let p = panel();
+    let mut given = Response::new("alfa", 1, Channel::Web);
+    given.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(4));
+    given.answers.insert(QuestionKey::parse("parking").unwrap(), AnswerValue::Rating(2));
+    assert_eq!(ingest(&p.store, &given).unwrap(), Outcome::Stored);
+    let payload_before: String = Connection::open(p.dir.path().join(DB_FILE))
+        .unwrap()
+        .query_row("SELECT payload FROM responses", [], |r| r.get(0))
+        .unwrap();
+
+    let (cookie, csrf) = p.login("alfa_admin");
+    let edit =
+        format!("csrf={csrf}&op=reword_question&key=parking&text_pl=Miejsca+do+parkowania&text_en=Parking&text_uk=");
+    assert_eq!(p.post("/admin/urzad/alfa/ankieta/zmiana", &cookie, &edit).status, 303);
+    let remove = format!("csrf={csrf}&op=remove_question&key=ogolna_ocena");
+    let refused = p.post("/admin/urzad/alfa/ankieta/zmiana", &cookie, &remove);
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("pytania o ogólną ocenę nie można usunąć"));
+    assert_eq!(p.count("SELECT count(*) FROM questionnaire_versions"), 2, "a draft publishes nothing");
+
+    let preview = p.get("/admin/urzad/alfa/ankieta/podglad", &cookie).body;
+    assert!(preview.contains("Miejsca do parkowania") && !preview.contains("type=\"submit\" class=\"button\""));
+
+    let r = p.post("/admin/urzad/alfa/ankieta/publikuj", &cookie, &format!("csrf={csrf}"));
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("Opublikowano wersję 2 ankiety. Przed publikacją zarchiwizowano raport nr 1"),
+        "{}",
+        r.body
+    );
+
+    let current = p.store.current_questionnaire("alfa").unwrap();
+    assert_eq!(current.version, 2);
+    assert_eq!(current.question(&QuestionKey::parse("parking").unwrap()).unwrap().text.pl, "Miejsca do parkowania");
+    assert_eq!(
+        p.store.questionnaire_version("alfa", 1).unwrap(),
+        survey::default_questionnaire::default_questionnaire()
+    );
+    let payload_after: String = Connection::open(p.dir.path().join(DB_FILE))
+        .unwrap()
+        .query_row("SELECT payload FROM responses", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(payload_after, payload_before, "publication must not touch answers already given");
+
+    // The archived report holds the figures up to the change, with a checksum of them.
+    let report = p.store.reports(p.store.office("alfa").unwrap().id).unwrap().remove(0);
+    assert_eq!(report.reason, "przed zmianą ankiety");
+    assert_eq!(report.checksum, blake3::hash(report.figures.as_bytes()).to_hex().to_string());
+    let figures: serde_json::Value = serde_json::from_str(&report.figures).unwrap();
+    assert_eq!(figures["versions"][0]["scorecard"]["overall"]["distribution"], serde_json::json!([0, 0, 0, 1, 0]));
+    assert_eq!(figures["responses_by_channel"][0], serde_json::json!(["web", 1]));
+    let page = p.get(&format!("/admin/urzad/alfa/raporty/{}", report.id), &cookie).body;
+    assert!(page.contains(&report.checksum));
+    assert!(p.get("/admin/urzad/alfa/dziennik", &cookie).body.contains("publikacja ankiety"));
+
+    // An answer to version 1 sent later (a kiosk offline for weeks) is still accepted under version 1.
+    let mut late = Response::new("alfa", 1, Channel::KioskTouch);
+    late.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(5));
+    assert_eq!(ingest(&p.store, &late).unwrap(), Outcome::Stored);
+}
+
+#[test]
+fn a_redacted_comment_is_kept_nowhere() {
+    let p = panel();
+    let secret = "Pani Zofia Sekretna z pokoju 12";
+    let mut r = Response::new("alfa", 1, Channel::Paper);
+    r.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(1));
+    r.answers.insert(QuestionKey::parse("inne_uwagi").unwrap(), AnswerValue::Text(secret.into()));
+    assert_eq!(ingest(&p.store, &r).unwrap(), Outcome::Stored);
+    let (cookie, csrf) = p.login("alfa_admin");
+    // A correction first, so an earlier version of the response holds the text too.
+    let fixed =
+        format!("csrf={csrf}&serial=&date=2026-03-02&q_ogolna_ocena=2&q_inne_uwagi=Pani+Zofia+Sekretna+z+pokoju+12");
+    assert_eq!(p.post(&format!("/admin/urzad/alfa/papier/{}", r.id), &cookie, &fixed).status, 303);
+
+    assert!(p.get("/admin/urzad/alfa/uwagi", &cookie).body.contains(secret));
+    let body = format!("csrf={csrf}&response={}&key=inne_uwagi&text=%5Busuni%C4%99to%5D+z+pokoju+12", r.id);
+    let page = p.post("/admin/urzad/alfa/uwagi/anonimizuj", &cookie, &body);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("[usunięto] z pokoju 12") && !page.body.contains(secret));
+
+    for entry in std::fs::read_dir(p.dir.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!bytes.windows(6).any(|w| w == b"Zofia "), "the redacted text is still on disk");
+    }
+}
+
+#[test]
+fn office_data_reaches_the_public_pages_and_departments_keep_their_key() {
+    let p = panel();
+    let (cookie, csrf) = p.login("alfa_admin");
+    let data = format!(
+        "csrf={csrf}&name=Urz%C4%85d+Gminy+Alfa-Zdr%C3%B3j&address=ul.+Rynek+1%2C+00-001+Alfa&email=sekretariat%40alfa.example.pl&phone=48+123+456+789&opening_hours=pon.+8%3A00%E2%80%9316%3A00%0D%0Awt.+8%3A00%E2%80%9315%3A00"
+    );
+    let r = p.post("/admin/urzad/alfa/dane", &cookie, &data);
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Zapisano dane urzędu."));
+    let home = p.get("/alfa/", "").body;
+    for shown in [
+        "Urząd Gminy Alfa-Zdrój",
+        "ul. Rynek 1, 00-001 Alfa",
+        "sekretariat@alfa.example.pl",
+        "<li>pon. 8:00–16:00</li>",
+    ] {
+        assert!(home.contains(shown), "home page lacks {shown}");
+    }
+    assert!(p.get("/alfa/deklaracja-dostepnosci", "").body.contains("sekretariat@alfa.example.pl"));
+    let empty_name = p.post("/admin/urzad/alfa/dane", &cookie, &format!("csrf={csrf}&name=+"));
+    assert_eq!(empty_name.status, 422);
+    assert!(empty_name.body.contains("nazwa urzędu nie może być pusta"));
+
+    assert_eq!(
+        p.post("/admin/urzad/alfa/komorki", &cookie, &format!("csrf={csrf}&key=usc&name=USC&active=1")).status,
+        200
+    );
+    let mut r = Response::new("alfa", 1, Channel::Web);
+    r.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(5));
+    r.answers.insert(QuestionKey::parse("komorka").unwrap(), AnswerValue::Choice("usc".into()));
+    assert_eq!(ingest(&p.store, &r).unwrap(), Outcome::Stored);
+    let renamed = p.post(
+        "/admin/urzad/alfa/komorki",
+        &cookie,
+        &format!("csrf={csrf}&key=usc&name=Urz%C4%85d+Stanu+Cywilnego&active=1"),
+    );
+    assert!(renamed.body.contains("<td>usc</td><td>Urząd Stanu Cywilnego</td><td>USC</td>"), "{}", renamed.body);
+    assert!(p.get("/alfa/ankieta", "").body.contains("Urząd Stanu Cywilnego"));
+    assert_eq!(p.count("SELECT count(*) FROM answers WHERE question_key = 'komorka' AND choice = 'usc'"), 1);
+    let bad_key = p.post("/admin/urzad/alfa/komorki", &cookie, &format!("csrf={csrf}&key=U+S+C&name=X"));
+    assert_eq!(bad_key.status, 422);
+}
+
+#[test]
+fn the_operator_creates_offices_and_their_admins_with_a_password_shown_once() {
+    let p = panel();
+    let (cookie, csrf) = p.login("operator");
+    let list = p.get("/admin/", &cookie);
+    assert!(list.body.contains("Urząd Gminy Alfa") && list.body.contains("Urząd Gminy Beta"));
+    let r = p.post("/admin/urzedy", &cookie, &format!("csrf={csrf}&slug=gamma&name=Urz%C4%85d+Gminy+Gamma"));
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Urząd Gminy Gamma"));
+    let dup = p.post("/admin/urzedy", &cookie, &format!("csrf={csrf}&slug=gamma&name=Inny"));
+    assert_eq!(dup.status, 422);
+    assert!(dup.body.contains("urząd o adresie „gamma” już istnieje"));
+
+    let r = p.post("/admin/administratorzy", &cookie, &format!("csrf={csrf}&office=gamma&login=gamma_admin"));
+    let shown = r.body.split("<code>").nth(1).unwrap().split("</code>").next().unwrap().to_owned();
+    assert_eq!(shown.len(), 20);
+    assert_eq!(p.login_attempt("gamma_admin", &shown).status, 303, "the shown password works");
+    assert!(!p.get("/admin/", &cookie).body.contains(&shown), "the password is shown once");
+}

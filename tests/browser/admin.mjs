@@ -1,0 +1,138 @@
+// Drives Debian's headless Chromium through the admin panel of a running server: logs in, types in a
+// paper questionnaire with the keyboard alone, corrects it, publishes a new questionnaire version, and
+// checks the archived report and the audit log; runs axe-core (WCAG 2.1 A/AA) on every admin page.
+// Usage: node admin.mjs BASE_URL LOGIN PASSWORD
+// Exits non-zero with a message on the first failed check; prints a JSON summary on success.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const [base, login, password] = process.argv.slice(2);
+if (!password) throw new Error('usage: node admin.mjs BASE_URL LOGIN PASSWORD');
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+const summary = { axe: {}, steps: [] };
+const check = (condition, message) => { if (!condition) throw new Error(message); };
+
+// One context for the whole session; axe is injected into pages of a CSP-bypassing twin context that
+// shares the session cookie.
+const context = await browser.newContext();
+const page = await context.newPage();
+page.on('pageerror', (e) => { throw new Error(`page error on ${page.url()}: ${e}`); });
+const axeContext = await browser.newContext({ bypassCSP: true });
+
+/// Checks the page at `url`, or, given `html`, that exact page as the session sees it now (a page that is
+/// the answer to a POST, such as a form shown again with its errors).
+async function axeCheck(name, url, html) {
+  await axeContext.addCookies(await context.cookies());
+  const p = await axeContext.newPage();
+  await p.goto(url);
+  if (html) await p.setContent(html, { waitUntil: 'load' });
+  await p.addScriptTag({ content: axeSource });
+  const result = await p.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return { violations: r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.html).slice(0, 3) })), passes: r.passes.length };
+  });
+  check(result.passes > 10, `axe checked almost nothing on ${name}`);
+  check(result.violations.length === 0, `axe found violations on ${name} (${url}): ${JSON.stringify(result.violations, null, 2)}`);
+  summary.axe[name] = { violations: 0, passes: result.passes };
+  await p.close();
+}
+
+async function tabTo(predicate, what, limit = 200) {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(predicate)) return;
+  }
+  throw new Error(`could not reach ${what} with the Tab key`);
+}
+
+await axeCheck('login', `${base}/admin/logowanie`);
+await page.goto(`${base}/admin/logowanie`);
+await page.fill('#login', login);
+await page.fill('#password', 'zle-haslo-123');
+await page.click('button[type=submit]');
+check((await page.textContent('.error-summary')).includes('Nieprawidłowy login lub hasło.'), 'a wrong password must be refused clearly');
+await page.fill('#password', password);
+await Promise.all([page.waitForURL('**/admin/urzad/urzad/pulpit'), page.click('button[type=submit]')]);
+summary.steps.push('login');
+
+// Paper entry with the keyboard alone: the serial field has the focus; Tab goes down the sheet.
+await page.goto(`${base}/admin/urzad/urzad/papier`);
+check(await page.evaluate(() => document.activeElement?.id) === 'serial', 'the serial field must have the focus');
+await page.keyboard.type('P-0001');
+await tabTo(() => document.activeElement?.name === 'q_komorka', 'the first question');
+// komorka: 1 (Inna, no departments), czestotliwosc: 2, sprawa_zalatwiona: 1, wlasciwy_pracownik: 2, then ratings.
+for (const value of ['1', '2', '1', '2', '5', '4', '0', '3']) {
+  await page.keyboard.type(value);
+  await page.keyboard.press('Tab');
+}
+await tabTo(() => document.activeElement?.name === 'q_ogolna_ocena', 'the overall rating');
+await page.keyboard.type('4');
+await Promise.all([page.waitForURL('**/papier?zapisano=P-0001'), page.keyboard.press('Enter')]);
+check((await page.textContent('.notice')).includes('Zapisano ankietę, arkusz nr P-0001. Wprowadź następną.'), 'saved notice expected');
+check(await page.evaluate(() => document.activeElement?.id) === 'serial', 'the form must be ready for the next sheet');
+summary.steps.push('paper_by_keyboard');
+await axeCheck('paper_entry', `${base}/admin/urzad/urzad/papier`);
+
+// The same serial again is refused, naming when it was entered.
+await page.keyboard.type('P-0001');
+await tabTo(() => document.activeElement?.name === 'q_ogolna_ocena', 'the overall rating');
+await page.keyboard.type('5');
+await page.keyboard.press('Enter');
+await page.waitForSelector('.error-summary');
+check((await page.textContent('.error-summary')).includes('Arkusz nr P-0001 został już wprowadzony'), 'duplicate serial must be refused');
+await axeCheck('paper_errors', `${base}/admin/urzad/urzad/papier`, await page.content());
+summary.steps.push('duplicate_serial_refused');
+
+// Correct the sheet: overall 4 → 2.
+await page.goto(`${base}/admin/urzad/urzad/papier/lista`);
+await axeCheck('paper_list', `${base}/admin/urzad/urzad/papier/lista`);
+await page.click('text=Popraw lub wycofaj');
+const correctionUrl = page.url();
+check((await page.inputValue('#q-ogolna_ocena')) === '4', 'the correction form shows what was typed');
+await axeCheck('paper_correction', correctionUrl);
+await page.fill('#q-ogolna_ocena', '2');
+await Promise.all([page.waitForURL('**/papier/lista'), page.click('text=Zapisz poprawkę')]);
+check((await page.textContent('table')).includes('poprawiana 1×'), 'the list must show the correction');
+summary.steps.push('correction');
+
+// Edit the questionnaire and publish a new version.
+await page.goto(`${base}/admin/urzad/urzad/ankieta`);
+await axeCheck('editor', `${base}/admin/urzad/urzad/ankieta`);
+await page.fill('#qt-parking-pl', 'Miejsca do parkowania przy urzędzie');
+await Promise.all([page.waitForURL('**/admin/urzad/urzad/ankieta'), page.click('text=Zapisz pytanie parking')]);
+check((await page.textContent('.warning')).includes('Edytujesz projekt nowej wersji ankiety'), 'a draft must be announced');
+await axeCheck('preview', `${base}/admin/urzad/urzad/ankieta/podglad`);
+await page.click('text=Opublikuj jako wersję 2');
+const published = await page.textContent('.notice');
+check(published.includes('Opublikowano wersję 2 ankiety. Przed publikacją zarchiwizowano raport nr 1'), `publication notice expected: ${published}`);
+summary.steps.push('publish');
+
+await page.goto(`${base}/admin/urzad/urzad/raporty`);
+await axeCheck('reports', `${base}/admin/urzad/urzad/raporty`);
+await page.click('text=Raport nr 1');
+const report = await page.textContent('main');
+check(report.includes('przed zmianą ankiety') && report.includes('"distribution"'), 'the archived report must hold the figures');
+await axeCheck('report', page.url());
+summary.steps.push('archived_report');
+
+await page.goto(`${base}/admin/urzad/urzad/dziennik`);
+const log = await page.textContent('table');
+for (const action of ['nieudane logowanie', 'logowanie', 'wprowadzenie ankiety', 'poprawienie ankiety', 'edycja projektu ankiety', 'publikacja ankiety']) {
+  check(log.includes(action), `the audit log lacks "${action}"`);
+}
+await axeCheck('audit_log', `${base}/admin/urzad/urzad/dziennik`);
+summary.steps.push('audit_log');
+
+for (const [name, path] of [['dashboard', '/admin/urzad/urzad/pulpit'], ['office_data', '/admin/urzad/urzad/dane'],
+                            ['comments', '/admin/urzad/urzad/uwagi'], ['password', '/admin/haslo']]) {
+  await axeCheck(name, `${base}${path}`);
+}
+await browser.close();
+console.log(JSON.stringify(summary));
