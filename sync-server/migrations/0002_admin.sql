@@ -62,4 +62,7 @@ CREATE TRIGGER reports_immutable BEFORE UPDATE ON reports
 BEGIN SELECT RAISE(ABORT, 'archived reports never change'); END;
 
 ALTER TABLE offices ADD COLUMN opening_hours TEXT NOT NULL DEFAULT '';
+-- The office's logo or coat of arms (PNG or JPEG), shown on its pages and printouts.
+ALTER TABLE offices ADD COLUMN logo BLOB;
+ALTER TABLE offices ADD COLUMN logo_type TEXT;
 ALTER TABLE departments ADD COLUMN renamed_from TEXT NOT NULL DEFAULT '';

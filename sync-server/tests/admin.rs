@@ -496,3 +496,36 @@ fn the_operator_creates_offices_and_their_admins_with_a_password_shown_once() {
     assert_eq!(p.login_attempt("gamma_admin", &shown).status, 303, "the shown password works");
     assert!(!p.get("/admin/", &cookie).body.contains(&shown), "the password is shown once");
 }
+
+#[test]
+fn a_logo_is_uploaded_checked_and_shown_on_the_public_pages() {
+    let p = panel();
+    let (cookie, csrf) = p.login("alfa_admin");
+    let upload = |query: &str, bytes: &[u8]| {
+        let mut body = b"--XyZ\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"herb.png\"\r\nContent-Type: image/png\r\n\r\n".to_vec();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n--XyZ--\r\n");
+        reply(
+            p.agent
+                .post(format!("{}/admin/urzad/alfa/logo{query}", p.base))
+                .header("Cookie", &cookie)
+                .header("Content-Type", "multipart/form-data; boundary=XyZ")
+                .send(&body[..])
+                .unwrap(),
+        )
+    };
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-not-a-whole-image-but-a-png-signature";
+    assert_eq!(upload("", png).status, 403, "an upload needs the CSRF token too");
+    let text = upload(&format!("?csrf={csrf}"), b"<svg onload=alert(1)>");
+    assert_eq!(text.status, 422);
+    assert!(text.body.contains("Logo musi być obrazem PNG lub JPEG."));
+    assert_eq!(p.get("/alfa/logo", "").status, 404);
+
+    let ok = upload(&format!("?csrf={csrf}"), png);
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert!(ok.body.contains("Zapisano logo urzędu."));
+    let logo = p.agent.get(format!("{}/alfa/logo", p.base)).call().unwrap();
+    assert_eq!(logo.headers().get("content-type").unwrap(), "image/png");
+    assert!(p.get("/alfa/", "").body.contains("<img src=\"/alfa/logo\" alt=\"\" class=\"logo\">"));
+    assert!(!p.get("/beta/", "").body.contains("/logo"));
+}

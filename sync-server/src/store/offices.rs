@@ -26,11 +26,14 @@ pub struct Office {
     pub embed_origins: String,
     /// Opening hours, as the office writes them (free text, a line a day).
     pub opening_hours: String,
+    /// Whether the office has a logo (served at `/{slug}/logo`).
+    pub has_logo: bool,
     /// When the office was set up (RFC 3339); the accessibility statement's publication date.
     pub created_at: String,
 }
 
-const OFFICE_COLUMNS: &str = "id, slug, name, host, address, email, phone, embed_origins, created_at, opening_hours";
+const OFFICE_COLUMNS: &str =
+    "id, slug, name, host, address, email, phone, embed_origins, created_at, opening_hours, logo IS NOT NULL";
 
 fn office_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Office> {
     Ok(Office {
@@ -44,6 +47,7 @@ fn office_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Office> {
         embed_origins: r.get(7)?,
         created_at: r.get(8)?,
         opening_hours: r.get(9)?,
+        has_logo: r.get(10)?,
     })
 }
 
@@ -248,5 +252,29 @@ impl Store {
             Ok((r.get(0)?, r.get(1)?))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+impl Store {
+    /// Sets (or with `None` removes) the office's logo: image bytes and their MIME type.
+    pub fn set_logo(&self, office_id: i64, actor: &str, logo: Option<(&[u8], &str)>) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let (bytes, mime) = logo.map_or((None, None), |(b, m)| (Some(b), Some(m)));
+        tx.execute("UPDATE offices SET logo = ?1, logo_type = ?2 WHERE id = ?3", params![bytes, mime, office_id])?;
+        let what = if logo.is_some() { "ustawienie logo" } else { "usunięcie logo" };
+        super::audit::record(&tx, Some(office_id), actor, what, "")?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The office's logo and its MIME type, if it has one.
+    pub fn logo(&self, office_id: i64) -> Result<Option<(Vec<u8>, String)>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT logo, logo_type FROM offices WHERE id = ?1 AND logo IS NOT NULL", [office_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?)
     }
 }

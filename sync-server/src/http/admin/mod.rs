@@ -46,6 +46,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/papier/{id}/wycofaj", post(paper::withdraw))
         .route("/dane", get(office_data::page).post(office_data::save))
         .route("/komorki", post(office_data::save_department))
+        .route("/logo", post(office_data::upload_logo))
+        .route("/logo/usun", post(office_data::remove_logo))
         .route("/ankieta", get(editor::page))
         .route("/ankieta/zmiana", post(editor::edit))
         .route("/ankieta/podglad", get(editor::preview))
@@ -137,19 +139,35 @@ async fn check_csrf(Extension(session): Extension<Session>, req: Request, next: 
     if super::public::is_cross_site(req.headers()) {
         return admin_message(StatusCode::FORBIDDEN, "Odmowa", "Formularz wysłano z innej witryny. Odmówiono.");
     }
+    let refusal = || {
+        admin_message(
+            StatusCode::FORBIDDEN,
+            "Formularz nieważny",
+            "Formularz jest nieważny (brak lub zły token bezpieczeństwa), np. otwarty przed ponownym zalogowaniem. Wróć, odśwież stronę i spróbuj jeszcze raz.",
+        )
+    };
+    // Compared as hashes: equal-length, constant-time comparison.
+    let valid = |token: Option<String>| {
+        token.is_some_and(|t| blake3::hash(t.as_bytes()) == blake3::hash(session.csrf.as_bytes()))
+    };
+    // A file upload carries the token in the address: its body is not read here.
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart {
+        let query = req.uri().query().unwrap_or_default().as_bytes();
+        let token = form_urlencoded::parse(query).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned());
+        return if valid(token) { next.run(req).await } else { refusal() };
+    }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
         return admin_message(StatusCode::PAYLOAD_TOO_LARGE, "Za dużo danych", "Formularz jest zbyt obszerny.");
     };
     let token = form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned());
-    // Compared as hashes: equal-length, constant-time comparison.
-    let valid = token.is_some_and(|t| blake3::hash(t.as_bytes()) == blake3::hash(session.csrf.as_bytes()));
-    if !valid {
-        return admin_message(
-            StatusCode::FORBIDDEN,
-            "Formularz nieważny",
-            "Formularz jest nieważny (brak lub zły token bezpieczeństwa), np. otwarty przed ponownym zalogowaniem. Wróć, odśwież stronę i spróbuj jeszcze raz.",
-        );
+    if !valid(token) {
+        return refusal();
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
 }

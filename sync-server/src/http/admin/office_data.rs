@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use survey::questionnaire::is_valid_key;
@@ -24,6 +24,7 @@ use crate::store::{Department, Office, OfficeData, Session};
 struct DataPage {
     page: AdminChrome,
     slug: String,
+    has_logo: bool,
     data: OfficeData,
     departments: Vec<Department>,
     error: Option<String>,
@@ -55,6 +56,7 @@ async fn show(
         &DataPage {
             page: AdminChrome::new(session, Some(office), "dane", "Dane urzędu").with_notice(notice),
             slug: office.slug.clone(),
+            has_logo: office.has_logo,
             data,
             departments,
             error,
@@ -127,6 +129,67 @@ pub async fn save_department(
     let (id, actor, saved_name) = (office.id, session.admin.login.clone(), name.clone());
     match state.db(move |s| s.save_department(id, &actor, &key, &saved_name, active)).await {
         Ok(()) => show(&state, &session, &office, None, None, Some(format!("Zapisano komórkę „{name}”."))).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Largest logo accepted.
+pub const LOGO_MAX_BYTES: usize = 512 * 1024;
+
+/// The MIME type of an accepted logo, recognised by its first bytes (not by what the browser claims).
+fn logo_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else {
+        None
+    }
+}
+
+pub async fn upload_logo(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Extension(office): Extension<Office>,
+    mut multipart: Multipart,
+) -> Response {
+    let mut bytes = None;
+    while let Ok(Some(part)) = multipart.next_field().await {
+        if part.name() == Some("logo") {
+            bytes = part.bytes().await.ok();
+        }
+    }
+    let refuse = |error: &str| show(&state, &session, &office, None, Some(error.to_owned()), None);
+    let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
+        return refuse("Wybierz plik z logo (PNG lub JPEG).").await;
+    };
+    if bytes.len() > LOGO_MAX_BYTES {
+        return refuse("Plik z logo jest za duży: najwyżej 512 KB.").await;
+    }
+    let Some(mime) = logo_type(&bytes) else {
+        return refuse("Logo musi być obrazem PNG lub JPEG.").await;
+    };
+    let (id, actor) = (office.id, session.admin.login.clone());
+    match state.db(move |s| s.set_logo(id, &actor, Some((&bytes, mime)))).await {
+        Ok(()) => {
+            let office = Office { has_logo: true, ..office };
+            show(&state, &session, &office, None, None, Some("Zapisano logo urzędu.".into())).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn remove_logo(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Extension(office): Extension<Office>,
+) -> Response {
+    let (id, actor) = (office.id, session.admin.login.clone());
+    match state.db(move |s| s.set_logo(id, &actor, None)).await {
+        Ok(()) => {
+            let office = Office { has_logo: false, ..office };
+            show(&state, &session, &office, None, None, Some("Usunięto logo urzędu.".into())).await
+        }
         Err(e) => e.into_response(),
     }
 }

@@ -8,6 +8,8 @@ use survey::{AnswerValue, Question, QuestionKind, Questionnaire};
 
 /// A field as the admin sees it: the question, what to type, what was typed, what is wrong.
 pub struct PaperField {
+    /// The section's title, on the first question of each section (as the sheet prints it).
+    pub section: Option<String>,
     pub number: usize,
     pub key: String,
     pub text: String,
@@ -110,10 +112,12 @@ pub fn fields(
     typed: &dyn Fn(&str) -> String,
     error: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<PaperField> {
+    let mut last_section = None;
     questionnaire
         .questions()
         .enumerate()
-        .map(|(i, (_, q))| PaperField {
+        .map(|(i, (section, q))| PaperField {
+            section: (last_section.replace(&section.key) != Some(&section.key)).then(|| section.title.pl.clone()),
             number: i + 1,
             key: q.key.to_string(),
             text: format!("{}{}", q.text.pl, if q.required { " (wymagane)" } else { "" }),

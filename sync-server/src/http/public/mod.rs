@@ -51,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .route("/{slug}/ankieta", get(survey_form).post(submit).layer(DefaultBodyLimit::max(MAX_SUBMISSION_BYTES)))
         .route("/{slug}/dziekujemy", get(thanks))
         .route("/{slug}/deklaracja-dostepnosci", get(statement))
+        .route("/{slug}/logo", get(logo))
         .route("/{slug}/baner", get(banner::kit_page))
         .route("/{slug}/baner/{file}", get(banner::image))
 }
@@ -200,6 +201,33 @@ async fn statement(State(state): State<AppState>, Path(slug): Path<String>, Quer
             render(StatusCode::OK, &page)
         }
         Err(page) => page,
+    }
+}
+
+async fn logo(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+    let office = match office(&state, slug, Lang::Pl).await {
+        Ok(office) => office,
+        Err(page) => return page,
+    };
+    let id = office.id;
+    match state.db(move |s| s.logo(id)).await {
+        Ok(Some((bytes, mime))) => {
+            let mime =
+                axum::http::HeaderValue::from_str(&mime).unwrap_or(axum::http::HeaderValue::from_static("image/png"));
+            (
+                [
+                    (header::CONTENT_TYPE, mime),
+                    (header::CACHE_CONTROL, axum::http::HeaderValue::from_static("public, max-age=300")),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Ok(None) => {
+            let w = words(Lang::Pl);
+            message_page(StatusCode::NOT_FOUND, Lang::Pl, Some(&office), w.not_found, w.not_found)
+        }
+        Err(e) => e.into_response(),
     }
 }
 

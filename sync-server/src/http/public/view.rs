@@ -24,6 +24,8 @@ pub struct Chrome {
     pub w: &'static Words,
     pub title: String,
     pub site_name: String,
+    /// The office's logo, shown beside its name (decorative: the name is next to it).
+    pub logo_url: Option<String>,
     pub home_url: String,
     pub statement_url: String,
     pub lang_links: Vec<LangLink>,
@@ -41,6 +43,7 @@ impl Chrome {
             w: words(lang),
             title,
             site_name,
+            logo_url: office.filter(|o| o.has_logo).map(|o| format!("/{}/logo", o.slug)),
             home_url,
             statement_url,
             lang_links: LANGUAGES
