@@ -529,3 +529,23 @@ fn a_logo_is_uploaded_checked_and_shown_on_the_public_pages() {
     assert!(p.get("/alfa/", "").body.contains("<img src=\"/alfa/logo\" alt=\"\" class=\"logo\">"));
     assert!(!p.get("/beta/", "").body.contains("/logo"));
 }
+
+#[test]
+fn changing_the_password_needs_the_old_one_and_ends_other_sessions() {
+    let p = panel();
+    let (cookie, csrf) = p.login("alfa_admin");
+    let (other, _) = p.login("alfa_admin");
+    let change = |current: &str, new: &str, repeat: &str| {
+        p.post("/admin/haslo", &cookie, &format!("csrf={csrf}&current={current}&new={new}&repeat={repeat}"))
+    };
+    assert!(change("zle", "Nowe-Haslo-Alfy-1", "Nowe-Haslo-Alfy-1").body.contains("Obecne hasło jest nieprawidłowe."));
+    assert!(change(PASSWORD, "krotkie", "krotkie").body.contains("musi mieć co najmniej 12"));
+    assert!(change(PASSWORD, "Nowe-Haslo-Alfy-1", "Nowe-Haslo-Alfy-2").body.contains("Powtórzone hasło różni się"));
+    let ok = change(PASSWORD, "Nowe-Haslo-Alfy-1", "Nowe-Haslo-Alfy-1");
+    assert_eq!(ok.status, 200);
+    assert!(ok.body.contains("Hasło zmienione."));
+    assert_eq!(p.get("/admin/urzad/alfa/pulpit", &other).location, "/admin/logowanie", "other sessions end");
+    assert_eq!(p.get("/admin/urzad/alfa/pulpit", &cookie).status, 200, "this session stays");
+    assert_eq!(p.login_attempt("alfa_admin", PASSWORD).status, 401);
+    assert_eq!(p.login_attempt("alfa_admin", "Nowe-Haslo-Alfy-1").status, 303);
+}
