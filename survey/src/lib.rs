@@ -20,5 +20,5 @@ pub mod validation;
 pub mod wire;
 
 pub use questionnaire::{ChoiceOption, Question, QuestionKey, QuestionKind, Questionnaire, RatingPurpose, Section};
-pub use response::{AnswerValue, Answers, Channel, Response};
+pub use response::{AnswerValue, Answers, CaptureClock, Channel, Response};
 pub use text::{Lang, LocalizedText};

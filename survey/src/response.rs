@@ -100,6 +100,20 @@ pub struct Response {
     pub paper_serial: Option<String>,
     /// The answers given; questions left out are simply absent.
     pub answers: Answers,
+    /// The kiosk's monotonic clock at capture, to correct `captured_at` when the wall clock was wrong
+    /// (a Raspberry Pi has no battery-backed clock). Absent for other channels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<CaptureClock>,
+}
+
+/// Where on a device's monotonic clock something happened: the boot it happened in and the time since
+/// that boot. Unlike the wall clock, it is right even after a power cut without network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaptureClock {
+    /// The Linux boot id (`/proc/sys/kernel/random/boot_id`), different after every boot.
+    pub boot_id: String,
+    /// Milliseconds since that boot.
+    pub uptime_ms: u64,
 }
 
 impl Response {
@@ -114,6 +128,7 @@ impl Response {
             device: None,
             paper_serial: None,
             answers: Answers::new(),
+            clock: None,
         }
     }
 }

@@ -90,6 +90,10 @@ pub enum Problem {
     },
     /// A text answer with nothing but spaces: leave the question out instead.
     EmptyText,
+    /// The response names another office than the device sending it belongs to.
+    WrongOffice,
+    /// The response's channel cannot come through this way (a kiosk sending a web answer).
+    WrongChannel,
 }
 
 impl ValidationError {
@@ -177,6 +181,16 @@ impl ValidationError {
                 "Pole zawiera same spacje. Wpisz tekst lub zostaw je puste.".into(),
                 "The field holds only spaces. Enter text or leave it empty.".into(),
                 "Поле містить лише пробіли. Введіть текст або залиште його порожнім.".into(),
+            ),
+            Problem::WrongOffice => (
+                "Odpowiedź dotyczy innego urzędu niż ten, do którego należy urządzenie.".into(),
+                "The response names another office than the device belongs to.".into(),
+                "Відповідь стосується іншої установи, ніж та, до якої належить пристрій.".into(),
+            ),
+            Problem::WrongChannel => (
+                "Tym kanałem nie można przesłać odpowiedzi tego rodzaju.".into(),
+                "Responses of this kind cannot come through this channel.".into(),
+                "Цим каналом не можна надіслати відповідь такого типу.".into(),
             ),
         };
         match lang {

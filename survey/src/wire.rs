@@ -4,10 +4,12 @@
 //! The kiosk sends an [`UploadBatch`]; the server answers with an [`UploadReceipt`] holding one
 //! [`ItemReceipt`] per response, in the order sent. Errors of the request as a whole are an [`ApiError`].
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::response::Response;
+use crate::questionnaire::Questionnaire;
+use crate::response::{CaptureClock, Response};
 use crate::validation::ValidationError;
 
 /// The wire format version this build speaks.
@@ -25,6 +27,92 @@ pub struct UploadBatch {
     pub device: String,
     /// The responses, oldest first.
     pub responses: Vec<Response>,
+    /// The device's clocks when it sent the batch, so the server can correct capture times.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_clock: Option<DeviceClock>,
+}
+
+/// A device's clocks at one moment: its wall clock (possibly wrong) and its monotonic clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceClock {
+    /// The monotonic clock now.
+    #[serde(flatten)]
+    pub monotonic: CaptureClock,
+    /// The wall clock now, as the device believes it.
+    pub wall: DateTime<Utc>,
+}
+
+/// The capture time to count: for an answer captured in the boot the device is still in, the server's
+/// receiving time minus the monotonic time elapsed since capture, which is right whatever the device's
+/// wall clock says. Otherwise (another boot, or no monotonic clock) the device's own capture time.
+pub fn corrected_capture_time(response: &Response, device: Option<&DeviceClock>, received_at: DateTime<Utc>) -> DateTime<Utc> {
+    match (&response.clock, device) {
+        (Some(at), Some(now)) if at.boot_id == now.monotonic.boot_id && at.uptime_ms <= now.monotonic.uptime_ms => {
+            let elapsed = now.monotonic.uptime_ms - at.uptime_ms;
+            received_at - chrono::Duration::milliseconds(i64::try_from(elapsed).unwrap_or(i64::MAX))
+        }
+        _ => response.captured_at,
+    }
+}
+
+/// A kiosk's request to pair with the one-time code the admin gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairRequest {
+    /// Always [`WIRE_VERSION`] when sent by this build.
+    pub wire_version: u32,
+    /// The code shown in the admin panel, e.g. `K7PX-M2QD`.
+    pub code: String,
+}
+
+/// The server's answer to a successful pairing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairReply {
+    /// The wire version of the reply.
+    pub wire_version: u32,
+    /// The kiosk's secret token, sent as `Authorization: Bearer …` from now on. Shown only this once.
+    pub token: String,
+    /// The office the kiosk belongs to (its slug).
+    pub office: String,
+    /// The kiosk's name, as the admin enrolled it.
+    pub device: String,
+}
+
+/// What a kiosk reports regularly, whether or not it has answers to send.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Heartbeat {
+    /// Always [`WIRE_VERSION`] when sent by this build.
+    pub wire_version: u32,
+    /// The kiosk program's version.
+    pub app_version: String,
+    /// Answers stored on the kiosk and not yet acknowledged.
+    pub pending: u64,
+    /// The kiosk's clocks now.
+    pub clock: DeviceClock,
+    /// Free space on the kiosk's data disk, in bytes, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_disk_bytes: Option<u64>,
+}
+
+/// The server's answer to a heartbeat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeartbeatReply {
+    /// The wire version of the reply.
+    pub wire_version: u32,
+    /// The server's clock, for the kiosk to show its own offset on the service screen.
+    pub server_time: DateTime<Utc>,
+}
+
+/// What a kiosk needs to ask the office's questions: the current questionnaire and the departments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionnairePackage {
+    /// The wire version of the reply.
+    pub wire_version: u32,
+    /// The office's name, shown on the start screen.
+    pub office_name: String,
+    /// The current version.
+    pub questionnaire: Questionnaire,
+    /// The office's departments in display order: (key, name).
+    pub departments: Vec<(String, String)>,
 }
 
 /// The server's answer to an [`UploadBatch`].
@@ -112,6 +200,30 @@ mod tests {
         assert!(check_wire_version(WIRE_VERSION).is_ok());
         let err = check_wire_version(WIRE_VERSION + 1).unwrap_err();
         assert_eq!(err.code, "unsupported_wire_version");
+    }
+
+    fn at(boot: &str, uptime_ms: u64) -> CaptureClock {
+        CaptureClock { boot_id: boot.into(), uptime_ms }
+    }
+
+    #[test]
+    fn capture_times_are_corrected_within_the_same_boot_only() {
+        use chrono::TimeZone;
+        // The kiosk believes it is 1970 (no clock after a power cut); the answer was taken 90 s before sending.
+        let wrong = Utc.with_ymd_and_hms(1970, 1, 1, 0, 5, 0).unwrap();
+        let received = Utc.with_ymd_and_hms(2026, 11, 28, 10, 0, 0).unwrap();
+        let mut r = Response::new("urzad", 1, crate::Channel::KioskTouch);
+        r.captured_at = wrong;
+        r.clock = Some(at("boot-a", 10_000));
+        let now = DeviceClock { monotonic: at("boot-a", 100_000), wall: wrong + chrono::Duration::seconds(90) };
+        assert_eq!(corrected_capture_time(&r, Some(&now), received), received - chrono::Duration::seconds(90));
+        // Another boot: nothing to go by but the device's own time.
+        let later_boot = DeviceClock { monotonic: at("boot-b", 5_000), ..now.clone() };
+        assert_eq!(corrected_capture_time(&r, Some(&later_boot), received), wrong);
+        assert_eq!(corrected_capture_time(&r, None, received), wrong);
+        // A monotonic time after "now" cannot be: no correction.
+        r.clock = Some(at("boot-a", 200_000));
+        assert_eq!(corrected_capture_time(&r, Some(&now), received), wrong);
     }
 
     #[test]

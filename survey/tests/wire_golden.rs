@@ -11,8 +11,10 @@ use chrono::{TimeZone, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use survey::validation::{Problem, ValidationError};
-use survey::wire::{ApiError, ItemReceipt, Outcome, UploadBatch, UploadReceipt, WIRE_VERSION};
-use survey::{AnswerValue, Channel, QuestionKey, Response};
+use survey::wire::{
+    ApiError, DeviceClock, Heartbeat, ItemReceipt, Outcome, PairReply, PairRequest, UploadBatch, UploadReceipt, WIRE_VERSION,
+};
+use survey::{AnswerValue, CaptureClock, Channel, QuestionKey, Response};
 use uuid::Uuid;
 
 fn key(k: &str) -> QuestionKey {
@@ -40,6 +42,7 @@ fn kiosk_response() -> Response {
             (key("powody_wizyty"), AnswerValue::Choices(vec!["podatki".into(), "meldunek".into()])),
         ]
         .into(),
+        clock: Some(CaptureClock { boot_id: "6f1c2d3e-4a5b-4c6d-8e7f-0123456789ab".into(), uptime_ms: 7_340_112 }),
     }
 }
 
@@ -53,6 +56,7 @@ fn paper_response() -> Response {
         device: None,
         paper_serial: Some("2026-00042".into()),
         answers: [(key("ogolna_ocena"), AnswerValue::Rating(2))].into(),
+        clock: None,
     }
 }
 
@@ -75,6 +79,10 @@ fn upload_batch_v1() {
         wire_version: WIRE_VERSION,
         device: "kiosk-parter".into(),
         responses: vec![kiosk_response(), paper_response()],
+        device_clock: Some(DeviceClock {
+            monotonic: CaptureClock { boot_id: "6f1c2d3e-4a5b-4c6d-8e7f-0123456789ab".into(), uptime_ms: 7_400_000 },
+            wall: Utc.with_ymd_and_hms(2026, 11, 28, 9, 16, 30).unwrap(),
+        }),
     };
     golden("upload_batch_v1.json", &batch);
 }
@@ -109,6 +117,28 @@ fn api_error_v1() {
     golden(
         "api_error_v1.json",
         &ApiError::new("batch_too_large", "Za dużo odpowiedzi w jednej paczce (najwyżej 500)."),
+    );
+}
+
+#[test]
+fn pairing_and_heartbeat_v1() {
+    golden("pair_request_v1.json", &PairRequest { wire_version: WIRE_VERSION, code: "K7PX-M2QD".into() });
+    golden(
+        "pair_reply_v1.json",
+        &PairReply { wire_version: WIRE_VERSION, token: "9f".repeat(32), office: "urzad".into(), device: "kiosk-parter".into() },
+    );
+    golden(
+        "heartbeat_v1.json",
+        &Heartbeat {
+            wire_version: WIRE_VERSION,
+            app_version: "0.1.0".into(),
+            pending: 3,
+            clock: DeviceClock {
+                monotonic: CaptureClock { boot_id: "6f1c2d3e-4a5b-4c6d-8e7f-0123456789ab".into(), uptime_ms: 7_400_000 },
+                wall: Utc.with_ymd_and_hms(2026, 11, 28, 9, 16, 30).unwrap(),
+            },
+            free_disk_bytes: Some(12_000_000_000),
+        },
     );
 }
 

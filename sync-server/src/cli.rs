@@ -36,6 +36,28 @@ pub enum Command {
     /// Manage admin accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Manage kiosks.
+    #[command(subcommand)]
+    Device(DeviceCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceCommand {
+    /// Enrol a kiosk and print its one-time pairing code.
+    Enroll {
+        /// The office.
+        #[arg(long)]
+        office: String,
+        /// The kiosk's name, e.g. parter-wejscie.
+        #[arg(long)]
+        name: String,
+    },
+    /// List an office's kiosks.
+    List {
+        /// The office.
+        #[arg(long)]
+        office: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -114,6 +136,26 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin(AdminCommand::Create(args)) => create_admin(&cli.data_dir, &args),
+        Command::Device(DeviceCommand::Enroll { office, name }) => {
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > 40 {
+                bail!("nazwa kiosku musi mieć od 1 do 40 znaków");
+            }
+            let store = Store::open(&cli.data_dir)?;
+            let office = store.office(&office)?;
+            let code = store.enroll_device(office.id, "wiersz poleceń", name)?;
+            println!("Kod parowania kiosku „{name}”: {code}\nUżyj go raz, w ciągu 48 godzin: kiosk pair --server ADRES --code {code}");
+            Ok(())
+        }
+        Command::Device(DeviceCommand::List { office }) => {
+            let store = Store::open(&cli.data_dir)?;
+            let office = store.office(&office)?;
+            for d in store.devices(office.id)? {
+                let state = crate::http::admin::kiosk_state(d.clone());
+                println!("{}\t{}\t{}", d.name, state, d.last_seen_at.unwrap_or_else(|| "-".into()));
+            }
+            Ok(())
+        }
     }
 }
 

@@ -11,11 +11,22 @@ use crate::store::{Store, StoreError};
 /// version (a kiosk offline for weeks must not lose its answers because the questionnaire changed); a
 /// version the office never published is refused.
 pub fn ingest(store: &Store, response: &Response) -> Result<Outcome, StoreError> {
-    ingest_as(store, response, None)
+    ingest_with(store, response, &Intake::default())
 }
 
-/// [`ingest`], recording in the audit log who entered the response (an admin typing in a paper sheet).
-pub fn ingest_as(store: &Store, response: &Response, actor: Option<&str>) -> Result<Outcome, StoreError> {
+/// Who brought a response in and when it really was captured, when that is known better than the
+/// response says.
+#[derive(Debug, Default)]
+pub struct Intake<'a> {
+    /// The admin who typed it in (paper), recorded in the audit log.
+    pub actor: Option<&'a str>,
+    /// The capture time to count, when the device's clock was corrected (see
+    /// `survey::wire::corrected_capture_time`); the response itself keeps what the device said.
+    pub capture_time: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// [`ingest`] with what the channel knows about the response's intake.
+pub fn ingest_with(store: &Store, response: &Response, intake: &Intake<'_>) -> Result<Outcome, StoreError> {
     let questionnaire = match store.questionnaire_version(&response.office, response.questionnaire_version) {
         Ok(q) => q,
         Err(StoreError::UnknownQuestionnaireVersion { .. }) => {
@@ -32,7 +43,7 @@ pub fn ingest_as(store: &Store, response: &Response, actor: Option<&str>) -> Res
     if let Err(errors) = validate(&questionnaire, &ctx, response) {
         return Ok(Outcome::Rejected { errors });
     }
-    Ok(match store.record_response_as(response, actor)? {
+    Ok(match store.record_response_as(response, intake.actor, intake.capture_time)? {
         SyncDecision::Store => Outcome::Stored,
         SyncDecision::AlreadyStored => Outcome::AlreadyStored,
         SyncDecision::Conflict => Outcome::Conflict,

@@ -2,6 +2,7 @@
 //! Tests build the router with [`app`] and call it without a socket.
 
 pub mod admin;
+pub mod api;
 mod error;
 mod health;
 pub mod public;
@@ -56,6 +57,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(admin::router(state.clone()))
+        .merge(api::router())
         .merge(public::router())
         .fallback(not_found)
         .with_state(state)

@@ -7,6 +7,7 @@
 mod admins;
 mod audit;
 mod changes;
+mod devices;
 mod migrations;
 mod offices;
 mod questionnaires;
@@ -23,6 +24,7 @@ use rusqlite::Connection;
 pub use admins::{Admin, NewAdmin, Role};
 pub use audit::AuditEntry;
 pub use changes::{Comment, StoredResponse};
+pub use devices::{Device, DeviceReport, PairedDevice, PairingRefused};
 pub use offices::{Department, Office, OfficeData};
 pub use reports::ArchivedReport;
 pub use responses::RecordOutcome;
@@ -48,6 +50,8 @@ pub enum StoreError {
     UnknownOffice(String),
     #[error("nazwa hosta „{0}” jest już przypisana innemu urzędowi")]
     DuplicateHost(String),
+    #[error("kiosk o nazwie „{0}” już istnieje w tym urzędzie")]
+    DuplicateDevice(String),
     #[error("login „{0}” jest już zajęty")]
     DuplicateLogin(String),
     #[error("urząd „{office}” nie ma wersji ankiety {version}")]

@@ -14,11 +14,17 @@ impl Store {
     /// content is kept aside in `response_conflicts` and not counted. A paper sheet whose serial is already
     /// entered is refused, naming when it was entered. All in one transaction.
     pub fn record_response(&self, response: &Response) -> Result<RecordOutcome, StoreError> {
-        self.record_response_as(response, None)
+        self.record_response_as(response, None, None)
     }
 
-    /// [`Store::record_response`], recording in the audit log who entered it (paper entry by an admin).
-    pub fn record_response_as(&self, response: &Response, actor: Option<&str>) -> Result<RecordOutcome, StoreError> {
+    /// [`Store::record_response`], recording in the audit log who entered it (paper entry by an admin) and
+    /// counting it at `capture_time` when given (a kiosk clock corrected), else at its own capture time.
+    pub fn record_response_as(
+        &self,
+        response: &Response,
+        actor: Option<&str>,
+        capture_time: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<RecordOutcome, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let id = response.id.to_string();
@@ -37,7 +43,7 @@ impl Store {
             decision = SyncDecision::AlreadyStored;
         }
         match decision {
-            SyncDecision::Store => insert(&tx, response, &id, &payload)?,
+            SyncDecision::Store => insert(&tx, response, &id, &payload, capture_time.unwrap_or(response.captured_at))?,
             SyncDecision::AlreadyStored => {}
             SyncDecision::Conflict => {
                 tx.execute(
@@ -74,7 +80,13 @@ impl Store {
     }
 }
 
-fn insert(tx: &Transaction<'_>, r: &Response, id: &str, payload: &str) -> Result<(), StoreError> {
+fn insert(
+    tx: &Transaction<'_>,
+    r: &Response,
+    id: &str,
+    payload: &str,
+    captured_at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
     let office = offices::office_by_slug(tx, &r.office)?;
     let version_exists: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM questionnaire_versions WHERE office_id = ?1 AND version = ?2)",
@@ -99,7 +111,7 @@ fn insert(tx: &Transaction<'_>, r: &Response, id: &str, payload: &str) -> Result
             return Err(StoreError::DuplicateSerial { serial: serial.clone(), entered_at });
         }
     }
-    let captured_at = r.captured_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let captured_at = captured_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     tx.execute(
         "INSERT INTO responses (id, office_id, questionnaire_version, channel, captured_at, received_at, device, paper_serial, payload)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",

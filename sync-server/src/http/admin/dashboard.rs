@@ -30,6 +30,7 @@ struct DashboardPage {
     report_warning: Option<String>,
     conflicts: u64,
     has_draft: bool,
+    kiosks: Vec<super::kiosks::KioskRow>,
 }
 
 #[derive(Template)]
@@ -175,10 +176,11 @@ pub async fn office_dashboard(
                 s.last_report_at(id)?,
                 s.conflict_count()?,
                 s.draft(id)?,
+                s.devices(id)?,
             ))
         })
         .await;
-    let (by_channel, days, last_report, conflicts, draft) = match loaded {
+    let (by_channel, days, last_report, conflicts, draft, devices) = match loaded {
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };
@@ -210,6 +212,7 @@ pub async fn office_dashboard(
             report_warning,
             conflicts,
             has_draft: draft.is_some(),
+            kiosks: devices.into_iter().filter(|d| d.revoked_at.is_none()).map(super::kiosks::describe).collect(),
         },
     )
 }

@@ -8,6 +8,7 @@
 
 mod dashboard;
 mod editor;
+mod kiosks;
 mod login;
 mod office_data;
 mod paper;
@@ -31,6 +32,11 @@ use super::{AppError, AppState};
 use crate::store::{Office, Role, Session};
 
 pub use view::admin_message;
+
+/// A kiosk's state in words (for the command line, the same as the panel shows).
+pub fn kiosk_state(device: crate::store::Device) -> String {
+    kiosks::describe(device).state
+}
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "ocen_sesja";
@@ -58,6 +64,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/raporty", get(records::reports))
         .route("/raporty/{id}", get(records::report))
         .route("/dziennik", get(records::audit_log))
+        .route("/kioski", get(kiosks::page).post(kiosks::enroll))
+        .route("/kioski/{id}/odwolaj", post(kiosks::revoke))
         .route_layer(from_fn_with_state(state.clone(), require_office));
 
     let protected = Router::new()

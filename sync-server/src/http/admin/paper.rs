@@ -18,7 +18,7 @@ use super::paper_form::{self, PaperField};
 use super::view::AdminChrome;
 use super::{admin_message, field, render};
 use crate::http::{AppError, AppState};
-use crate::ingest::ingest_as;
+use crate::ingest::{Intake, ingest_with};
 use crate::store::{Office, Session, StoreError, StoredResponse};
 
 #[derive(Template)]
@@ -250,7 +250,7 @@ pub async fn save_entry(
     }
     let actor = session.admin.login.clone();
     let serial = typed.serial.clone();
-    let outcome = match state.db(move |s| Ok(ingest_as(s, &response, Some(&actor)))).await {
+    let outcome = match state.db(move |s| Ok(ingest_with(s, &response, &Intake { actor: Some(&actor), ..Intake::default() }))).await {
         Ok(outcome) => outcome,
         Err(e) => return e.into_response(),
     };

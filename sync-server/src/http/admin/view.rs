@@ -26,10 +26,11 @@ pub struct AdminChrome {
 }
 
 /// The pages of one office, in the order of the navigation: (path under the office, label).
-pub const OFFICE_PAGES: [(&str, &str); 9] = [
+pub const OFFICE_PAGES: [(&str, &str); 10] = [
     ("pulpit", "Pulpit"),
     ("papier", "Wprowadź ankietę papierową"),
     ("papier/lista", "Wprowadzone ankiety"),
+    ("kioski", "Kioski"),
     ("ankieta", "Ankieta"),
     ("uwagi", "Uwagi"),
     ("raporty", "Raporty"),

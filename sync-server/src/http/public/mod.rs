@@ -392,6 +392,7 @@ async fn submit(
         device: None,
         paper_serial: None,
         answers,
+        clock: None,
     };
     if let Err(found) = validate(&data.questionnaire, &data.ctx, &response) {
         errors.extend(found);

@@ -1,0 +1,106 @@
+//! The office's kiosks: enrolment (a one-time pairing code), their state as last reported, revocation.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+
+use super::view::AdminChrome;
+use super::{admin_message, field, render};
+use crate::http::AppState;
+use crate::store::{Device, Office, Session};
+
+/// A kiosk silent for longer than this is flagged: it should sync or at least send a heartbeat hourly.
+pub const SILENT_AFTER_MINUTES: i64 = 120;
+
+/// A kiosk as the panel shows it.
+pub struct KioskRow {
+    pub device: Device,
+    pub state: String,
+    pub silent: bool,
+}
+
+/// How a kiosk is doing, in words, and whether it is silent for too long.
+pub fn describe(device: Device) -> KioskRow {
+    let (state, silent) = if device.revoked_at.is_some() {
+        ("odwołany".to_owned(), false)
+    } else if device.paired_at.is_none() {
+        ("czeka na sparowanie".to_owned(), false)
+    } else {
+        match device.last_seen_at.as_deref().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()) {
+            None => ("sparowany, jeszcze się nie odezwał".to_owned(), true),
+            Some(seen) => {
+                let minutes = chrono::Utc::now().signed_duration_since(seen).num_minutes();
+                if minutes > SILENT_AFTER_MINUTES {
+                    (format!("MILCZY od {} godz. – sprawdź zasilanie i sieć", minutes / 60), true)
+                } else {
+                    ("działa".to_owned(), false)
+                }
+            }
+        }
+    };
+    KioskRow { device, state, silent }
+}
+
+#[derive(Template)]
+#[template(path = "admin/kiosks.html")]
+struct KiosksPage {
+    page: AdminChrome,
+    slug: String,
+    kiosks: Vec<KioskRow>,
+    code: Option<(String, String)>,
+    error: Option<String>,
+}
+
+async fn show(state: &AppState, session: &Session, office: &Office, code: Option<(String, String)>, error: Option<String>) -> Response {
+    let id = office.id;
+    match state.db(move |s| s.devices(id)).await {
+        Ok(devices) => render(
+            if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK },
+            &KiosksPage {
+                page: AdminChrome::new(session, Some(office), "kioski", "Kioski"),
+                slug: office.slug.clone(),
+                kiosks: devices.into_iter().map(describe).collect(),
+                code,
+                error,
+            },
+        ),
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn page(State(state): State<AppState>, Extension(session): Extension<Session>, Extension(office): Extension<Office>) -> Response {
+    show(&state, &session, &office, None, None).await
+}
+
+pub async fn enroll(State(state): State<AppState>, Extension(session): Extension<Session>, Extension(office): Extension<Office>, body: Bytes) -> Response {
+    let name = field(&body, "name").trim().to_owned();
+    if name.is_empty() || name.chars().count() > 40 || name.chars().any(char::is_control) {
+        return show(&state, &session, &office, None, Some("Nazwa kiosku musi mieć od 1 do 40 znaków (np. „parter-wejście”).".into())).await;
+    }
+    let (id, actor, enrolled) = (office.id, session.admin.login.clone(), name.clone());
+    match state.db(move |s| Ok(s.enroll_device(id, &actor, &enrolled))).await {
+        Ok(Ok(code)) => show(&state, &session, &office, Some((name, code)), None).await,
+        Ok(Err(e)) => show(&state, &session, &office, None, Some(e.to_string())).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Extension(office): Extension<Office>,
+    Path(params): Path<std::collections::HashMap<String, String>>,
+) -> Response {
+    let Some(device_id) = params.get("id").and_then(|v| v.parse::<i64>().ok()) else {
+        return admin_message(StatusCode::NOT_FOUND, "Nie znaleziono", "Nie ma takiego kiosku.");
+    };
+    let (id, actor) = (office.id, session.admin.login.clone());
+    match state.db(move |s| s.revoke_device(id, &actor, device_id)).await {
+        Ok(true) => show(&state, &session, &office, None, None).await,
+        Ok(false) => admin_message(StatusCode::NOT_FOUND, "Nie znaleziono", "Nie ma takiego kiosku w tym urzędzie albo już go odwołano."),
+        Err(e) => e.into_response(),
+    }
+}

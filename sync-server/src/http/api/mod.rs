@@ -1,0 +1,212 @@
+//! The kiosks' sync API under `/api/v1/`: pairing, upload of answers, the questionnaire to ask, and the
+//! heartbeat. JSON in, JSON out; every error is an [`ApiError`] with a stable code and a Polish message.
+//! Documented in `docs/sync-api.md` and by the OpenAPI document at `/api/v1/openapi.json`.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use survey::validation::{Problem, ValidationError};
+use survey::wire::{
+    ApiError, Heartbeat, HeartbeatReply, ItemReceipt, MAX_BATCH, Outcome, PairReply, PairRequest, QuestionnairePackage,
+    UploadBatch, UploadReceipt, WIRE_VERSION, check_wire_version, corrected_capture_time,
+};
+use survey::{Channel, Response as SurveyResponse};
+
+use super::{AppError, AppState};
+use crate::ingest::{Intake, ingest_with};
+use crate::store::{DeviceReport, PairedDevice, PairingRefused};
+
+/// Largest upload accepted: a full batch of long answers fits.
+pub const MAX_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/pair", post(pair))
+        .route("/api/v1/responses", post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
+        .route("/api/v1/questionnaire", get(questionnaire))
+        .route("/api/v1/heartbeat", post(heartbeat))
+        .route("/api/v1/openapi.json", get(openapi))
+}
+
+fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    (status, Json(ApiError::new(code, message))).into_response()
+}
+
+fn internal(e: AppError) -> Response {
+    match e {
+        AppError::Internal(detail) => {
+            tracing::error!(%detail, "błąd API synchronizacji");
+            error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Błąd serwera. Kiosk ponowi próbę później; nic nie zostało utracone.")
+        }
+        AppError::NotFound(m) => error(StatusCode::NOT_FOUND, "not_found", m),
+    }
+}
+
+/// A JSON body, or the structured error saying why it could not be read.
+fn body<T>(payload: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
+    payload.map(|Json(v)| v).map_err(|rejection| {
+        let status = rejection.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            error(status, "too_large", format!("Za dużo danych naraz (najwyżej {MAX_UPLOAD_BYTES} bajtów). Wyślij mniejsze paczki."))
+        } else {
+            error(StatusCode::BAD_REQUEST, "bad_json", format!("Nieprawidłowe dane JSON: {}", rejection.body_text()))
+        }
+    })
+}
+
+/// The kiosk making the request, by its bearer token. A revoked or unknown token is refused at once.
+pub struct Kiosk(pub PairedDevice);
+
+impl FromRequestParts<AppState> for Kiosk {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_owned);
+        let unauthorized = || {
+            error(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Nieznany lub odwołany token kiosku. Sparuj kiosk ponownie kodem z panelu administracyjnego.",
+            )
+        };
+        let Some(token) = token else { return Err(unauthorized()) };
+        match state.db(move |s| s.device_by_token(&token)).await {
+            Ok(Some(device)) => Ok(Kiosk(device)),
+            Ok(None) => Err(unauthorized()),
+            Err(e) => Err(internal(e)),
+        }
+    }
+}
+
+async fn pair(State(state): State<AppState>, payload: Result<Json<PairRequest>, JsonRejection>) -> Response {
+    let request = match body(payload) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    if let Err(e) = check_wire_version(request.wire_version) {
+        return (StatusCode::BAD_REQUEST, Json(e)).into_response();
+    }
+    match state.db(move |s| s.pair_device(&request.code)).await {
+        Ok(Ok((device, token))) => {
+            Json(PairReply { wire_version: WIRE_VERSION, token, office: device.office_slug, device: device.name }).into_response()
+        }
+        Ok(Err(refused)) => {
+            let (code, message) = match refused {
+                PairingRefused::UnknownOrUsedCode => ("unknown_code", "Nieznany lub już użyty kod parowania. Wygeneruj nowy kod w panelu (Kioski)."),
+                PairingRefused::Expired => ("expired_code", "Kod parowania wygasł. Wygeneruj nowy kod w panelu (Kioski)."),
+                PairingRefused::Revoked => ("revoked", "Ten kiosk został odwołany w panelu administracyjnym."),
+            };
+            error(StatusCode::FORBIDDEN, code, message)
+        }
+        Err(e) => internal(e),
+    }
+}
+
+/// One response's fate, checked against the device before the usual intake.
+fn take_in(store: &crate::store::Store, device: &PairedDevice, batch: &UploadBatch, r: &SurveyResponse, received: chrono::DateTime<chrono::Utc>) -> Result<Outcome, crate::store::StoreError> {
+    let refuse = |problem| Ok(Outcome::Rejected { errors: vec![ValidationError { question: None, problem }] });
+    if r.office != device.office_slug {
+        return refuse(Problem::WrongOffice);
+    }
+    if !matches!(r.channel, Channel::KioskTouch | Channel::KioskButtons) {
+        return refuse(Problem::WrongChannel);
+    }
+    let capture_time = Some(corrected_capture_time(r, batch.device_clock.as_ref(), received));
+    ingest_with(store, r, &Intake { actor: None, capture_time })
+}
+
+async fn upload(State(state): State<AppState>, Kiosk(device): Kiosk, payload: Result<Json<UploadBatch>, JsonRejection>) -> Response {
+    let batch = match body(payload) {
+        Ok(b) => b,
+        Err(e) => return e,
+    };
+    if let Err(e) = check_wire_version(batch.wire_version) {
+        return (StatusCode::BAD_REQUEST, Json(e)).into_response();
+    }
+    if batch.responses.len() > MAX_BATCH {
+        return error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "batch_too_large",
+            format!("Za dużo odpowiedzi w jednej paczce ({}, najwyżej {MAX_BATCH}).", batch.responses.len()),
+        );
+    }
+    let received = chrono::Utc::now();
+    // Each response is committed durably before the receipt is sent; a failure of one (the disk, say)
+    // fails the request, and the kiosk sends the whole batch again: what was stored is "already stored".
+    let results = state
+        .db(move |s| {
+            let results = batch
+                .responses
+                .iter()
+                .map(|r| Ok(ItemReceipt { id: r.id, outcome: take_in(s, &device, &batch, r, received)? }))
+                .collect::<Result<Vec<_>, crate::store::StoreError>>()?;
+            s.device_seen(device.id, None)?;
+            Ok(results)
+        })
+        .await;
+    match results {
+        Ok(results) => Json(UploadReceipt { wire_version: WIRE_VERSION, results }).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+async fn questionnaire(State(state): State<AppState>, Kiosk(device): Kiosk, headers: HeaderMap) -> Response {
+    let loaded = state
+        .db(move |s| {
+            let office = s.office(&device.office_slug)?;
+            s.device_seen(device.id, None)?;
+            Ok(QuestionnairePackage {
+                wire_version: WIRE_VERSION,
+                office_name: office.name,
+                questionnaire: s.current_questionnaire(&device.office_slug)?,
+                departments: s.departments(&device.office_slug)?,
+            })
+        })
+        .await;
+    let package = match loaded {
+        Ok(p) => p,
+        Err(e) => return internal(e),
+    };
+    let Ok(json) = serde_json::to_vec(&package) else {
+        return internal(AppError::Internal("serializacja ankiety".into()));
+    };
+    let etag = format!("\"{}\"", blake3::hash(&json).to_hex());
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+    }
+    ([(header::CONTENT_TYPE, "application/json".to_owned()), (header::ETAG, etag)], json).into_response()
+}
+
+async fn heartbeat(State(state): State<AppState>, Kiosk(device): Kiosk, payload: Result<Json<Heartbeat>, JsonRejection>) -> Response {
+    let beat = match body(payload) {
+        Ok(b) => b,
+        Err(e) => return e,
+    };
+    let now = chrono::Utc::now();
+    let report = DeviceReport {
+        version: beat.app_version.chars().take(40).collect(),
+        pending: i64::try_from(beat.pending).unwrap_or(i64::MAX),
+        clock_offset_secs: beat.clock.wall.signed_duration_since(now).num_seconds(),
+        free_disk_bytes: beat.free_disk_bytes.and_then(|b| i64::try_from(b).ok()),
+    };
+    match state.db(move |s| s.device_seen(device.id, Some(&report))).await {
+        Ok(()) => Json(HeartbeatReply { wire_version: WIRE_VERSION, server_time: now }).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+async fn openapi() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        include_str!("../../../static/openapi.json"),
+    )
+}

@@ -1,0 +1,204 @@
+//! Kiosks of an office: enrolment with a one-time pairing code, pairing for a secret token, revocation,
+//! and what each kiosk last reported. Only hashes of codes and tokens are stored.
+
+use rand::{Rng, RngCore};
+use rusqlite::{OptionalExtension, params};
+
+use super::{Store, StoreError, audit, now_text, on_unique_violation};
+
+/// How long a pairing code stays valid.
+pub const CODE_VALID_HOURS: i64 = 48;
+
+/// A kiosk as the admin panel lists it.
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub id: i64,
+    pub office_id: i64,
+    pub name: String,
+    pub paired_at: Option<String>,
+    pub revoked_at: Option<String>,
+    pub last_seen_at: Option<String>,
+    pub reported_version: Option<String>,
+    pub reported_pending: Option<i64>,
+    pub clock_offset_secs: Option<i64>,
+    pub free_disk_bytes: Option<i64>,
+}
+
+/// A kiosk authenticated by its token.
+#[derive(Debug, Clone)]
+pub struct PairedDevice {
+    pub id: i64,
+    pub name: String,
+    pub office_id: i64,
+    pub office_slug: String,
+}
+
+/// What a kiosk reports with each heartbeat.
+#[derive(Debug, Clone, Default)]
+pub struct DeviceReport {
+    pub version: String,
+    pub pending: i64,
+    pub clock_offset_secs: i64,
+    pub free_disk_bytes: Option<i64>,
+}
+
+fn hash(secret: &str) -> String {
+    blake3::hash(secret.trim().to_uppercase().as_bytes()).to_hex().to_string()
+}
+
+/// A pairing code easy to type from a screen: 8 letters and digits without look-alikes, as XXXX-XXXX.
+fn new_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rngs::OsRng;
+    let chars: String = (0..8).map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())])).collect();
+    format!("{}-{}", &chars[..4], &chars[4..])
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Failures of pairing that the kiosk is told about.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PairingRefused {
+    UnknownOrUsedCode,
+    Expired,
+    Revoked,
+}
+
+impl Store {
+    /// Enrols a kiosk (or issues a fresh code for a kiosk not yet paired) and returns its one-time code.
+    pub fn enroll_device(&self, office_id: i64, actor: &str, name: &str) -> Result<String, StoreError> {
+        let code = new_code();
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let expires = chrono::Utc::now() + chrono::Duration::hours(CODE_VALID_HOURS);
+        let expires = expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let existing: Option<(i64, Option<String>)> = tx
+            .query_row("SELECT id, paired_at FROM devices WHERE office_id = ?1 AND name = ?2", params![office_id, name], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        match existing {
+            Some((_, Some(_))) => return Err(StoreError::DuplicateDevice(name.to_owned())),
+            Some((id, None)) => {
+                tx.execute(
+                    "UPDATE devices SET code_hash = ?1, code_expires_at = ?2 WHERE id = ?3",
+                    params![hash(&code), expires, id],
+                )?;
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO devices (office_id, name, code_hash, code_expires_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![office_id, name, hash(&code), expires, now_text()],
+                )
+                .map_err(|e| on_unique_violation(e, || StoreError::DuplicateDevice(name.to_owned())))?;
+            }
+        }
+        audit::record(&tx, Some(office_id), actor, "dodanie kiosku", name)?;
+        tx.commit()?;
+        Ok(code)
+    }
+
+    /// Exchanges a pairing code for the kiosk's secret token; the code works once.
+    pub fn pair_device(&self, code: &str) -> Result<Result<(PairedDevice, String), PairingRefused>, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let found: Option<(i64, String, Option<String>, Option<String>)> = tx
+            .query_row(
+                "SELECT id, name, code_expires_at, revoked_at FROM devices WHERE code_hash = ?1",
+                [hash(code)],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let Some((id, _name, expires, revoked)) = found else { return Ok(Err(PairingRefused::UnknownOrUsedCode)) };
+        if revoked.is_some() {
+            return Ok(Err(PairingRefused::Revoked));
+        }
+        if expires.as_deref().is_none_or(|e| e < now_text().as_str()) {
+            return Ok(Err(PairingRefused::Expired));
+        }
+        let token = new_token();
+        tx.execute(
+            "UPDATE devices SET code_hash = NULL, code_expires_at = NULL, token_hash = ?1, paired_at = ?2 WHERE id = ?3",
+            params![hash(&token), now_text(), id],
+        )?;
+        let device = device_by(&tx, "d.id = ?1", &id)?.ok_or_else(|| StoreError::Corrupt("kiosk zniknął".into()))?;
+        audit::record(&tx, Some(device.office_id), &device.name, "sparowanie kiosku", "")?;
+        tx.commit()?;
+        Ok(Ok((device, token)))
+    }
+
+    /// The paired, not revoked kiosk holding this token.
+    pub fn device_by_token(&self, token: &str) -> Result<Option<PairedDevice>, StoreError> {
+        device_by(&self.conn(), "d.token_hash = ?1 AND d.revoked_at IS NULL", &hash(token))
+    }
+
+    /// Revokes a kiosk: its token is refused from now on.
+    pub fn revoke_device(&self, office_id: i64, actor: &str, device_id: i64) -> Result<bool, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let name: Option<String> = tx
+            .query_row(
+                "SELECT name FROM devices WHERE id = ?1 AND office_id = ?2 AND revoked_at IS NULL",
+                params![device_id, office_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(name) = name else { return Ok(false) };
+        tx.execute("UPDATE devices SET revoked_at = ?1, code_hash = NULL WHERE id = ?2", params![now_text(), device_id])?;
+        audit::record(&tx, Some(office_id), actor, "odwołanie kiosku", &name)?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Records a kiosk's contact and what it reported.
+    pub fn device_seen(&self, device_id: i64, report: Option<&DeviceReport>) -> Result<(), StoreError> {
+        let conn = self.conn();
+        conn.execute("UPDATE devices SET last_seen_at = ?1 WHERE id = ?2", params![now_text(), device_id])?;
+        if let Some(r) = report {
+            conn.execute(
+                "UPDATE devices SET reported_version = ?1, reported_pending = ?2, clock_offset_secs = ?3, free_disk_bytes = ?4
+                 WHERE id = ?5",
+                params![r.version, r.pending, r.clock_offset_secs, r.free_disk_bytes, device_id],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The office's kiosks, by name.
+    pub fn devices(&self, office_id: i64) -> Result<Vec<Device>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT id, office_id, name, paired_at, revoked_at, last_seen_at, reported_version, reported_pending,
+                    clock_offset_secs, free_disk_bytes
+             FROM devices WHERE office_id = ?1 ORDER BY name",
+        )?;
+        let rows = stmt.query_map([office_id], |r| {
+            Ok(Device {
+                id: r.get(0)?,
+                office_id: r.get(1)?,
+                name: r.get(2)?,
+                paired_at: r.get(3)?,
+                revoked_at: r.get(4)?,
+                last_seen_at: r.get(5)?,
+                reported_version: r.get(6)?,
+                reported_pending: r.get(7)?,
+                clock_offset_secs: r.get(8)?,
+                free_disk_bytes: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+fn device_by(conn: &rusqlite::Connection, condition: &str, value: &dyn rusqlite::ToSql) -> Result<Option<PairedDevice>, StoreError> {
+    let sql = format!(
+        "SELECT d.id, d.name, d.office_id, o.slug FROM devices d JOIN offices o ON o.id = d.office_id WHERE {condition}"
+    );
+    Ok(conn
+        .query_row(&sql, [value], |r| Ok(PairedDevice { id: r.get(0)?, name: r.get(1)?, office_id: r.get(2)?, office_slug: r.get(3)? }))
+        .optional()?)
+}
