@@ -45,7 +45,11 @@ pub struct DeviceClock {
 /// The capture time to count: for an answer captured in the boot the device is still in, the server's
 /// receiving time minus the monotonic time elapsed since capture, which is right whatever the device's
 /// wall clock says. Otherwise (another boot, or no monotonic clock) the device's own capture time.
-pub fn corrected_capture_time(response: &Response, device: Option<&DeviceClock>, received_at: DateTime<Utc>) -> DateTime<Utc> {
+pub fn corrected_capture_time(
+    response: &Response,
+    device: Option<&DeviceClock>,
+    received_at: DateTime<Utc>,
+) -> DateTime<Utc> {
     match (&response.clock, device) {
         (Some(at), Some(now)) if at.boot_id == now.monotonic.boot_id && at.uptime_ms <= now.monotonic.uptime_ms => {
             let elapsed = now.monotonic.uptime_ms - at.uptime_ms;

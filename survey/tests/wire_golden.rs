@@ -12,7 +12,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use survey::validation::{Problem, ValidationError};
 use survey::wire::{
-    ApiError, DeviceClock, Heartbeat, ItemReceipt, Outcome, PairReply, PairRequest, UploadBatch, UploadReceipt, WIRE_VERSION,
+    ApiError, DeviceClock, Heartbeat, ItemReceipt, Outcome, PairReply, PairRequest, UploadBatch, UploadReceipt,
+    WIRE_VERSION,
 };
 use survey::{AnswerValue, CaptureClock, Channel, QuestionKey, Response};
 use uuid::Uuid;
@@ -125,7 +126,12 @@ fn pairing_and_heartbeat_v1() {
     golden("pair_request_v1.json", &PairRequest { wire_version: WIRE_VERSION, code: "K7PX-M2QD".into() });
     golden(
         "pair_reply_v1.json",
-        &PairReply { wire_version: WIRE_VERSION, token: "9f".repeat(32), office: "urzad".into(), device: "kiosk-parter".into() },
+        &PairReply {
+            wire_version: WIRE_VERSION,
+            token: "9f".repeat(32),
+            office: "urzad".into(),
+            device: "kiosk-parter".into(),
+        },
     );
     golden(
         "heartbeat_v1.json",
@@ -134,7 +140,10 @@ fn pairing_and_heartbeat_v1() {
             app_version: "0.1.0".into(),
             pending: 3,
             clock: DeviceClock {
-                monotonic: CaptureClock { boot_id: "6f1c2d3e-4a5b-4c6d-8e7f-0123456789ab".into(), uptime_ms: 7_400_000 },
+                monotonic: CaptureClock {
+                    boot_id: "6f1c2d3e-4a5b-4c6d-8e7f-0123456789ab".into(),
+                    uptime_ms: 7_400_000,
+                },
                 wall: Utc.with_ymd_and_hms(2026, 11, 28, 9, 16, 30).unwrap(),
             },
             free_disk_bytes: Some(12_000_000_000),

@@ -144,7 +144,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let store = Store::open(&cli.data_dir)?;
             let office = store.office(&office)?;
             let code = store.enroll_device(office.id, "wiersz poleceń", name)?;
-            println!("Kod parowania kiosku „{name}”: {code}\nUżyj go raz, w ciągu 48 godzin: kiosk pair --server ADRES --code {code}");
+            println!(
+                "Kod parowania kiosku „{name}”: {code}\nUżyj go raz, w ciągu 48 godzin: kiosk pair --server ADRES --code {code}"
+            );
             Ok(())
         }
         Command::Device(DeviceCommand::List { office }) => {

@@ -196,7 +196,7 @@ fn posts_without_the_session_csrf_token_or_from_another_site_are_refused() {
 }
 
 /// Every route under `/admin/urzad/{slug}` (as in `http::admin::router`), GET and POST.
-const OFFICE_ROUTES: [(&str, &str); 17] = [
+const OFFICE_ROUTES: [(&str, &str); 22] = [
     ("GET", "/pulpit"),
     ("GET", "/papier"),
     ("POST", "/papier"),
@@ -214,6 +214,11 @@ const OFFICE_ROUTES: [(&str, &str); 17] = [
     ("POST", "/ankieta/odrzuc"),
     ("GET", "/uwagi"),
     ("POST", "/uwagi/anonimizuj"),
+    ("POST", "/logo"),
+    ("POST", "/logo/usun"),
+    ("GET", "/kioski"),
+    ("POST", "/kioski"),
+    ("POST", "/kioski/1/odwolaj"),
 ];
 
 #[test]

@@ -77,9 +77,11 @@ impl Store {
         let expires = chrono::Utc::now() + chrono::Duration::hours(CODE_VALID_HOURS);
         let expires = expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let existing: Option<(i64, Option<String>)> = tx
-            .query_row("SELECT id, paired_at FROM devices WHERE office_id = ?1 AND name = ?2", params![office_id, name], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT id, paired_at FROM devices WHERE office_id = ?1 AND name = ?2",
+                params![office_id, name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
         match existing {
             Some((_, Some(_))) => return Err(StoreError::DuplicateDevice(name.to_owned())),
@@ -148,7 +150,10 @@ impl Store {
             )
             .optional()?;
         let Some(name) = name else { return Ok(false) };
-        tx.execute("UPDATE devices SET revoked_at = ?1, code_hash = NULL WHERE id = ?2", params![now_text(), device_id])?;
+        tx.execute(
+            "UPDATE devices SET revoked_at = ?1, code_hash = NULL WHERE id = ?2",
+            params![now_text(), device_id],
+        )?;
         audit::record(&tx, Some(office_id), actor, "odwołanie kiosku", &name)?;
         tx.commit()?;
         Ok(true)
@@ -194,11 +199,17 @@ impl Store {
     }
 }
 
-fn device_by(conn: &rusqlite::Connection, condition: &str, value: &dyn rusqlite::ToSql) -> Result<Option<PairedDevice>, StoreError> {
+fn device_by(
+    conn: &rusqlite::Connection,
+    condition: &str,
+    value: &dyn rusqlite::ToSql,
+) -> Result<Option<PairedDevice>, StoreError> {
     let sql = format!(
         "SELECT d.id, d.name, d.office_id, o.slug FROM devices d JOIN offices o ON o.id = d.office_id WHERE {condition}"
     );
     Ok(conn
-        .query_row(&sql, [value], |r| Ok(PairedDevice { id: r.get(0)?, name: r.get(1)?, office_id: r.get(2)?, office_slug: r.get(3)? }))
+        .query_row(&sql, [value], |r| {
+            Ok(PairedDevice { id: r.get(0)?, name: r.get(1)?, office_id: r.get(2)?, office_slug: r.get(3)? })
+        })
         .optional()?)
 }

@@ -7,8 +7,11 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// Every migration, in order; the schema version is the number applied.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../../migrations/0001_initial.sql"), include_str!("../../migrations/0002_admin.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_initial.sql"),
+    include_str!("../../migrations/0002_admin.sql"),
+    include_str!("../../migrations/0003_devices.sql"),
+];
 
 /// The schema version this build creates.
 pub fn latest() -> i64 {
@@ -34,6 +37,16 @@ pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_migration_file_is_embedded() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let files = std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql")))
+            .count();
+        assert_eq!(files as i64, latest(), "a file in migrations/ is missing from MIGRATIONS");
+    }
 
     #[test]
     fn migrations_apply_once_and_refuse_newer_databases() {

@@ -1,11 +1,11 @@
 //! The office's kiosks: enrolment (a one-time pairing code), their state as last reported, revocation.
 
 use askama::Template;
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 
 use super::view::AdminChrome;
 use super::{admin_message, field, render};
@@ -54,7 +54,13 @@ struct KiosksPage {
     error: Option<String>,
 }
 
-async fn show(state: &AppState, session: &Session, office: &Office, code: Option<(String, String)>, error: Option<String>) -> Response {
+async fn show(
+    state: &AppState,
+    session: &Session,
+    office: &Office,
+    code: Option<(String, String)>,
+    error: Option<String>,
+) -> Response {
     let id = office.id;
     match state.db(move |s| s.devices(id)).await {
         Ok(devices) => render(
@@ -71,14 +77,30 @@ async fn show(state: &AppState, session: &Session, office: &Office, code: Option
     }
 }
 
-pub async fn page(State(state): State<AppState>, Extension(session): Extension<Session>, Extension(office): Extension<Office>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Extension(office): Extension<Office>,
+) -> Response {
     show(&state, &session, &office, None, None).await
 }
 
-pub async fn enroll(State(state): State<AppState>, Extension(session): Extension<Session>, Extension(office): Extension<Office>, body: Bytes) -> Response {
+pub async fn enroll(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Extension(office): Extension<Office>,
+    body: Bytes,
+) -> Response {
     let name = field(&body, "name").trim().to_owned();
     if name.is_empty() || name.chars().count() > 40 || name.chars().any(char::is_control) {
-        return show(&state, &session, &office, None, Some("Nazwa kiosku musi mieć od 1 do 40 znaków (np. „parter-wejście”).".into())).await;
+        return show(
+            &state,
+            &session,
+            &office,
+            None,
+            Some("Nazwa kiosku musi mieć od 1 do 40 znaków (np. „parter-wejście”).".into()),
+        )
+        .await;
     }
     let (id, actor, enrolled) = (office.id, session.admin.login.clone(), name.clone());
     match state.db(move |s| Ok(s.enroll_device(id, &actor, &enrolled))).await {
@@ -100,7 +122,11 @@ pub async fn revoke(
     let (id, actor) = (office.id, session.admin.login.clone());
     match state.db(move |s| s.revoke_device(id, &actor, device_id)).await {
         Ok(true) => show(&state, &session, &office, None, None).await,
-        Ok(false) => admin_message(StatusCode::NOT_FOUND, "Nie znaleziono", "Nie ma takiego kiosku w tym urzędzie albo już go odwołano."),
+        Ok(false) => admin_message(
+            StatusCode::NOT_FOUND,
+            "Nie znaleziono",
+            "Nie ma takiego kiosku w tym urzędzie albo już go odwołano.",
+        ),
         Err(e) => e.into_response(),
     }
 }

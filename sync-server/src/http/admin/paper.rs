@@ -250,7 +250,10 @@ pub async fn save_entry(
     }
     let actor = session.admin.login.clone();
     let serial = typed.serial.clone();
-    let outcome = match state.db(move |s| Ok(ingest_with(s, &response, &Intake { actor: Some(&actor), ..Intake::default() }))).await {
+    let outcome = match state
+        .db(move |s| Ok(ingest_with(s, &response, &Intake { actor: Some(&actor), ..Intake::default() })))
+        .await
+    {
         Ok(outcome) => outcome,
         Err(e) => return e.into_response(),
     };

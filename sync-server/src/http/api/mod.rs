@@ -40,7 +40,11 @@ fn internal(e: AppError) -> Response {
     match e {
         AppError::Internal(detail) => {
             tracing::error!(%detail, "błąd API synchronizacji");
-            error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Błąd serwera. Kiosk ponowi próbę później; nic nie zostało utracone.")
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Błąd serwera. Kiosk ponowi próbę później; nic nie zostało utracone.",
+            )
         }
         AppError::NotFound(m) => error(StatusCode::NOT_FOUND, "not_found", m),
     }
@@ -51,7 +55,11 @@ fn body<T>(payload: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
     payload.map(|Json(v)| v).map_err(|rejection| {
         let status = rejection.status();
         if status == StatusCode::PAYLOAD_TOO_LARGE {
-            error(status, "too_large", format!("Za dużo danych naraz (najwyżej {MAX_UPLOAD_BYTES} bajtów). Wyślij mniejsze paczki."))
+            error(
+                status,
+                "too_large",
+                format!("Za dużo danych naraz (najwyżej {MAX_UPLOAD_BYTES} bajtów). Wyślij mniejsze paczki."),
+            )
         } else {
             error(StatusCode::BAD_REQUEST, "bad_json", format!("Nieprawidłowe dane JSON: {}", rejection.body_text()))
         }
@@ -97,12 +105,17 @@ async fn pair(State(state): State<AppState>, payload: Result<Json<PairRequest>, 
     }
     match state.db(move |s| s.pair_device(&request.code)).await {
         Ok(Ok((device, token))) => {
-            Json(PairReply { wire_version: WIRE_VERSION, token, office: device.office_slug, device: device.name }).into_response()
+            Json(PairReply { wire_version: WIRE_VERSION, token, office: device.office_slug, device: device.name })
+                .into_response()
         }
         Ok(Err(refused)) => {
             let (code, message) = match refused {
-                PairingRefused::UnknownOrUsedCode => ("unknown_code", "Nieznany lub już użyty kod parowania. Wygeneruj nowy kod w panelu (Kioski)."),
-                PairingRefused::Expired => ("expired_code", "Kod parowania wygasł. Wygeneruj nowy kod w panelu (Kioski)."),
+                PairingRefused::UnknownOrUsedCode => {
+                    ("unknown_code", "Nieznany lub już użyty kod parowania. Wygeneruj nowy kod w panelu (Kioski).")
+                }
+                PairingRefused::Expired => {
+                    ("expired_code", "Kod parowania wygasł. Wygeneruj nowy kod w panelu (Kioski).")
+                }
                 PairingRefused::Revoked => ("revoked", "Ten kiosk został odwołany w panelu administracyjnym."),
             };
             error(StatusCode::FORBIDDEN, code, message)
@@ -112,7 +125,13 @@ async fn pair(State(state): State<AppState>, payload: Result<Json<PairRequest>, 
 }
 
 /// One response's fate, checked against the device before the usual intake.
-fn take_in(store: &crate::store::Store, device: &PairedDevice, batch: &UploadBatch, r: &SurveyResponse, received: chrono::DateTime<chrono::Utc>) -> Result<Outcome, crate::store::StoreError> {
+fn take_in(
+    store: &crate::store::Store,
+    device: &PairedDevice,
+    batch: &UploadBatch,
+    r: &SurveyResponse,
+    received: chrono::DateTime<chrono::Utc>,
+) -> Result<Outcome, crate::store::StoreError> {
     let refuse = |problem| Ok(Outcome::Rejected { errors: vec![ValidationError { question: None, problem }] });
     if r.office != device.office_slug {
         return refuse(Problem::WrongOffice);
@@ -124,7 +143,11 @@ fn take_in(store: &crate::store::Store, device: &PairedDevice, batch: &UploadBat
     ingest_with(store, r, &Intake { actor: None, capture_time })
 }
 
-async fn upload(State(state): State<AppState>, Kiosk(device): Kiosk, payload: Result<Json<UploadBatch>, JsonRejection>) -> Response {
+async fn upload(
+    State(state): State<AppState>,
+    Kiosk(device): Kiosk,
+    payload: Result<Json<UploadBatch>, JsonRejection>,
+) -> Response {
     let batch = match body(payload) {
         Ok(b) => b,
         Err(e) => return e,
@@ -186,7 +209,11 @@ async fn questionnaire(State(state): State<AppState>, Kiosk(device): Kiosk, head
     ([(header::CONTENT_TYPE, "application/json".to_owned()), (header::ETAG, etag)], json).into_response()
 }
 
-async fn heartbeat(State(state): State<AppState>, Kiosk(device): Kiosk, payload: Result<Json<Heartbeat>, JsonRejection>) -> Response {
+async fn heartbeat(
+    State(state): State<AppState>,
+    Kiosk(device): Kiosk,
+    payload: Result<Json<Heartbeat>, JsonRejection>,
+) -> Response {
     let beat = match body(payload) {
         Ok(b) => b,
         Err(e) => return e,

@@ -1,0 +1,254 @@
+//! The kiosks' sync API over real HTTP against a real SQLite file: pairing, exactly-once upload with
+//! per-answer receipts, refusals one by one, revocation, structured errors, ETags, heartbeats and the
+//! correction of a kiosk's wrong clock.
+
+// Test helpers may unwrap: a panic is how a test reports a broken premise.
+#![allow(clippy::unwrap_used)]
+
+use chrono::{TimeZone, Utc};
+use rusqlite::Connection;
+use survey::wire::{
+    ApiError, DeviceClock, Heartbeat, Outcome, PairReply, PairRequest, QuestionnairePackage, UploadBatch,
+    UploadReceipt, WIRE_VERSION,
+};
+use survey::{AnswerValue, CaptureClock, Channel, QuestionKey, Response};
+use sync_server::http::AppState;
+use sync_server::store::{DB_FILE, Store};
+
+struct Api {
+    dir: tempfile::TempDir,
+    store: Store,
+    base: String,
+    agent: ureq::Agent,
+    _runtime: tokio::runtime::Runtime,
+}
+
+fn api() -> Api {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.create_office("urzad", "Urząd Gminy Testowo").unwrap();
+    store.create_office("inny", "Inny Urząd").unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let base = format!("http://{}/api/v1", listener.local_addr().unwrap());
+    runtime.spawn(sync_server::serve::serve_on(listener, AppState::new(store.clone()), std::future::pending()));
+    let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
+    Api { dir, store, base, agent, _runtime: runtime }
+}
+
+impl Api {
+    fn post<T: serde::Serialize>(&self, path: &str, token: Option<&str>, body: &T) -> (u16, String) {
+        let mut req = self.agent.post(format!("{}{path}", self.base)).header("Content-Type", "application/json");
+        if let Some(t) = token {
+            req = req.header("Authorization", &format!("Bearer {t}"));
+        }
+        let mut r = req.send(serde_json::to_string(body).unwrap()).unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    }
+
+    fn paired(&self, office: &str, name: &str) -> String {
+        let office = self.store.office(office).unwrap();
+        let code = self.store.enroll_device(office.id, "test", name).unwrap();
+        let (status, body) =
+            self.post("/pair", None, &PairRequest { wire_version: WIRE_VERSION, code: code.to_lowercase() });
+        assert_eq!(status, 200, "{body}");
+        let reply: PairReply = serde_json::from_str(&body).unwrap();
+        assert_eq!((reply.office.as_str(), reply.device.as_str()), (office.slug.as_str(), name));
+        // The code worked once.
+        let (status, body) = self.post("/pair", None, &PairRequest { wire_version: WIRE_VERSION, code });
+        assert_eq!(status, 403);
+        assert_eq!(serde_json::from_str::<ApiError>(&body).unwrap().code, "unknown_code");
+        reply.token
+    }
+
+    fn upload(&self, token: &str, responses: Vec<Response>, clock: Option<DeviceClock>) -> Vec<Outcome> {
+        let batch = UploadBatch { wire_version: WIRE_VERSION, device: "k".into(), responses, device_clock: clock };
+        let (status, body) = self.post("/responses", Some(token), &batch);
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str::<UploadReceipt>(&body).unwrap().results.into_iter().map(|r| r.outcome).collect()
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        Connection::open(self.dir.path().join(DB_FILE)).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+}
+
+fn kiosk_answer(office: &str, rating: u8) -> Response {
+    let mut r = Response::new(office, 1, Channel::KioskTouch);
+    r.device = Some("parter".into());
+    r.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(rating));
+    r
+}
+
+#[test]
+fn answers_arrive_exactly_once_and_refusals_come_one_by_one() {
+    let a = api();
+    let token = a.paired("urzad", "parter");
+    let good = kiosk_answer("urzad", 5);
+    let mut out_of_range = kiosk_answer("urzad", 5);
+    out_of_range.answers.insert(QuestionKey::parse("lokalizacja").unwrap(), AnswerValue::Rating(9));
+    let foreign = kiosk_answer("inny", 4);
+    let mut web = kiosk_answer("urzad", 3);
+    web.channel = Channel::Web;
+    let outcomes = a.upload(&token, vec![good.clone(), out_of_range, foreign, web], None);
+    assert_eq!(outcomes[0], Outcome::Stored);
+    let problems: Vec<String> = outcomes[1..]
+        .iter()
+        .map(|o| match o {
+            Outcome::Rejected { errors } => {
+                serde_json::to_value(&errors[0]).unwrap()["problem"].as_str().unwrap().to_owned()
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(problems, ["out_of_range", "wrong_office", "wrong_channel"]);
+    assert_eq!(a.count("SELECT count(*) FROM responses"), 1);
+
+    // The same batch again (the acknowledgement was lost): nothing new.
+    assert_eq!(a.upload(&token, vec![good.clone()], None), [Outcome::AlreadyStored]);
+    let mut altered = good.clone();
+    altered.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(1));
+    assert_eq!(a.upload(&token, vec![altered], None), [Outcome::Conflict]);
+    assert_eq!(a.count("SELECT count(*) FROM responses"), 1);
+    assert_eq!(a.count("SELECT count(*) FROM response_conflicts"), 1);
+    assert_eq!(a.count("SELECT rating FROM answers WHERE question_key = 'ogolna_ocena'"), 5);
+}
+
+#[test]
+fn a_revoked_or_unknown_kiosk_is_refused_at_once() {
+    let a = api();
+    let token = a.paired("urzad", "parter");
+    assert_eq!(a.upload(&token, vec![kiosk_answer("urzad", 4)], None), [Outcome::Stored]);
+    let office = a.store.office("urzad").unwrap();
+    let device = a.store.devices(office.id).unwrap().remove(0);
+    assert!(a.store.revoke_device(office.id, "test", device.id).unwrap());
+    for t in [token.as_str(), "nieznany-token"] {
+        let batch = UploadBatch {
+            wire_version: 1,
+            device: "x".into(),
+            responses: vec![kiosk_answer("urzad", 1)],
+            device_clock: None,
+        };
+        let (status, body) = a.post("/responses", Some(t), &batch);
+        assert_eq!(status, 401);
+        let e: ApiError = serde_json::from_str(&body).unwrap();
+        assert_eq!(e.code, "unauthorized");
+        assert!(e.message.contains("Sparuj kiosk ponownie"));
+    }
+    let (status, _) = a.post("/responses", None, &serde_json::json!({}));
+    assert_eq!(status, 401);
+    assert_eq!(a.count("SELECT count(*) FROM responses"), 1);
+}
+
+#[test]
+fn bad_requests_get_structured_errors() {
+    let a = api();
+    let token = a.paired("urzad", "parter");
+    let raw = |body: &str| {
+        let mut r = a
+            .agent
+            .post(format!("{}/responses", a.base))
+            .header("Authorization", &format!("Bearer {token}"))
+            .header("Content-Type", "application/json")
+            .send(body.to_owned())
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, serde_json::from_str::<ApiError>(&r.body_mut().read_to_string().unwrap()).unwrap())
+    };
+    let (status, e) = raw("{not json");
+    assert_eq!((status, e.code.as_str()), (400, "bad_json"));
+    let (status, e) = raw(r#"{"wire_version":9,"device":"k","responses":[]}"#);
+    assert_eq!((status, e.code.as_str()), (400, "unsupported_wire_version"));
+    let many: Vec<Response> = (0..501).map(|_| kiosk_answer("urzad", 3)).collect();
+    let (status, e) = raw(&serde_json::to_string(&UploadBatch {
+        wire_version: 1,
+        device: "k".into(),
+        responses: many,
+        device_clock: None,
+    })
+    .unwrap());
+    assert_eq!((status, e.code.as_str()), (413, "batch_too_large"));
+    let huge = format!(r#"{{"wire_version":1,"device":"{}","responses":[]}}"#, "x".repeat(9 * 1024 * 1024));
+    let (status, e) = raw(&huge);
+    assert_eq!((status, e.code.as_str()), (413, "too_large"));
+    assert_eq!(a.count("SELECT count(*) FROM responses"), 0);
+}
+
+#[test]
+fn the_questionnaire_comes_with_an_etag() {
+    let a = api();
+    let token = a.paired("urzad", "parter");
+    let get = |etag: Option<&str>| {
+        let mut req =
+            a.agent.get(format!("{}/questionnaire", a.base)).header("Authorization", &format!("Bearer {token}"));
+        if let Some(e) = etag {
+            req = req.header("If-None-Match", e);
+        }
+        let mut r = req.call().unwrap();
+        let etag = r.headers().get("etag").map(|v| v.to_str().unwrap().to_owned());
+        (r.status().as_u16(), etag, r.body_mut().read_to_string().unwrap())
+    };
+    let (status, etag, body) = get(None);
+    assert_eq!(status, 200);
+    let package: QuestionnairePackage = serde_json::from_str(&body).unwrap();
+    assert_eq!(package.office_name, "Urząd Gminy Testowo");
+    assert_eq!(package.questionnaire.version, 1);
+    let etag = etag.unwrap();
+    assert_eq!(get(Some(&etag)).0, 304);
+    a.store.add_department("urzad", "usc", "Urząd Stanu Cywilnego").unwrap();
+    let (status, new_etag, body) = get(Some(&etag));
+    assert_eq!(status, 200, "a change of the office's data is a new version of the package");
+    assert_ne!(new_etag.unwrap(), etag);
+    assert!(body.contains("Urząd Stanu Cywilnego"));
+}
+
+#[test]
+fn a_wrong_kiosk_clock_is_corrected_and_reported() {
+    let a = api();
+    let token = a.paired("urzad", "parter");
+    // After a power cut without network the kiosk believes it is 1 January 2000.
+    let wrong = Utc.with_ymd_and_hms(2000, 1, 1, 0, 10, 0).unwrap();
+    let boot = "8b1e0c52-3f7a-4d2b-9c11-2a4e5f6a7b8c";
+    let mut answer = kiosk_answer("urzad", 4);
+    answer.captured_at = wrong;
+    answer.clock = Some(CaptureClock { boot_id: boot.into(), uptime_ms: 60_000 });
+    let now = DeviceClock {
+        monotonic: CaptureClock { boot_id: boot.into(), uptime_ms: 660_000 },
+        wall: wrong + chrono::Duration::minutes(10),
+    };
+    assert_eq!(a.upload(&token, vec![answer.clone()], Some(now.clone())), [Outcome::Stored]);
+
+    let stored: String = Connection::open(a.dir.path().join(DB_FILE))
+        .unwrap()
+        .query_row("SELECT captured_at FROM responses", [], |r| r.get(0))
+        .unwrap();
+    let stored = chrono::DateTime::parse_from_rfc3339(&stored).unwrap().with_timezone(&Utc);
+    let expected = Utc::now() - chrono::Duration::minutes(10);
+    assert!((stored - expected).num_seconds().abs() < 30, "stored {stored}, expected about {expected}");
+    // The answer itself keeps what the kiosk said, so a resend is still the same answer.
+    assert_eq!(a.upload(&token, vec![answer], Some(now.clone())), [Outcome::AlreadyStored]);
+
+    let beat = Heartbeat {
+        wire_version: 1,
+        app_version: "0.1.0".into(),
+        pending: 7,
+        clock: now,
+        free_disk_bytes: Some(1_000_000),
+    };
+    let (status, _) = a.post("/heartbeat", Some(&token), &beat);
+    assert_eq!(status, 200);
+    let office = a.store.office("urzad").unwrap();
+    let device = a.store.devices(office.id).unwrap().remove(0);
+    assert_eq!(device.reported_pending, Some(7));
+    assert!(device.clock_offset_secs.unwrap() < -800_000_000, "the offset shows the clock is decades behind");
+}
+
+#[test]
+fn the_api_is_documented() {
+    let a = api();
+    let mut r = a.agent.get(format!("{}/openapi.json", a.base)).call().unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+    for path in ["/api/v1/pair", "/api/v1/responses", "/api/v1/questionnaire", "/api/v1/heartbeat"] {
+        assert!(doc["paths"][path].is_object(), "{path} is not documented");
+    }
+}
