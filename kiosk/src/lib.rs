@@ -1,25 +1,20 @@
-//! The counter kiosk: a Slint touchscreen app that asks the overall question, stores every answer locally
-//! first and syncs it to the server.
+//! The counter kiosk: a Slint touchscreen app that asks the overall question (and, in full mode, the whole
+//! questionnaire), stores every answer locally first and syncs it to the server.
 //!
-//! UI files live in `kiosk/ui/` (one per screen, `app.slint` wires them). Rust here prepares what the
-//! screens show; it knows no SQL and the UI knows no storage.
+//! `flow` decides what is asked and what is stored (no widgets, no SQL); `store` is the kiosk's SQLite
+//! database; `sync` brings answers home; `ui` connects the Slint screens in `kiosk/ui/` to the flow and
+//! runs storage off the UI thread; `config` and `clock` hold settings and the monotonic clock.
+
+pub mod clock;
+pub mod config;
+pub mod flow;
+pub mod store;
+pub mod sync;
+pub mod ui;
 
 /// The code Slint generates from `ui/*.slint`; it is not ours to lint.
 #[allow(clippy::all, clippy::unwrap_used)]
-mod ui {
+mod slint_ui {
     slint::include_modules!();
 }
-pub use ui::*;
-
-use survey::Lang;
-use survey::default_questionnaire::default_questionnaire;
-
-/// Creates the kiosk window on its start screen, in Polish.
-pub fn start_window() -> Result<KioskWindow, slint::PlatformError> {
-    let window = KioskWindow::new()?;
-    let questionnaire = default_questionnaire();
-    if let Some(overall) = questionnaire.overall() {
-        window.set_question(overall.text.get(Lang::Pl).into());
-    }
-    Ok(window)
-}
+pub use slint_ui::*;

@@ -1,0 +1,99 @@
+//! The kiosk's settings, from a TOML file (`--config`), each with a default that works.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+/// How the kiosk asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// The overall question as faces, then up to two short follow-ups.
+    #[default]
+    Smiley,
+    /// The whole questionnaire, one question per screen.
+    Full,
+}
+
+/// What happens to a questionnaire left in the middle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Partial {
+    /// Keep what was answered (it has the overall rating, asked first).
+    #[default]
+    Save,
+    /// Drop it.
+    Drop,
+}
+
+/// Everything configurable, with defaults.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub mode: Mode,
+    /// 4 or 5 faces. With 4 the faces mean 1, 2, 4 and 5: no neutral middle.
+    pub faces: u8,
+    /// Questions asked after the faces in smiley mode, by key (at most two).
+    pub follow_ups: Vec<String>,
+    /// Seconds without a touch before a started questionnaire is reset.
+    pub idle_seconds: u64,
+    /// Seconds the thank-you stays.
+    pub thanks_seconds: u64,
+    pub partial: Partial,
+    /// The service screen's PIN.
+    pub service_pin: String,
+    /// Seconds between sync passes while all is well.
+    pub sync_interval_seconds: u64,
+    /// Full screen without a cursor (the default); `false` for development in a window.
+    pub fullscreen: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            mode: Mode::Smiley,
+            faces: 5,
+            follow_ups: vec!["komorka".into(), "sprawa_zalatwiona".into()],
+            idle_seconds: 45,
+            thanks_seconds: 4,
+            partial: Partial::Save,
+            service_pin: "2468".into(),
+            sync_interval_seconds: 60,
+            fullscreen: true,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the file, or the defaults when there is none. Mistakes are errors naming the problem.
+    pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
+        let Some(path) = path else { return Ok(Config::default()) };
+        let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("nie można odczytać konfiguracji {}: {e}", path.display()))?;
+        let config: Config = toml::from_str(&text).map_err(|e| anyhow::anyhow!("błąd w konfiguracji {}: {e}", path.display()))?;
+        if !matches!(config.faces, 4 | 5) {
+            anyhow::bail!("błąd w konfiguracji {}: faces musi wynosić 4 albo 5", path.display());
+        }
+        if config.follow_ups.len() > 2 {
+            anyhow::bail!("błąd w konfiguracji {}: follow_ups może mieć najwyżej dwa pytania", path.display());
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_file_and_refuses_mistakes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.toml");
+        std::fs::write(&path, "mode = \"full\"\nfaces = 4\nidle_seconds = 30\n").unwrap();
+        let c = Config::load(Some(&path)).unwrap();
+        assert_eq!((c.mode, c.faces, c.idle_seconds, c.partial), (Mode::Full, 4, 30, Partial::Save));
+        for bad in ["faces = 3", "mode = \"fast\"", "unknown = 1", "follow_ups = [\"a\", \"b\", \"c\"]"] {
+            std::fs::write(&path, bad).unwrap();
+            assert!(Config::load(Some(&path)).is_err(), "{bad}");
+        }
+    }
+}

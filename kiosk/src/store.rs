@@ -1,0 +1,244 @@
+//! The kiosk's own database: every answer is committed here before the thank-you appears, and stays
+//! until the server has acknowledged it (and a retention period has passed). Also the pairing, the
+//! questionnaire last fetched, and the state of the sync.
+//!
+//! WAL with `synchronous=FULL`: a commit returns only once the answer is on disk, so an answer whose
+//! "Dziękujemy" was shown survives a power cut, not only a crash of the program.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use survey::Response;
+use survey::wire::{Outcome, QuestionnairePackage};
+
+/// The database file inside the data directory.
+pub const DB_FILE: &str = "kiosk.sqlite3";
+
+/// Acknowledged answers are deleted this many days after acknowledgement.
+pub const RETENTION_DAYS: i64 = 30;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS answers (
+    id          TEXT PRIMARY KEY,             -- the response's UUIDv7
+    payload     TEXT NOT NULL,                -- survey::Response as JSON, never changed
+    created_at  TEXT NOT NULL,
+    state       TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'rejected')),
+    outcome     TEXT,                         -- what the server said, as JSON
+    sent_at     TEXT
+);
+CREATE INDEX IF NOT EXISTS answers_by_state ON answers (state, id);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+";
+
+/// What can go wrong with the kiosk's storage.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("nie można utworzyć katalogu danych {path}: {source}")]
+    DataDir { path: PathBuf, source: std::io::Error },
+    #[error("błąd bazy danych kiosku: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("zapisane dane kiosku są uszkodzone: {0}")]
+    Corrupt(String),
+}
+
+/// The pairing with the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pairing {
+    pub server: String,
+    pub token: String,
+    pub office: String,
+    pub device: String,
+}
+
+/// Counts for `kiosk status` and the service screen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Status {
+    pub pending: u64,
+    pub sent: u64,
+    pub rejected: u64,
+    pub last_sync: Option<String>,
+    pub last_error: Option<String>,
+}
+
+/// A handle on the kiosk's database, cheap to clone; used from the UI's storage thread and the sync worker.
+#[derive(Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+}
+
+fn now_text() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `data_dir`.
+    pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir { path: data_dir.to_owned(), source })?;
+        let conn = Connection::open(data_dir.join(DB_FILE))?;
+        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        conn.execute_batch("PRAGMA synchronous = FULL;")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Store { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Commits an answer durably. Returns once it is on disk; only then may the thank-you appear.
+    pub fn record(&self, response: &Response) -> Result<(), StoreError> {
+        let payload = serde_json::to_string(response).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.conn().execute(
+            "INSERT OR IGNORE INTO answers (id, payload, created_at) VALUES (?1, ?2, ?3)",
+            params![response.id.to_string(), payload, now_text()],
+        )?;
+        Ok(())
+    }
+
+    /// The oldest answers not yet acknowledged, at most `limit`.
+    pub fn pending(&self, limit: usize) -> Result<Vec<Response>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT payload FROM answers WHERE state = 'pending' ORDER BY id LIMIT ?1")?;
+        let rows = stmt.query_map([limit as i64], |r| r.get::<_, String>(0))?;
+        rows.map(|json| serde_json::from_str(&json?).map_err(|e| StoreError::Corrupt(e.to_string()))).collect()
+    }
+
+    /// Records what the server said about each answer sent: held by the server → sent; rejected → kept
+    /// aside with the reason (it will not be sent again; `kiosk status` shows it). One transaction.
+    pub fn acknowledge(&self, results: &[(uuid::Uuid, Outcome)]) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let now = now_text();
+        for (id, outcome) in results {
+            let state = if outcome.is_held_by_server() { "sent" } else { "rejected" };
+            let outcome = serde_json::to_string(outcome).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            tx.execute(
+                "UPDATE answers SET state = ?1, outcome = ?2, sent_at = ?3 WHERE id = ?4 AND state = 'pending'",
+                params![state, outcome, now, id.to_string()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Deletes answers acknowledged more than [`RETENTION_DAYS`] ago. Never touches pending ones.
+    pub fn prune(&self) -> Result<usize, StoreError> {
+        let cutoff = (chrono::Utc::now() - chrono::Duration::days(RETENTION_DAYS)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        Ok(self.conn().execute("DELETE FROM answers WHERE state = 'sent' AND sent_at < ?1", [cutoff])?)
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.conn().query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn().execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// The pairing, if the kiosk is paired.
+    pub fn pairing(&self) -> Result<Option<Pairing>, StoreError> {
+        let (Some(server), Some(token), Some(office), Some(device)) =
+            (self.setting("server")?, self.setting("token")?, self.setting("office")?, self.setting("device")?)
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Pairing { server, token, office, device }))
+    }
+
+    /// Saves the pairing (replacing an earlier one).
+    pub fn set_pairing(&self, p: &Pairing) -> Result<(), StoreError> {
+        for (k, v) in [("server", &p.server), ("token", &p.token), ("office", &p.office), ("device", &p.device)] {
+            self.set_setting(k, v)?;
+        }
+        Ok(())
+    }
+
+    /// The questionnaire last fetched and its ETag.
+    pub fn questionnaire(&self) -> Result<Option<(QuestionnairePackage, String)>, StoreError> {
+        let (Some(json), Some(etag)) = (self.setting("questionnaire")?, self.setting("questionnaire_etag")?) else {
+            return Ok(None);
+        };
+        let package = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(Some((package, etag)))
+    }
+
+    /// Saves a newly fetched questionnaire.
+    pub fn set_questionnaire(&self, package: &QuestionnairePackage, etag: &str) -> Result<(), StoreError> {
+        let json = serde_json::to_string(package).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.set_setting("questionnaire", &json)?;
+        self.set_setting("questionnaire_etag", etag)
+    }
+
+    /// Notes a successful sync, or the error of a failed one.
+    pub fn note_sync(&self, error: Option<&str>) -> Result<(), StoreError> {
+        match error {
+            None => {
+                self.set_setting("last_sync", &now_text())?;
+                self.conn().execute("DELETE FROM settings WHERE key = 'last_error'", [])?;
+                Ok(())
+            }
+            Some(e) => self.set_setting("last_error", &format!("{}: {e}", now_text())),
+        }
+    }
+
+    /// Counts and the last sync.
+    pub fn status(&self) -> Result<Status, StoreError> {
+        let count = |state: &str| -> Result<u64, StoreError> {
+            Ok(self.conn().query_row("SELECT count(*) FROM answers WHERE state = ?1", [state], |r| r.get(0))?)
+        };
+        Ok(Status {
+            pending: count("pending")?,
+            sent: count("sent")?,
+            rejected: count("rejected")?,
+            last_sync: self.setting("last_sync")?,
+            last_error: self.setting("last_error")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use survey::{AnswerValue, Channel, QuestionKey};
+
+    use super::*;
+
+    fn answer(rating: u8) -> Response {
+        let mut r = Response::new("urzad", 1, Channel::KioskTouch);
+        r.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(rating));
+        r
+    }
+
+    #[test]
+    fn answers_stay_pending_until_acknowledged() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let (a, b, c) = (answer(5), answer(1), answer(3));
+        for r in [&a, &b, &c] {
+            store.record(r).unwrap();
+        }
+        store.record(&a).unwrap(); // recording twice is harmless
+        assert_eq!(store.pending(10).unwrap(), vec![a.clone(), b.clone(), c.clone()]);
+        store
+            .acknowledge(&[(a.id, Outcome::Stored), (b.id, Outcome::Rejected { errors: vec![] })])
+            .unwrap();
+        assert_eq!(store.pending(10).unwrap(), vec![c]);
+        let status = store.status().unwrap();
+        assert_eq!((status.pending, status.sent, status.rejected), (1, 1, 1));
+        // Nothing recent is pruned, pending never.
+        assert_eq!(store.prune().unwrap(), 0);
+    }
+
+    #[test]
+    fn survives_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = answer(4);
+        Store::open(dir.path()).unwrap().record(&r).unwrap();
+        assert_eq!(Store::open(dir.path()).unwrap().pending(5).unwrap(), vec![r]);
+    }
+}

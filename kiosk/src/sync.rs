@@ -1,0 +1,250 @@
+//! Bringing answers home: the HTTP client of the server's sync API, one sync pass, and the background
+//! worker that runs passes with exponential backoff and jitter until the network is back.
+//!
+//! An answer is marked sent only after the server's receipt names it; a lost receipt means the batch is
+//! sent again, and the server recognises every answer in it as already stored.
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::Duration;
+
+use rand::Rng;
+use survey::wire::{
+    ApiError, Heartbeat, PairReply, PairRequest, QuestionnairePackage, UploadBatch, UploadReceipt, WIRE_VERSION,
+};
+
+use crate::clock;
+use crate::store::{Pairing, Store, StoreError};
+
+/// Answers per upload.
+pub const BATCH: usize = 200;
+
+/// Why a sync did not go through.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("brak połączenia z serwerem: {0}")]
+    Network(String),
+    #[error("serwer odmówił ({status}, {code}): {message}")]
+    Refused { status: u16, code: String, message: String },
+    #[error("niezrozumiała odpowiedź serwera: {0}")]
+    BadReply(String),
+    #[error("kiosk nie jest sparowany z serwerem")]
+    NotPaired,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The server's sync API.
+pub struct Client {
+    agent: ureq::Agent,
+    base: String,
+}
+
+impl Client {
+    /// A client of the server at `server` (e.g. `https://ankieta.gmina.pl`).
+    pub fn new(server: &str) -> Client {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_connect(Some(Duration::from_secs(5)))
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .new_agent();
+        Client { agent, base: format!("{}/api/v1", server.trim_end_matches('/')) }
+    }
+
+    fn reply<T: serde::de::DeserializeOwned>(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Result<T, SyncError> {
+        let mut response = result.map_err(|e| SyncError::Network(e.to_string()))?;
+        let status = response.status().as_u16();
+        let text = response.body_mut().read_to_string().map_err(|e| SyncError::Network(e.to_string()))?;
+        if status == 200 {
+            serde_json::from_str(&text).map_err(|e| SyncError::BadReply(e.to_string()))
+        } else {
+            let error: ApiError = serde_json::from_str(&text).unwrap_or(ApiError::new("http", format!("HTTP {status}")));
+            Err(SyncError::Refused { status, code: error.code, message: error.message })
+        }
+    }
+
+    /// Exchanges a pairing code for the kiosk's token.
+    pub fn pair(&self, code: &str) -> Result<PairReply, SyncError> {
+        let body = PairRequest { wire_version: WIRE_VERSION, code: code.trim().to_owned() };
+        Self::reply(self.agent.post(format!("{}/pair", self.base)).send_json(&body))
+    }
+
+    /// Sends a batch; the receipt says what became of each answer.
+    pub fn upload(&self, token: &str, batch: &UploadBatch) -> Result<UploadReceipt, SyncError> {
+        let auth = format!("Bearer {token}");
+        Self::reply(self.agent.post(format!("{}/responses", self.base)).header("Authorization", &auth).send_json(batch))
+    }
+
+    /// The current questionnaire, or `None` when it has not changed since `etag`.
+    pub fn questionnaire(&self, token: &str, etag: Option<&str>) -> Result<Option<(QuestionnairePackage, String)>, SyncError> {
+        let mut request = self.agent.get(format!("{}/questionnaire", self.base)).header("Authorization", &format!("Bearer {token}"));
+        if let Some(etag) = etag {
+            request = request.header("If-None-Match", etag);
+        }
+        let mut response = request.call().map_err(|e| SyncError::Network(e.to_string()))?;
+        if response.status().as_u16() == 304 {
+            return Ok(None);
+        }
+        let etag = response.headers().get("etag").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let status = response.status().as_u16();
+        let text = response.body_mut().read_to_string().map_err(|e| SyncError::Network(e.to_string()))?;
+        if status != 200 {
+            let error: ApiError = serde_json::from_str(&text).unwrap_or(ApiError::new("http", format!("HTTP {status}")));
+            return Err(SyncError::Refused { status, code: error.code, message: error.message });
+        }
+        let package = serde_json::from_str(&text).map_err(|e| SyncError::BadReply(e.to_string()))?;
+        Ok(Some((package, etag)))
+    }
+
+    /// Reports the kiosk's state.
+    pub fn heartbeat(&self, token: &str, beat: &Heartbeat) -> Result<(), SyncError> {
+        let auth = format!("Bearer {token}");
+        Self::reply::<serde_json::Value>(self.agent.post(format!("{}/heartbeat", self.base)).header("Authorization", &auth).send_json(beat))
+            .map(|_| ())
+    }
+}
+
+/// Pairs the kiosk: exchanges the code for a token and saves the pairing.
+pub fn pair(store: &Store, server: &str, code: &str) -> Result<Pairing, SyncError> {
+    let reply = Client::new(server).pair(code)?;
+    let pairing = Pairing { server: server.trim_end_matches('/').to_owned(), token: reply.token, office: reply.office, device: reply.device };
+    store.set_pairing(&pairing)?;
+    Ok(pairing)
+}
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PassReport {
+    pub sent: usize,
+    pub rejected: usize,
+    pub questionnaire_updated: bool,
+}
+
+/// One sync pass: fetch the questionnaire if it changed, send every pending answer in batches, report the
+/// kiosk's state, prune old acknowledged answers. Stops at the first failure; what was acknowledged
+/// before it stays acknowledged.
+pub fn sync_once(store: &Store) -> Result<PassReport, SyncError> {
+    let pairing = store.pairing()?.ok_or(SyncError::NotPaired)?;
+    let client = Client::new(&pairing.server);
+    let mut report = PassReport::default();
+
+    let etag = store.questionnaire()?.map(|(_, etag)| etag);
+    if let Some((package, etag)) = client.questionnaire(&pairing.token, etag.as_deref())? {
+        store.set_questionnaire(&package, &etag)?;
+        report.questionnaire_updated = true;
+    }
+    loop {
+        let mut pending = store.pending(BATCH)?;
+        if pending.is_empty() {
+            break;
+        }
+        // Answers taken before the kiosk was paired name no office; they have never left the kiosk, so
+        // naming it now changes nothing the server has seen (and is the same on every retry).
+        for r in pending.iter_mut().filter(|r| r.office.is_empty()) {
+            r.office.clone_from(&pairing.office);
+        }
+        let batch = UploadBatch { wire_version: WIRE_VERSION, device: pairing.device.clone(), responses: pending, device_clock: clock::device_clock() };
+        let receipt = client.upload(&pairing.token, &batch)?;
+        // Only answers the receipt names are acknowledged; any other stays pending for the next pass.
+        let results: Vec<_> = receipt
+            .results
+            .into_iter()
+            .filter(|r| batch.responses.iter().any(|sent| sent.id == r.id))
+            .map(|r| (r.id, r.outcome))
+            .collect();
+        if results.is_empty() {
+            return Err(SyncError::BadReply("potwierdzenie nie dotyczy wysłanych odpowiedzi".into()));
+        }
+        report.sent += results.iter().filter(|(_, o)| o.is_held_by_server()).count();
+        report.rejected += results.iter().filter(|(_, o)| !o.is_held_by_server()).count();
+        store.acknowledge(&results)?;
+    }
+    if let Some(clock) = clock::device_clock() {
+        let beat = Heartbeat {
+            wire_version: WIRE_VERSION,
+            app_version: env!("CARGO_PKG_VERSION").into(),
+            pending: store.status()?.pending,
+            clock,
+            free_disk_bytes: None,
+        };
+        client.heartbeat(&pairing.token, &beat)?;
+    }
+    store.prune()?;
+    store.note_sync(None)?;
+    Ok(report)
+}
+
+/// How long to wait after `failures` failed passes in a row: doubling from 2 s up to 5 min, plus up to
+/// 20 % random jitter so that many kiosks coming back after an outage do not all call at once.
+pub fn backoff(failures: u32, rng: &mut impl Rng) -> Duration {
+    let base = Duration::from_secs(2).saturating_mul(2u32.saturating_pow(failures.min(16))).min(Duration::from_secs(300));
+    base + base.mul_f64(rng.gen_range(0.0..0.2))
+}
+
+/// A running sync worker: wake it after a new answer so it is sent at once when the network is up.
+#[derive(Clone)]
+pub struct Worker {
+    wake: Sender<()>,
+}
+
+impl Worker {
+    /// Asks for a pass now.
+    pub fn wake(&self) {
+        let _ = self.wake.send(());
+    }
+}
+
+/// Starts the worker thread: a pass at start, after every wake, and every `interval` while all is well;
+/// after a failure, the next pass waits [`backoff`].
+pub fn start(store: Store, interval: Duration) -> Worker {
+    let (wake, woken) = channel();
+    std::thread::Builder::new()
+        .name("sync".into())
+        .spawn(move || run(&store, interval, &woken))
+        .map_or_else(|e| tracing::error!(error = %e, "nie można uruchomić wątku synchronizacji"), |_| ());
+    Worker { wake }
+}
+
+fn run(store: &Store, interval: Duration, woken: &Receiver<()>) {
+    let mut failures = 0u32;
+    let mut rng = rand::thread_rng();
+    loop {
+        let wait = match sync_once(store) {
+            Ok(report) => {
+                if report.sent + report.rejected > 0 {
+                    tracing::info!(sent = report.sent, rejected = report.rejected, "synchronizacja zakończona");
+                }
+                failures = 0;
+                interval
+            }
+            Err(SyncError::NotPaired) => interval,
+            Err(e) => {
+                tracing::warn!(error = %e, "synchronizacja nieudana; ponowię");
+                let _ = store.note_sync(Some(&e.to_string()));
+                failures += 1;
+                backoff(failures, &mut rng)
+            }
+        };
+        match woken.recv_timeout(wait) {
+            Ok(()) | Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_five_minutes_with_bounded_jitter() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        for (failures, base) in [(0u32, 2u64), (1, 4), (2, 8), (5, 64), (8, 300), (40, 300)] {
+            let wait = backoff(failures, &mut rng);
+            let base = Duration::from_secs(base);
+            assert!(wait >= base && wait <= base.mul_f64(1.2), "{failures}: {wait:?}");
+        }
+    }
+}
