@@ -120,7 +120,7 @@ pub struct PassReport {
     pub questionnaire_updated: bool,
 }
 
-/// One sync pass: fetch the questionnaire if it changed, send every pending answer in batches, report the
+/// One sync pass: send every pending answer in batches, fetch the questionnaire if it changed, report the
 /// kiosk's state, prune old acknowledged answers. Stops at the first failure; what was acknowledged
 /// before it stays acknowledged.
 pub fn sync_once(store: &Store) -> Result<PassReport, SyncError> {
@@ -128,11 +128,6 @@ pub fn sync_once(store: &Store) -> Result<PassReport, SyncError> {
     let client = Client::new(&pairing.server);
     let mut report = PassReport::default();
 
-    let etag = store.questionnaire()?.map(|(_, etag)| etag);
-    if let Some((package, etag)) = client.questionnaire(&pairing.token, etag.as_deref())? {
-        store.set_questionnaire(&package, &etag)?;
-        report.questionnaire_updated = true;
-    }
     loop {
         let mut pending = store.pending(BATCH)?;
         if pending.is_empty() {
@@ -158,6 +153,12 @@ pub fn sync_once(store: &Store) -> Result<PassReport, SyncError> {
         report.sent += results.iter().filter(|(_, o)| o.is_held_by_server()).count();
         report.rejected += results.iter().filter(|(_, o)| !o.is_held_by_server()).count();
         store.acknowledge(&results)?;
+    }
+    // Answers first: they are what must not wait; the questionnaire matters only for the next visitor.
+    let etag = store.questionnaire()?.map(|(_, etag)| etag);
+    if let Some((package, etag)) = client.questionnaire(&pairing.token, etag.as_deref())? {
+        store.set_questionnaire(&package, &etag)?;
+        report.questionnaire_updated = true;
     }
     if let Some(clock) = clock::device_clock() {
         let beat = Heartbeat {

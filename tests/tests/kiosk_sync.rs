@@ -1,0 +1,208 @@
+//! The real kiosk store and sync client against a real server on loopback: answers made offline arrive
+//! exactly once when the server appears; a lost receipt and a server restart in the middle lose and
+//! duplicate nothing; a revoked kiosk is refused and keeps its answers; a conflicting resend is kept aside.
+
+// Test helpers may unwrap: a panic is how a test reports a broken premise.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use kiosk::store::Store as KioskStore;
+use kiosk::sync::{SyncError, pair, sync_once};
+use survey::{AnswerValue, Channel, QuestionKey, Response};
+use sync_server::http::AppState;
+use sync_server::store::Store;
+
+/// A server on its own runtime; dropping it stops it.
+struct Server {
+    addr: SocketAddr,
+    _runtime: tokio::runtime::Runtime,
+}
+
+fn start_server(store: &Store) -> Server {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let addr = listener.local_addr().unwrap();
+    runtime.spawn(sync_server::serve::serve_on(listener, AppState::new(store.clone()), std::future::pending()));
+    Server { addr, _runtime: runtime }
+}
+
+/// A byte relay between the kiosk and the server that can swallow the server's replies (the request
+/// still reaches the server): a receipt lost on the way back.
+struct Proxy {
+    addr: SocketAddr,
+    upstream: Arc<Mutex<SocketAddr>>,
+    swallow_replies: Arc<AtomicBool>,
+}
+
+fn relay(mut from: TcpStream, mut to: TcpStream, swallow: Option<Arc<AtomicBool>>) {
+    let mut buf = [0u8; 16 * 1024];
+    while let Ok(n) = from.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        if swallow.as_ref().is_some_and(|s| s.load(Ordering::SeqCst)) {
+            // Drop the reply and the connection, as a network cut just after the server answered.
+            let _ = to.shutdown(std::net::Shutdown::Both);
+            return;
+        }
+        if to.write_all(&buf[..n]).is_err() {
+            break;
+        }
+    }
+    let _ = to.shutdown(std::net::Shutdown::Write);
+}
+
+fn start_proxy(upstream: SocketAddr) -> Proxy {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let upstream = Arc::new(Mutex::new(upstream));
+    let swallow_replies = Arc::new(AtomicBool::new(false));
+    let (up, swallow) = (upstream.clone(), swallow_replies.clone());
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let target = *up.lock().unwrap();
+            let Ok(server) = TcpStream::connect(target) else {
+                let _ = client.shutdown(std::net::Shutdown::Both);
+                continue;
+            };
+            let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            std::thread::spawn(move || relay(c2, s2, None));
+            let swallow = swallow.clone();
+            std::thread::spawn(move || relay(server, client, Some(swallow)));
+        }
+    });
+    Proxy { addr, upstream, swallow_replies }
+}
+
+fn answer(rating: u8) -> Response {
+    // Taken before pairing: no office yet; the sync names it.
+    let mut r = Response::new("", 1, Channel::KioskTouch);
+    r.device = Some("parter".into());
+    r.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(rating));
+    r.clock = kiosk::clock::now();
+    r
+}
+
+fn server_count(store: &Store) -> u64 {
+    store.response_counts("urzad").unwrap().iter().map(|(_, n)| n).sum()
+}
+
+#[test]
+fn offline_answers_arrive_exactly_once_through_lost_receipts_and_a_server_restart() {
+    let server_dir = tempfile::tempdir().unwrap();
+    let server_store = Store::open(server_dir.path()).unwrap();
+    let office = server_store.create_office("urzad", "Urząd Gminy Testowo").unwrap();
+    let kiosk_dir = tempfile::tempdir().unwrap();
+    let kiosk = KioskStore::open(kiosk_dir.path()).unwrap();
+
+    // Weeks without a server: the kiosk keeps answering.
+    let taken: Vec<Response> = (0..450).map(|i| answer(1 + (i % 5) as u8)).collect();
+    for r in &taken {
+        kiosk.record(r).unwrap();
+    }
+    assert!(matches!(sync_once(&kiosk), Err(SyncError::NotPaired)));
+
+    let first = start_server(&server_store);
+    let proxy = start_proxy(first.addr);
+    let code = server_store.enroll_device(office.id, "test", "parter").unwrap();
+    pair(&kiosk, &format!("http://{}", proxy.addr), &code).unwrap();
+
+    // The first batch reaches the server, but its receipt is lost: the kiosk must keep all 450 pending.
+    proxy.swallow_replies.store(true, Ordering::SeqCst);
+    assert!(matches!(sync_once(&kiosk), Err(SyncError::Network(_))));
+    assert_eq!(kiosk.status().unwrap().pending, 450);
+    let stored_blind = server_count(&server_store);
+    assert_eq!(stored_blind, 200, "the server stored the batch whose receipt was lost");
+
+    // The server goes down and comes back (same database, new address).
+    proxy.swallow_replies.store(false, Ordering::SeqCst);
+    drop(first);
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(sync_once(&kiosk).is_err(), "no server: the pass fails and nothing is lost");
+    assert_eq!(kiosk.status().unwrap().pending, 450);
+    let second = start_server(&server_store);
+    *proxy.upstream.lock().unwrap() = second.addr;
+
+    let report = sync_once(&kiosk).unwrap();
+    assert_eq!(report.sent, 450);
+    assert_eq!(report.rejected, 0);
+    assert!(report.questionnaire_updated);
+    assert_eq!(kiosk.status().unwrap().pending, 0);
+    assert_eq!(server_count(&server_store), 450, "every answer exactly once");
+    assert_eq!(server_store.conflict_count().unwrap(), 0);
+    let stored = server_store.responses_of("urzad").unwrap();
+    let mut ids: Vec<_> = stored.iter().map(|r| r.id).collect();
+    ids.sort();
+    let mut expected: Vec<_> = taken.iter().map(|r| r.id).collect();
+    expected.sort();
+    assert_eq!(ids, expected);
+    assert!(stored.iter().all(|r| r.office == "urzad"));
+
+    // Nothing more to send: a pass sends nothing.
+    assert_eq!(sync_once(&kiosk).unwrap().sent, 0);
+    // The dashboard sees the kiosk.
+    let device = server_store.devices(office.id).unwrap().remove(0);
+    assert_eq!(device.reported_pending, Some(0));
+    assert!(device.last_seen_at.is_some());
+}
+
+#[test]
+fn a_revoked_kiosk_is_refused_and_keeps_its_answers() {
+    let server_dir = tempfile::tempdir().unwrap();
+    let server_store = Store::open(server_dir.path()).unwrap();
+    let office = server_store.create_office("urzad", "Urząd Gminy Testowo").unwrap();
+    let server = start_server(&server_store);
+    let kiosk_dir = tempfile::tempdir().unwrap();
+    let kiosk = KioskStore::open(kiosk_dir.path()).unwrap();
+    let code = server_store.enroll_device(office.id, "test", "parter").unwrap();
+    pair(&kiosk, &format!("http://{}", server.addr), &code).unwrap();
+    kiosk.record(&answer(5)).unwrap();
+    assert_eq!(sync_once(&kiosk).unwrap().sent, 1);
+
+    let device = server_store.devices(office.id).unwrap().remove(0);
+    server_store.revoke_device(office.id, "test", device.id).unwrap();
+    kiosk.record(&answer(1)).unwrap();
+    match sync_once(&kiosk) {
+        Err(SyncError::Refused { status: 401, code, .. }) => assert_eq!(code, "unauthorized"),
+        other => panic!("a revoked kiosk must be refused: {other:?}"),
+    }
+    assert_eq!(kiosk.status().unwrap().pending, 1, "the refused answer stays on the kiosk");
+    assert_eq!(server_count(&server_store), 1);
+}
+
+#[test]
+fn a_conflicting_resend_is_kept_aside_and_not_counted() {
+    let server_dir = tempfile::tempdir().unwrap();
+    let server_store = Store::open(server_dir.path()).unwrap();
+    let office = server_store.create_office("urzad", "Urząd Gminy Testowo").unwrap();
+    let server = start_server(&server_store);
+    let kiosk_dir = tempfile::tempdir().unwrap();
+    let kiosk = KioskStore::open(kiosk_dir.path()).unwrap();
+    let code = server_store.enroll_device(office.id, "test", "parter").unwrap();
+    pair(&kiosk, &format!("http://{}", server.addr), &code).unwrap();
+    let original = answer(5);
+    kiosk.record(&original).unwrap();
+    sync_once(&kiosk).unwrap();
+
+    // The same id comes again with other content (a restored old backup of the kiosk, say).
+    let mut altered = original.clone();
+    altered.office = "urzad".into();
+    altered.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(1));
+    let db = rusqlite::Connection::open(kiosk_dir.path().join(kiosk::store::DB_FILE)).unwrap();
+    db.execute(
+        "UPDATE answers SET state = 'pending', payload = ?1 WHERE id = ?2",
+        rusqlite::params![serde_json::to_string(&altered).unwrap(), original.id.to_string()],
+    )
+    .unwrap();
+    let report = sync_once(&kiosk).unwrap();
+    assert_eq!(report.sent, 1, "a conflict is held by the server: the kiosk may let it go");
+    assert_eq!(server_store.conflict_count().unwrap(), 1);
+    assert_eq!(server_count(&server_store), 1);
+    let stored = server_store.responses_of("urzad").unwrap();
+    assert_eq!(stored[0].answers[&QuestionKey::parse("ogolna_ocena").unwrap()], AnswerValue::Rating(5));
+}
