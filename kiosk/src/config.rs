@@ -68,8 +68,10 @@ impl Config {
     /// Reads the file, or the defaults when there is none. Mistakes are errors naming the problem.
     pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
         let Some(path) = path else { return Ok(Config::default()) };
-        let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("nie można odczytać konfiguracji {}: {e}", path.display()))?;
-        let config: Config = toml::from_str(&text).map_err(|e| anyhow::anyhow!("błąd w konfiguracji {}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("nie można odczytać konfiguracji {}: {e}", path.display()))?;
+        let config: Config =
+            toml::from_str(&text).map_err(|e| anyhow::anyhow!("błąd w konfiguracji {}: {e}", path.display()))?;
         if !matches!(config.faces, 4 | 5) {
             anyhow::bail!("błąd w konfiguracji {}: faces musi wynosić 4 albo 5", path.display());
         }

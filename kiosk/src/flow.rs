@@ -52,13 +52,28 @@ impl Flow {
     pub fn new(config: Config, package: QuestionnairePackage, office: &str, device: &str) -> Flow {
         let q = &package.questionnaire;
         // Free-text questions need a keyboard: a counter kiosk does not ask them.
-        let askable = |key: &QuestionKey| q.question(key).is_some_and(|x| !matches!(x.kind, QuestionKind::FreeText { .. }));
+        let askable =
+            |key: &QuestionKey| q.question(key).is_some_and(|x| !matches!(x.kind, QuestionKind::FreeText { .. }));
         let steps: Vec<QuestionKey> = match config.mode {
-            Mode::Smiley => config.follow_ups.iter().filter_map(|k| QuestionKey::parse(k).ok()).filter(|k| askable(k)).collect(),
+            Mode::Smiley => {
+                config.follow_ups.iter().filter_map(|k| QuestionKey::parse(k).ok()).filter(|k| askable(k)).collect()
+            }
             // The overall rating first: whatever is left unanswered, every stored answer has it.
-            Mode::Full => q.questions().map(|(_, x)| x.key.clone()).filter(|k| *k != q.overall_question && askable(k)).collect(),
+            Mode::Full => {
+                q.questions().map(|(_, x)| x.key.clone()).filter(|k| *k != q.overall_question && askable(k)).collect()
+            }
         };
-        Flow { config, package, office: office.to_owned(), device: device.to_owned(), lang: Lang::Pl, steps, at: None, answers: Answers::new(), thanks: false }
+        Flow {
+            config,
+            package,
+            office: office.to_owned(),
+            device: device.to_owned(),
+            lang: Lang::Pl,
+            steps,
+            at: None,
+            answers: Answers::new(),
+            thanks: false,
+        }
     }
 
     /// The language of the texts.
@@ -83,7 +98,9 @@ impl Flow {
 
     fn rating_label(&self, n: u8) -> String {
         let labels = &self.package.questionnaire.rating_labels;
-        labels.get(usize::from(n.saturating_sub(1))).map_or_else(|| n.to_string(), |l| format!("{n} – {}", l.get(self.lang)))
+        labels
+            .get(usize::from(n.saturating_sub(1)))
+            .map_or_else(|| n.to_string(), |l| format!("{n} – {}", l.get(self.lang)))
     }
 
     fn choices(&self, key: &QuestionKey) -> (Vec<Choice>, bool) {
@@ -106,15 +123,20 @@ impl Flow {
                 }
                 (list, false)
             }
-            QuestionKind::SingleChoice { options } => (options.iter().map(|o| choice(o.key.as_str(), o.label.get(self.lang).to_owned())).collect(), false),
-            QuestionKind::MultipleChoice { options } => (options.iter().map(|o| choice(o.key.as_str(), o.label.get(self.lang).to_owned())).collect(), true),
+            QuestionKind::SingleChoice { options } => {
+                (options.iter().map(|o| choice(o.key.as_str(), o.label.get(self.lang).to_owned())).collect(), false)
+            }
+            QuestionKind::MultipleChoice { options } => {
+                (options.iter().map(|o| choice(o.key.as_str(), o.label.get(self.lang).to_owned())).collect(), true)
+            }
             QuestionKind::Department => {
                 let other = match self.lang {
                     Lang::Pl => "Inna",
                     Lang::En => "Other",
                     Lang::Uk => "Інший",
                 };
-                let mut list: Vec<Choice> = self.package.departments.iter().map(|(k, name)| choice(k, name.clone())).collect();
+                let mut list: Vec<Choice> =
+                    self.package.departments.iter().map(|(k, name)| choice(k, name.clone())).collect();
                 list.push(choice(OTHER_DEPARTMENT, other.to_owned()));
                 (list, false)
             }
@@ -142,7 +164,10 @@ impl Flow {
             }
             _ => Screen::Start {
                 question: q.overall().map(|x| x.text.get(self.lang).to_owned()).unwrap_or_default(),
-                faces: face_ratings(self.config.faces).iter().map(|n| Choice { value: n.to_string(), label: self.rating_label(*n), selected: false }).collect(),
+                faces: face_ratings(self.config.faces)
+                    .iter()
+                    .map(|n| Choice { value: n.to_string(), label: self.rating_label(*n), selected: false })
+                    .collect(),
             },
         }
     }
@@ -189,7 +214,7 @@ impl Flow {
     }
 
     /// "Dalej" / "Pomiń": on without (another) answer.
-    pub fn next(&mut self) -> Option<Response> {
+    pub fn skip(&mut self) -> Option<Response> {
         let i = self.at.filter(|i| *i < self.steps.len())?;
         self.advance(i + 1)
     }
@@ -284,7 +309,8 @@ mod tests {
         assert_eq!(response.answers[&key("komorka")], AnswerValue::Choice("usc".into()));
         assert_eq!(response.answers[&key("sprawa_zalatwiona")], AnswerValue::Choice("tak".into()));
         assert!(response.clock.is_some());
-        let ctx = survey::validation::ValidationContext { departments: ["usc".to_string()].into(), ..Default::default() };
+        let ctx =
+            survey::validation::ValidationContext { departments: ["usc".to_string()].into(), ..Default::default() };
         assert_eq!(survey::validation::validate(&default_questionnaire(), &ctx, &response), Ok(()));
     }
 
@@ -311,7 +337,7 @@ mod tests {
         assert!(matches!(f.screen(), Screen::Question { .. }));
         let mut stored = None;
         for _ in 0..40 {
-            if let Some(r) = f.next() {
+            if let Some(r) = f.skip() {
                 stored = Some(r);
                 break;
             }

@@ -1,5 +1,106 @@
-fn main() -> anyhow::Result<()> {
-    let window = kiosk::start_window()?;
-    slint::ComponentHandle::run(&window)?;
+//! `kiosk [--data-dir DIR] [--config FILE]` runs the kiosk; `kiosk pair --server URL --code CODE` pairs it;
+//! `kiosk status` prints what is pending and the last sync.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use kiosk::config::Config;
+use kiosk::flow::Flow;
+use kiosk::store::Store;
+use slint::ComponentHandle;
+use survey::default_questionnaire::default_questionnaire;
+use survey::wire::QuestionnairePackage;
+
+/// Oceń Urząd: the counter kiosk.
+#[derive(Parser)]
+#[command(name = "kiosk", version, about)]
+struct Cli {
+    /// Directory of the kiosk's database.
+    #[arg(long, global = true, env = "OCEN_KIOSK_DATA_DIR", default_value = "./kiosk-data")]
+    data_dir: PathBuf,
+    /// The settings file (TOML); without it the defaults apply.
+    #[arg(long, global = true, env = "OCEN_KIOSK_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Pair the kiosk with the server using the code from the admin panel.
+    Pair {
+        /// The server's address, e.g. https://ankieta.gmina.pl
+        #[arg(long)]
+        server: String,
+        /// The one-time code, e.g. K7PX-M2QD
+        #[arg(long)]
+        code: String,
+    },
+    /// Print answers pending and sent, and the last sync.
+    Status,
+}
+
+fn main() -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Błąd: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load(cli.config.as_deref())?;
+    let store = Store::open(&cli.data_dir)?;
+    match cli.command {
+        Some(Command::Pair { server, code }) => {
+            let pairing = kiosk::sync::pair(&store, &server, &code)?;
+            println!(
+                "Sparowano kiosk „{}” z urzędem /{} na serwerze {}.",
+                pairing.device, pairing.office, pairing.server
+            );
+            Ok(())
+        }
+        Some(Command::Status) => {
+            let s = store.status()?;
+            let pairing = store.pairing()?;
+            println!("Odpowiedzi oczekujące: {}", s.pending);
+            println!("Odpowiedzi wysłane: {}", s.sent);
+            println!("Odpowiedzi odrzucone przez serwer: {}", s.rejected);
+            println!("Ostatnia udana synchronizacja: {}", s.last_sync.as_deref().unwrap_or("nigdy"));
+            println!("Ostatni błąd synchronizacji: {}", s.last_error.as_deref().unwrap_or("brak"));
+            match pairing {
+                Some(p) => println!("Sparowany jako „{}” z urzędem /{} na {}", p.device, p.office, p.server),
+                None => println!("Kiosk nie jest sparowany (kiosk pair --server ADRES --code KOD)."),
+            }
+            Ok(())
+        }
+        None => run_ui(config, store),
+    }
+}
+
+fn run_ui(config: Config, store: Store) -> anyhow::Result<()> {
+    let pairing = store.pairing()?;
+    // Until the first sync brings the office's questionnaire, the default one (version 1 everywhere).
+    let package = store.questionnaire()?.map(|(p, _)| p).unwrap_or_else(|| QuestionnairePackage {
+        wire_version: survey::wire::WIRE_VERSION,
+        office_name: "Urząd Gminy".into(),
+        questionnaire: default_questionnaire(),
+        departments: Vec::new(),
+    });
+    let (office, device) =
+        pairing.as_ref().map_or((String::new(), "kiosk".to_owned()), |p| (p.office.clone(), p.device.clone()));
+    let worker = kiosk::sync::start(store.clone(), Duration::from_secs(config.sync_interval_seconds));
+    let fullscreen = config.fullscreen;
+    let flow = Flow::new(config.clone(), package, &office, &device);
+    let ui = kiosk::ui::Kiosk::new(config, flow, store, Some(worker))?;
+    ui.window.window().set_fullscreen(fullscreen);
+    ui.window.run()?;
     Ok(())
 }

@@ -74,7 +74,8 @@ fn now_text() -> String {
 impl Store {
     /// Opens (creating if needed) the database in `data_dir`.
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir { path: data_dir.to_owned(), source })?;
+        std::fs::create_dir_all(data_dir)
+            .map_err(|source| StoreError::DataDir { path: data_dir.to_owned(), source })?;
         let conn = Connection::open(data_dir.join(DB_FILE))?;
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.execute_batch("PRAGMA synchronous = FULL;")?;
@@ -125,7 +126,8 @@ impl Store {
 
     /// Deletes answers acknowledged more than [`RETENTION_DAYS`] ago. Never touches pending ones.
     pub fn prune(&self) -> Result<usize, StoreError> {
-        let cutoff = (chrono::Utc::now() - chrono::Duration::days(RETENTION_DAYS)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let cutoff = (chrono::Utc::now() - chrono::Duration::days(RETENTION_DAYS))
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         Ok(self.conn().execute("DELETE FROM answers WHERE state = 'sent' AND sent_at < ?1", [cutoff])?)
     }
 
@@ -224,9 +226,7 @@ mod tests {
         }
         store.record(&a).unwrap(); // recording twice is harmless
         assert_eq!(store.pending(10).unwrap(), vec![a.clone(), b.clone(), c.clone()]);
-        store
-            .acknowledge(&[(a.id, Outcome::Stored), (b.id, Outcome::Rejected { errors: vec![] })])
-            .unwrap();
+        store.acknowledge(&[(a.id, Outcome::Stored), (b.id, Outcome::Rejected { errors: vec![] })]).unwrap();
         assert_eq!(store.pending(10).unwrap(), vec![c]);
         let status = store.status().unwrap();
         assert_eq!((status.pending, status.sent, status.rejected), (1, 1, 1));

@@ -51,14 +51,17 @@ impl Client {
         Client { agent, base: format!("{}/api/v1", server.trim_end_matches('/')) }
     }
 
-    fn reply<T: serde::de::DeserializeOwned>(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Result<T, SyncError> {
+    fn reply<T: serde::de::DeserializeOwned>(
+        result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<T, SyncError> {
         let mut response = result.map_err(|e| SyncError::Network(e.to_string()))?;
         let status = response.status().as_u16();
         let text = response.body_mut().read_to_string().map_err(|e| SyncError::Network(e.to_string()))?;
         if status == 200 {
             serde_json::from_str(&text).map_err(|e| SyncError::BadReply(e.to_string()))
         } else {
-            let error: ApiError = serde_json::from_str(&text).unwrap_or(ApiError::new("http", format!("HTTP {status}")));
+            let error: ApiError =
+                serde_json::from_str(&text).unwrap_or(ApiError::new("http", format!("HTTP {status}")));
             Err(SyncError::Refused { status, code: error.code, message: error.message })
         }
     }
@@ -76,8 +79,13 @@ impl Client {
     }
 
     /// The current questionnaire, or `None` when it has not changed since `etag`.
-    pub fn questionnaire(&self, token: &str, etag: Option<&str>) -> Result<Option<(QuestionnairePackage, String)>, SyncError> {
-        let mut request = self.agent.get(format!("{}/questionnaire", self.base)).header("Authorization", &format!("Bearer {token}"));
+    pub fn questionnaire(
+        &self,
+        token: &str,
+        etag: Option<&str>,
+    ) -> Result<Option<(QuestionnairePackage, String)>, SyncError> {
+        let mut request =
+            self.agent.get(format!("{}/questionnaire", self.base)).header("Authorization", &format!("Bearer {token}"));
         if let Some(etag) = etag {
             request = request.header("If-None-Match", etag);
         }
@@ -89,7 +97,8 @@ impl Client {
         let status = response.status().as_u16();
         let text = response.body_mut().read_to_string().map_err(|e| SyncError::Network(e.to_string()))?;
         if status != 200 {
-            let error: ApiError = serde_json::from_str(&text).unwrap_or(ApiError::new("http", format!("HTTP {status}")));
+            let error: ApiError =
+                serde_json::from_str(&text).unwrap_or(ApiError::new("http", format!("HTTP {status}")));
             return Err(SyncError::Refused { status, code: error.code, message: error.message });
         }
         let package = serde_json::from_str(&text).map_err(|e| SyncError::BadReply(e.to_string()))?;
@@ -99,15 +108,22 @@ impl Client {
     /// Reports the kiosk's state.
     pub fn heartbeat(&self, token: &str, beat: &Heartbeat) -> Result<(), SyncError> {
         let auth = format!("Bearer {token}");
-        Self::reply::<serde_json::Value>(self.agent.post(format!("{}/heartbeat", self.base)).header("Authorization", &auth).send_json(beat))
-            .map(|_| ())
+        Self::reply::<serde_json::Value>(
+            self.agent.post(format!("{}/heartbeat", self.base)).header("Authorization", &auth).send_json(beat),
+        )
+        .map(|_| ())
     }
 }
 
 /// Pairs the kiosk: exchanges the code for a token and saves the pairing.
 pub fn pair(store: &Store, server: &str, code: &str) -> Result<Pairing, SyncError> {
     let reply = Client::new(server).pair(code)?;
-    let pairing = Pairing { server: server.trim_end_matches('/').to_owned(), token: reply.token, office: reply.office, device: reply.device };
+    let pairing = Pairing {
+        server: server.trim_end_matches('/').to_owned(),
+        token: reply.token,
+        office: reply.office,
+        device: reply.device,
+    };
     store.set_pairing(&pairing)?;
     Ok(pairing)
 }
@@ -138,7 +154,12 @@ pub fn sync_once(store: &Store) -> Result<PassReport, SyncError> {
         for r in pending.iter_mut().filter(|r| r.office.is_empty()) {
             r.office.clone_from(&pairing.office);
         }
-        let batch = UploadBatch { wire_version: WIRE_VERSION, device: pairing.device.clone(), responses: pending, device_clock: clock::device_clock() };
+        let batch = UploadBatch {
+            wire_version: WIRE_VERSION,
+            device: pairing.device.clone(),
+            responses: pending,
+            device_clock: clock::device_clock(),
+        };
         let receipt = client.upload(&pairing.token, &batch)?;
         // Only answers the receipt names are acknowledged; any other stays pending for the next pass.
         let results: Vec<_> = receipt
@@ -178,7 +199,8 @@ pub fn sync_once(store: &Store) -> Result<PassReport, SyncError> {
 /// How long to wait after `failures` failed passes in a row: doubling from 2 s up to 5 min, plus up to
 /// 20 % random jitter so that many kiosks coming back after an outage do not all call at once.
 pub fn backoff(failures: u32, rng: &mut impl Rng) -> Duration {
-    let base = Duration::from_secs(2).saturating_mul(2u32.saturating_pow(failures.min(16))).min(Duration::from_secs(300));
+    let base =
+        Duration::from_secs(2).saturating_mul(2u32.saturating_pow(failures.min(16))).min(Duration::from_secs(300));
     base + base.mul_f64(rng.gen_range(0.0..0.2))
 }
 

@@ -1,1 +1,322 @@
-pub fn placeholder() {}
+//! Connects the Slint screens to the [`Flow`]: shows what the flow says, reports taps to it, and hands the
+//! answers it returns to a storage thread. The thank-you appears only once the storage thread reports the
+//! answer committed, so the database never blocks the UI and nothing is thanked for that is not on disk.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Duration;
+
+use slint::{ComponentHandle, ModelRc, SharedString, Timer, TimerMode, VecModel};
+use survey::{Lang, Response};
+
+use crate::config::Config;
+use crate::flow::{Choice, Flow, Screen};
+use crate::store::Store;
+use crate::sync::Worker;
+use crate::{ChoiceData, FaceData, KioskWindow, Theme};
+
+/// What the storage thread is asked to keep, and whether a thank-you follows.
+struct ToStore {
+    response: Response,
+    thank: bool,
+}
+
+/// What the storage thread reports back.
+struct Stored {
+    thank: bool,
+    result: Result<(), String>,
+}
+
+struct State {
+    flow: RefCell<Flow>,
+    config: Config,
+    store: Store,
+    to_storage: Sender<ToStore>,
+    from_storage: Receiver<Stored>,
+    worker: Option<Worker>,
+    pin: RefCell<String>,
+    idle: Timer,
+    thanks: Timer,
+    poll: Timer,
+}
+
+/// The running kiosk UI.
+pub struct Kiosk {
+    pub window: KioskWindow,
+    state: Rc<State>,
+}
+
+fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
+    ModelRc::new(VecModel::from(items))
+}
+
+fn choice_data(c: &Choice) -> ChoiceData {
+    ChoiceData { value: c.value.clone().into(), label: c.label.clone().into(), selected: c.selected }
+}
+
+/// Starts the storage thread: it commits each answer and reports when it is on disk.
+fn storage_thread(store: Store) -> (Sender<ToStore>, Receiver<Stored>) {
+    let (to_storage, incoming) = channel::<ToStore>();
+    let (done, from_storage) = channel();
+    std::thread::Builder::new()
+        .name("storage".into())
+        .spawn(move || {
+            for job in incoming {
+                let result = store.record(&job.response).map_err(|e| e.to_string());
+                if done.send(Stored { thank: job.thank, result }).is_err() {
+                    return;
+                }
+            }
+        })
+        .map_or_else(|e| tracing::error!(error = %e, "nie można uruchomić wątku zapisu"), |_| ());
+    (to_storage, from_storage)
+}
+
+impl Kiosk {
+    /// Builds the window over `flow`; answers go to `store`, and `worker` (when paired) is woken after each.
+    pub fn new(
+        config: Config,
+        flow: Flow,
+        store: Store,
+        worker: Option<Worker>,
+    ) -> Result<Kiosk, slint::PlatformError> {
+        let window = KioskWindow::new()?;
+        let (to_storage, from_storage) = storage_thread(store.clone());
+        let state = Rc::new(State {
+            flow: RefCell::new(flow),
+            config,
+            store,
+            to_storage,
+            from_storage,
+            worker,
+            pin: RefCell::new(String::new()),
+            idle: Timer::default(),
+            thanks: Timer::default(),
+            poll: Timer::default(),
+        });
+        let kiosk = Kiosk { window, state };
+        kiosk.wire();
+        kiosk.show_flow();
+        Ok(kiosk)
+    }
+
+    fn wire(&self) {
+        let w = &self.window;
+        let on = |f: fn(&Kiosk)| {
+            let (weak, state) = (w.as_weak(), self.state.clone());
+            move || {
+                if let Some(window) = weak.upgrade() {
+                    f(&Kiosk { window, state: state.clone() });
+                }
+            }
+        };
+        let with_value = |f: fn(&Kiosk, &str)| {
+            let (weak, state) = (w.as_weak(), self.state.clone());
+            move |value: SharedString| {
+                if let Some(window) = weak.upgrade() {
+                    f(&Kiosk { window, state: state.clone() }, value.as_str());
+                }
+            }
+        };
+        w.on_face_tapped(with_value(|k, v| {
+            let done = v.parse().ok().and_then(|rating| k.state.flow.borrow_mut().tap_face(rating));
+            k.after_input(done);
+        }));
+        w.on_choice_tapped(with_value(|k, v| {
+            let done = k.state.flow.borrow_mut().choose(v);
+            k.after_input(done);
+        }));
+        w.on_next(on(|k| {
+            let done = k.state.flow.borrow_mut().skip();
+            k.after_input(done);
+        }));
+        w.on_back(on(|k| {
+            k.state.flow.borrow_mut().back();
+            k.after_input(None);
+        }));
+        w.on_language_chosen(with_value(|k, code| {
+            k.set_language(Lang::from_code(code).unwrap_or_default());
+            k.after_input(None);
+        }));
+        w.on_text_size_toggled(on(|k| {
+            let theme = k.window.global::<Theme>();
+            theme.set_scale(if theme.get_scale() > 1.0 { 1.0 } else { 1.3 });
+            k.after_input(None);
+        }));
+        w.on_service_requested(on(|k| {
+            k.state.pin.borrow_mut().clear();
+            k.window.set_pin_entered("".into());
+            k.window.set_service_unlocked(false);
+            k.window.set_service_message("".into());
+            k.window.set_screen("service".into());
+        }));
+        w.on_pin_digit(with_value(|k, d| {
+            let mut pin = k.state.pin.borrow_mut();
+            if pin.len() < 12 {
+                pin.push_str(d);
+            }
+            k.window.set_pin_entered("•".repeat(pin.len()).into());
+        }));
+        w.on_pin_submitted(on(|k| {
+            let ok = *k.state.pin.borrow() == k.state.config.service_pin;
+            k.state.pin.borrow_mut().clear();
+            k.window.set_pin_entered("".into());
+            if ok {
+                k.window.set_service_unlocked(true);
+                k.window.set_service_message("".into());
+                k.refresh_service_status();
+            } else {
+                k.window.set_service_message("Nieprawidłowy PIN.".into());
+            }
+        }));
+        w.on_sync_now(on(|k| {
+            match &k.state.worker {
+                Some(worker) => {
+                    worker.wake();
+                    k.window.set_service_message("Synchronizacja uruchomiona.".into());
+                }
+                None => k.window.set_service_message("Kiosk nie jest sparowany: użyj polecenia kiosk pair.".into()),
+            }
+            k.refresh_service_status();
+        }));
+        w.on_service_closed(on(|k| {
+            k.window.set_service_unlocked(false);
+            k.state.flow.borrow_mut().reset();
+            k.set_language(Lang::Pl);
+            k.show_flow();
+        }));
+
+        // The storage thread's reports, picked up on the UI thread.
+        let (weak, state) = (w.as_weak(), self.state.clone());
+        self.state.poll.start(TimerMode::Repeated, Duration::from_millis(25), move || {
+            while let Ok(stored) = state.from_storage.try_recv() {
+                if let Some(window) = weak.upgrade() {
+                    Kiosk { window, state: state.clone() }.on_stored(stored);
+                }
+            }
+        });
+    }
+
+    /// After every tap: restart the idle countdown, store a finished questionnaire, show the flow.
+    fn after_input(&self, finished: Option<Response>) {
+        if let Some(response) = finished {
+            // The thank-you waits for the commit (see on_stored).
+            let _ = self.state.to_storage.send(ToStore { response, thank: true });
+            self.state.idle.stop();
+            return;
+        }
+        self.show_flow();
+        let (weak, state) = (self.window.as_weak(), self.state.clone());
+        self.state.idle.start(TimerMode::SingleShot, Duration::from_secs(self.state.config.idle_seconds), move || {
+            if let Some(window) = weak.upgrade() {
+                Kiosk { window, state: state.clone() }.on_idle();
+            }
+        });
+    }
+
+    fn on_idle(&self) {
+        if self.window.get_screen() == "service" {
+            return;
+        }
+        if let Some(partial) = self.state.flow.borrow_mut().idle() {
+            let _ = self.state.to_storage.send(ToStore { response: partial, thank: false });
+        }
+        self.set_language(Lang::Pl);
+        self.window.global::<Theme>().set_scale(1.0);
+        self.show_flow();
+    }
+
+    fn on_stored(&self, stored: Stored) {
+        match stored.result {
+            Ok(()) => {
+                if let Some(worker) = &self.state.worker {
+                    worker.wake();
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "nie udało się zapisać odpowiedzi"),
+        }
+        if stored.thank {
+            self.show_flow();
+            let (weak, state) = (self.window.as_weak(), self.state.clone());
+            self.state.thanks.start(
+                TimerMode::SingleShot,
+                Duration::from_secs(self.state.config.thanks_seconds),
+                move || {
+                    if let Some(window) = weak.upgrade() {
+                        let kiosk = Kiosk { window, state: state.clone() };
+                        kiosk.state.flow.borrow_mut().reset();
+                        kiosk.set_language(Lang::Pl);
+                        kiosk.window.global::<Theme>().set_scale(1.0);
+                        kiosk.show_flow();
+                    }
+                },
+            );
+        }
+    }
+
+    fn set_language(&self, lang: Lang) {
+        self.state.flow.borrow_mut().set_lang(lang);
+        // Polish is the source language of the kiosk's words: the empty name selects it.
+        let bundle = if lang == Lang::Pl { "" } else { lang.code() };
+        if let Err(e) = slint::select_bundled_translation(bundle) {
+            tracing::warn!(error = %e, "brak tłumaczenia");
+        }
+        self.window.set_language(lang.code().into());
+    }
+
+    /// Shows the flow's current screen.
+    pub fn show_flow(&self) {
+        let w = &self.window;
+        let flow = self.state.flow.borrow();
+        w.set_office_name(flow.office_name().into());
+        match flow.screen() {
+            Screen::Start { question, faces } => {
+                w.set_question(question.into());
+                w.set_faces(model(
+                    faces
+                        .iter()
+                        .map(|f| FaceData {
+                            value: f.value.clone().into(),
+                            rating: f.value.parse().unwrap_or(3),
+                            label: f.label.clone().into(),
+                            caption: f.label.split_once(" – ").map_or(f.label.as_str(), |(_, words)| words).into(),
+                        })
+                        .collect(),
+                ));
+                w.set_screen("start".into());
+            }
+            Screen::Question { text, choices, multiple, progress, .. } => {
+                let half = choices.len().div_ceil(2);
+                w.set_question(text.into());
+                w.set_progress(progress.into());
+                w.set_multiple(multiple);
+                w.set_choices_left(model(choices[..half].iter().map(choice_data).collect()));
+                w.set_choices_right(model(choices[half..].iter().map(choice_data).collect()));
+                w.set_screen("question".into());
+            }
+            Screen::Thanks => w.set_screen("thanks".into()),
+        }
+    }
+
+    fn refresh_service_status(&self) {
+        let text = match (self.state.store.status(), self.state.store.pairing()) {
+            (Ok(s), Ok(pairing)) => {
+                let (server, device) = pairing
+                    .map_or(("(niesparowany)".to_owned(), "(niesparowany)".to_owned()), |p| (p.server, p.device));
+                let version =
+                    self.state.store.questionnaire().ok().flatten().map_or(1, |(p, _)| p.questionnaire.version);
+                format!(
+                    "Odpowiedzi oczekujące: {}\nWysłane: {}\nOdrzucone: {}\nOstatnia synchronizacja: {}\nOstatni błąd: {}\nSerwer: {server}\nKiosk: {device}\nWersja ankiety: {version}",
+                    s.pending,
+                    s.sent,
+                    s.rejected,
+                    s.last_sync.unwrap_or_else(|| "nigdy".into()),
+                    s.last_error.unwrap_or_else(|| "brak".into()),
+                )
+            }
+            (Err(e), _) | (_, Err(e)) => format!("Błąd bazy danych kiosku: {e}"),
+        };
+        self.window.set_service_status(text.into());
+    }
+}

@@ -1,0 +1,205 @@
+//! The kiosk's screens, headless (Slint's testing backend with the software renderer), driven by
+//! accessible labels as assistive technology would: a smiley answer, the full questionnaire, the idle
+//! reset, the language switch and back, and the service screen. Each screen is rendered to a PNG in
+//! `$KIOSK_SCREENSHOT_DIR` (default `target/kiosk-screens`), the pictures the manual shows.
+//!
+//! One test function: Slint's platform and translations are per process, so the scenarios run in order.
+
+// Test helpers may unwrap: a panic is how a test reports a broken premise.
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use i_slint_backend_testing::{ElementHandle, mock_elapsed_time};
+use kiosk::config::{Config, Mode};
+use kiosk::flow::Flow;
+use kiosk::store::Store;
+use kiosk::ui::Kiosk;
+use slint::ComponentHandle;
+use survey::default_questionnaire::default_questionnaire;
+use survey::wire::QuestionnairePackage;
+use survey::{AnswerValue, QuestionKey};
+
+fn package() -> QuestionnairePackage {
+    QuestionnairePackage {
+        wire_version: 1,
+        office_name: "Urząd Gminy Testowo".into(),
+        questionnaire: default_questionnaire(),
+        departments: vec![("usc".into(), "Urząd Stanu Cywilnego".into())],
+    }
+}
+
+fn kiosk(config: Config, dir: &std::path::Path) -> (Kiosk, Store) {
+    let store = Store::open(dir).unwrap();
+    let flow = Flow::new(config.clone(), package(), "urzad", "parter");
+    let k = Kiosk::new(config, flow, store.clone(), None).unwrap();
+    k.window.window().set_size(slint::PhysicalSize::new(1024, 768));
+    (k, store)
+}
+
+fn shown(k: &Kiosk, label: &str) -> bool {
+    ElementHandle::find_by_accessible_label(&k.window, label).next().is_some()
+}
+
+fn tap(k: &Kiosk, label: &str) {
+    let element = ElementHandle::find_by_accessible_label(&k.window, label)
+        .next()
+        .unwrap_or_else(|| panic!("nothing labelled „{label}” on screen {}", k.window.get_screen()));
+    element.invoke_accessible_default_action();
+}
+
+/// Lets time pass for the UI's timers while the storage thread works in real time.
+fn wait_for_screen(k: &Kiosk, screen: &str) {
+    for _ in 0..400 {
+        if k.window.get_screen() == screen {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+        mock_elapsed_time(Duration::from_millis(30));
+    }
+    panic!("screen {screen} never came; still on {}", k.window.get_screen());
+}
+
+fn screenshot(k: &Kiosk, name: &str) {
+    let dir = std::env::var_os("KIOSK_SCREENSHOT_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/kiosk-screens"), PathBuf::from);
+    std::fs::create_dir_all(&dir).unwrap();
+    let shot = k.window.window().take_snapshot().unwrap();
+    let file = std::fs::File::create(dir.join(format!("{name}.png"))).unwrap();
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), shot.width(), shot.height());
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.write_header().unwrap().write_image_data(shot.as_bytes()).unwrap();
+    // A blank picture would mean nothing was drawn: expect the brand blue somewhere.
+    assert!(shot.as_bytes().chunks(4).any(|p| p[0] < 40 && p[2] > 120), "{name}: nothing drawn");
+}
+
+fn key(k: &str) -> QuestionKey {
+    QuestionKey::parse(k).unwrap()
+}
+
+fn smiley_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (k, store) = kiosk(Config::default(), dir.path());
+    assert_eq!(k.window.get_screen(), "start");
+    assert!(shown(&k, "Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?"));
+    assert!(shown(&k, "Badanie jest anonimowe – odpowiedzi prezentujemy wyłącznie w zbiorczych zestawieniach."));
+    screenshot(&k, "kiosk-start");
+    tap(&k, "4 – dobrze");
+    assert_eq!(k.window.get_screen(), "question");
+    assert!(shown(&k, "W której komórce Urzędu załatwiał(a) Pan/Pani sprawę?"));
+    screenshot(&k, "kiosk-follow-up");
+    tap(&k, "Urząd Stanu Cywilnego");
+    tap(&k, "tak");
+    wait_for_screen(&k, "thanks");
+    assert!(shown(&k, "Dziękujemy!"));
+    screenshot(&k, "kiosk-thanks");
+    // Committed before the thank-you appeared.
+    let stored = store.pending(10).unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].answers[&key("ogolna_ocena")], AnswerValue::Rating(4));
+    assert_eq!(stored[0].answers[&key("komorka")], AnswerValue::Choice("usc".into()));
+    assert_eq!(stored[0].answers[&key("sprawa_zalatwiona")], AnswerValue::Choice("tak".into()));
+    // Back to the start after the thank-you.
+    mock_elapsed_time(Duration::from_secs(5));
+    assert_eq!(k.window.get_screen(), "start");
+}
+
+fn full_questionnaire() {
+    let dir = tempfile::tempdir().unwrap();
+    let (k, store) = kiosk(Config { mode: Mode::Full, ..Config::default() }, dir.path());
+    tap(&k, "5 – bardzo dobrze");
+    assert!(shown(&k, "Pytanie 2 / 38"));
+    tap(&k, "Inna");
+    assert!(shown(&k, "Jak często załatwia Pan/Pani sprawy w Urzędzie?"));
+    tap(&k, "Wstecz");
+    assert!(shown(&k, "W której komórce Urzędu załatwiał(a) Pan/Pani sprawę?"));
+    tap(&k, "Pomiń");
+    tap(&k, "kilka razy w roku");
+    screenshot(&k, "kiosk-full-question");
+    for _ in 0..36 {
+        if k.window.get_screen() != "question" {
+            break;
+        }
+        tap(&k, "Pomiń");
+    }
+    wait_for_screen(&k, "thanks");
+    let stored = store.pending(10).unwrap();
+    assert_eq!(stored[0].answers[&key("ogolna_ocena")], AnswerValue::Rating(5));
+    assert_eq!(stored[0].answers[&key("komorka")], AnswerValue::Choice("inna".into()));
+    assert_eq!(stored[0].answers[&key("czestotliwosc")], AnswerValue::Choice("kilka_razy_w_roku".into()));
+    assert_eq!(stored[0].answers.len(), 3);
+}
+
+fn idle_reset_and_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let (k, store) = kiosk(Config::default(), dir.path());
+    tap(&k, "English");
+    assert_eq!(k.window.get_language(), "en");
+    assert!(shown(&k, "Overall, how do you rate the service at the office?"));
+    assert!(shown(&k, "The survey is anonymous – answers are only ever shown in aggregate figures."));
+    screenshot(&k, "kiosk-start-en");
+    tap(&k, "Українська");
+    assert!(shown(&k, "Як загалом Ви оцінюєте обслуговування в установі?"));
+    assert!(shown(&k, "Опитування анонімне – відповіді представляються лише у зведених даних."));
+    tap(&k, "Polski");
+    assert!(shown(&k, "Badanie jest anonimowe – odpowiedzi prezentujemy wyłącznie w zbiorczych zestawieniach."));
+
+    // A questionnaire left in the middle, in English: after 45 s back to the start, in Polish, the part
+    // answered saved.
+    tap(&k, "English");
+    tap(&k, "2 – poor");
+    assert_eq!(k.window.get_screen(), "question");
+    mock_elapsed_time(Duration::from_secs(46));
+    assert_eq!(k.window.get_screen(), "start");
+    assert_eq!(k.window.get_language(), "pl");
+    assert!(shown(&k, "Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?"));
+    for _ in 0..200 {
+        if store.status().unwrap().pending == 1 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let partial = store.pending(10).unwrap();
+    assert_eq!(partial.len(), 1);
+    assert_eq!(partial[0].answers.len(), 1);
+    assert_eq!(partial[0].answers[&key("ogolna_ocena")], AnswerValue::Rating(2));
+}
+
+fn service_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (k, _store) = kiosk(Config::default(), dir.path());
+    k.window.invoke_service_requested();
+    assert_eq!(k.window.get_screen(), "service");
+    for d in ["1", "1", "1", "1"] {
+        tap(&k, d);
+    }
+    tap(&k, "Zatwierdź PIN");
+    assert!(shown(&k, "Nieprawidłowy PIN."));
+    for d in ["2", "4", "6", "8"] {
+        tap(&k, d);
+    }
+    tap(&k, "Zatwierdź PIN");
+    assert!(k.window.get_service_unlocked());
+    assert!(k.window.get_service_status().contains("Odpowiedzi oczekujące: 0"));
+    screenshot(&k, "kiosk-service");
+    tap(&k, "Zamknij");
+    assert_eq!(k.window.get_screen(), "start");
+}
+
+#[test]
+fn kiosk_screens() {
+    // The testing backend without an event loop, with mock time, and with the software renderer so that
+    // screens can be rendered to pictures.
+    let backend = i_slint_backend_testing::TestingBackend::new(i_slint_backend_testing::TestingBackendOptions {
+        mock_time: true,
+        threading: false,
+        renderer_name: Some("software".into()),
+    });
+    slint::platform::set_platform(Box::new(backend)).unwrap();
+    smiley_answer();
+    full_questionnaire();
+    idle_reset_and_languages();
+    service_screen();
+}
