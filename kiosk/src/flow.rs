@@ -76,6 +76,15 @@ impl Flow {
         }
     }
 
+    /// Takes a newer questionnaire (fetched by the sync) for the next visitor. Only between visitors:
+    /// a questionnaire in progress keeps the version it started with.
+    pub fn update_package(&mut self, package: QuestionnairePackage) {
+        if self.in_progress() || package == self.package {
+            return;
+        }
+        *self = Flow::new(self.config.clone(), package, &self.office, &self.device);
+    }
+
     /// The language of the texts.
     pub fn lang(&self) -> Lang {
         self.lang
@@ -360,6 +369,27 @@ mod tests {
         let mut f = flow(Config { partial: Partial::Drop, ..Config::default() });
         f.tap_face(2);
         assert_eq!(f.idle(), None);
+    }
+
+    #[test]
+    fn a_new_questionnaire_waits_for_the_next_visitor() {
+        let mut f = flow(Config::default());
+        let mut newer = package();
+        newer.questionnaire.version = 2;
+        newer.office_name = "Urząd Gminy Nowa Nazwa".into();
+        f.tap_face(3);
+        f.update_package(newer.clone());
+        let r = {
+            f.choose("inna");
+            f.choose("tak").unwrap()
+        };
+        assert_eq!(r.questionnaire_version, 1, "the visitor finishes the version they started");
+        f.reset();
+        f.update_package(newer);
+        assert_eq!(f.office_name(), "Urząd Gminy Nowa Nazwa");
+        f.tap_face(5);
+        f.choose("inna");
+        assert_eq!(f.choose("tak").unwrap().questionnaire_version, 2);
     }
 
     #[test]

@@ -224,6 +224,7 @@ impl Kiosk {
         }
         self.set_language(Lang::Pl);
         self.window.global::<Theme>().set_scale(1.0);
+        self.refresh_questionnaire();
         self.show_flow();
     }
 
@@ -252,6 +253,13 @@ impl Kiosk {
                     }
                 },
             );
+        }
+    }
+
+    /// Between visitors: take the questionnaire the sync fetched, if it changed.
+    fn refresh_questionnaire(&self) {
+        if let Ok(Some((package, _))) = self.state.store.questionnaire() {
+            self.state.flow.borrow_mut().update_package(package);
         }
     }
 
