@@ -46,6 +46,8 @@ pub struct Config {
     pub sync_interval_seconds: u64,
     /// Full screen without a cursor (the default); `false` for development in a window.
     pub fullscreen: bool,
+    /// The server to pair with from the service screen, e.g. `https://ankieta.gmina.pl`.
+    pub server: String,
 }
 
 impl Default for Config {
@@ -60,6 +62,7 @@ impl Default for Config {
             service_pin: "2468".into(),
             sync_interval_seconds: 60,
             fullscreen: true,
+            server: String::new(),
         }
     }
 }

@@ -36,6 +36,9 @@ struct State {
     from_storage: Receiver<Stored>,
     worker: Option<Worker>,
     pin: RefCell<String>,
+    code: RefCell<String>,
+    /// The outcome of a pairing running on its own thread, picked up by the poll timer.
+    paired: std::sync::Arc<std::sync::Mutex<Option<String>>>,
     idle: Timer,
     thanks: Timer,
     poll: Timer,
@@ -91,6 +94,8 @@ impl Kiosk {
             from_storage,
             worker,
             pin: RefCell::new(String::new()),
+            code: RefCell::new(String::new()),
+            paired: std::sync::Arc::default(),
             idle: Timer::default(),
             thanks: Timer::default(),
             poll: Timer::default(),
@@ -180,6 +185,45 @@ impl Kiosk {
             }
             k.refresh_service_status();
         }));
+        w.on_code_key(with_value(|k, key| {
+            let mut code = k.state.code.borrow_mut();
+            if code.len() < 9 {
+                if code.len() == 4 {
+                    code.push('-');
+                }
+                code.push_str(key);
+            }
+            k.window.set_pairing_code(code.as_str().into());
+        }));
+        w.on_code_backspace(on(|k| {
+            let mut code = k.state.code.borrow_mut();
+            code.pop();
+            if code.ends_with('-') {
+                code.pop();
+            }
+            k.window.set_pairing_code(code.as_str().into());
+        }));
+        w.on_pair(on(|k| {
+            let server = k.state.config.server.clone();
+            if server.is_empty() {
+                k.window.set_service_message(
+                    "Brak adresu serwera w konfiguracji (server = ...). Użyj polecenia kiosk pair.".into(),
+                );
+                return;
+            }
+            let (store, code, result) = (k.state.store.clone(), k.state.code.borrow().clone(), k.state.paired.clone());
+            k.window.set_service_message("Paruję…".into());
+            // The network may be slow or down: never on the UI thread.
+            std::thread::spawn(move || {
+                let message = match crate::sync::pair(&store, &server, &code) {
+                    Ok(p) => {
+                        format!("Sparowano jako „{}” (urząd /{}). Synchronizacja zaczyna się sama.", p.device, p.office)
+                    }
+                    Err(e) => format!("Nie udało się sparować: {e}"),
+                };
+                *result.lock().unwrap_or_else(|p| p.into_inner()) = Some(message);
+            });
+        }));
         w.on_service_closed(on(|k| {
             k.window.set_service_unlocked(false);
             k.state.flow.borrow_mut().reset();
@@ -190,10 +234,18 @@ impl Kiosk {
         // The storage thread's reports, picked up on the UI thread.
         let (weak, state) = (w.as_weak(), self.state.clone());
         self.state.poll.start(TimerMode::Repeated, Duration::from_millis(25), move || {
+            let Some(window) = weak.upgrade() else { return };
+            let kiosk = Kiosk { window, state: state.clone() };
             while let Ok(stored) = state.from_storage.try_recv() {
-                if let Some(window) = weak.upgrade() {
-                    Kiosk { window, state: state.clone() }.on_stored(stored);
+                kiosk.on_stored(stored);
+            }
+            let paired = state.paired.lock().unwrap_or_else(|p| p.into_inner()).take();
+            if let Some(message) = paired {
+                if let Some(worker) = &state.worker {
+                    worker.wake();
                 }
+                kiosk.window.set_service_message(message.into());
+                kiosk.refresh_service_status();
             }
         });
     }

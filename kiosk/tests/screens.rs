@@ -169,7 +169,8 @@ fn idle_reset_and_languages() {
 
 fn service_screen() {
     let dir = tempfile::tempdir().unwrap();
-    let (k, _store) = kiosk(Config::default(), dir.path());
+    // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+    let (k, _store) = kiosk(Config { server: "http://127.0.0.1:9".into(), ..Config::default() }, dir.path());
     k.window.invoke_service_requested();
     assert_eq!(k.window.get_screen(), "service");
     for d in ["1", "1", "1", "1"] {
@@ -184,6 +185,26 @@ fn service_screen() {
     assert!(k.window.get_service_unlocked());
     assert!(k.window.get_service_status().contains("Odpowiedzi oczekujące: 0"));
     screenshot(&k, "kiosk-service");
+    // Pairing from the screen: the code typed on the keypad, no server reachable here.
+    for key in ["K", "7", "P", "X", "M", "2", "Q", "D"] {
+        tap(&k, key);
+    }
+    assert_eq!(k.window.get_pairing_code(), "K7PX-M2QD");
+    tap(&k, "Usuń znak");
+    assert_eq!(k.window.get_pairing_code(), "K7PX-M2Q");
+    tap(&k, "Sparuj z serwerem");
+    for _ in 0..400 {
+        if k.window.get_service_message().starts_with("Nie udało się sparować") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+        mock_elapsed_time(Duration::from_millis(30));
+    }
+    assert!(
+        k.window.get_service_message().contains("brak połączenia z serwerem"),
+        "{}",
+        k.window.get_service_message()
+    );
     tap(&k, "Zamknij");
     assert_eq!(k.window.get_screen(), "start");
 }
