@@ -48,6 +48,19 @@ pub struct Config {
     pub fullscreen: bool,
     /// The server to pair with from the service screen, e.g. `https://ankieta.gmina.pl`.
     pub server: String,
+    /// The panel of physical buttons: `none`, `stdin` (simulation) or `gpio`.
+    pub panel: crate::panel::PanelKind,
+    /// Refuse to start when the panel cannot be opened (a buttons-only box), instead of running without it.
+    pub panel_required: bool,
+    /// The panel's GPIO pins.
+    pub pins: crate::panel::PanelPins,
+    /// Presses closer than this to the last counted one are filtered ("too soon").
+    pub press_interval_seconds: u64,
+    /// More counted presses than this within a minute are filtered ("burst").
+    pub burst_per_minute: usize,
+    /// When the office is open, e.g. `["1-5 07:30-17:00"]` (ISO weekdays); presses outside are filtered.
+    /// Empty: always open.
+    pub opening_hours: Vec<String>,
 }
 
 impl Default for Config {
@@ -63,6 +76,12 @@ impl Default for Config {
             sync_interval_seconds: 60,
             fullscreen: true,
             server: String::new(),
+            panel: crate::panel::PanelKind::None,
+            panel_required: false,
+            pins: crate::panel::PanelPins::default(),
+            press_interval_seconds: 5,
+            burst_per_minute: 6,
+            opening_hours: Vec::new(),
         }
     }
 }
@@ -77,6 +96,9 @@ impl Config {
             toml::from_str(&text).map_err(|e| anyhow::anyhow!("błąd w konfiguracji {}: {e}", path.display()))?;
         if !matches!(config.faces, 4 | 5) {
             anyhow::bail!("błąd w konfiguracji {}: faces musi wynosić 4 albo 5", path.display());
+        }
+        if let Err(e) = crate::filter::parse_hours(&config.opening_hours) {
+            anyhow::bail!("błąd w konfiguracji {}: {e}", path.display());
         }
         if config.follow_ups.len() > 2 {
             anyhow::bail!("błąd w konfiguracji {}: follow_ups może mieć najwyżej dwa pytania", path.display());

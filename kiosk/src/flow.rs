@@ -191,6 +191,21 @@ impl Flow {
         self.advance(0)
     }
 
+    /// A press of button `button` (from 1) of the physical panel: the overall rating, like a face, but
+    /// from the buttons channel and without follow-ups. Only on the start screen; `None` otherwise or for a
+    /// button the configured number of faces does not have.
+    pub fn press_button(&mut self, button: u8) -> Option<Response> {
+        if self.at.is_some() || self.thanks {
+            return None;
+        }
+        let rating = *face_ratings(self.config.faces).get(usize::from(button).checked_sub(1)?)?;
+        self.answers.insert(self.package.questionnaire.overall_question.clone(), AnswerValue::Rating(rating));
+        self.thanks = true;
+        let mut response = self.response();
+        response.channel = Channel::KioskButtons;
+        Some(response)
+    }
+
     /// A choice tapped on a question screen. Single choices go on at once; multiple ones toggle.
     pub fn choose(&mut self, value: &str) -> Option<Response> {
         let i = self.at.filter(|i| *i < self.steps.len())?;
@@ -390,6 +405,20 @@ mod tests {
         f.tap_face(5);
         f.choose("inna");
         assert_eq!(f.choose("tak").unwrap().questionnaire_version, 2);
+    }
+
+    #[test]
+    fn a_panel_button_answers_the_overall_question_from_the_buttons_channel() {
+        let mut f = flow(Config { faces: 4, ..Config::default() });
+        let r = f.press_button(3).unwrap();
+        assert_eq!(r.channel, Channel::KioskButtons);
+        assert_eq!(r.answers.len(), 1);
+        assert_eq!(r.answers[&key("ogolna_ocena")], AnswerValue::Rating(4), "with four buttons the third is 4");
+        assert_eq!(f.screen(), Screen::Thanks);
+        f.reset();
+        assert_eq!(f.press_button(5), None, "no fifth button on a four-button panel");
+        f.tap_face(2);
+        assert_eq!(f.press_button(1), None, "not in the middle of a questionnaire");
     }
 
     #[test]

@@ -7,7 +7,10 @@
 
 pub mod clock;
 pub mod config;
+pub mod filter;
 pub mod flow;
+pub mod headless;
+pub mod panel;
 pub mod store;
 pub mod sync;
 pub mod ui;

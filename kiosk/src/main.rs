@@ -23,6 +23,12 @@ struct Cli {
     /// The settings file (TOML); without it the defaults apply.
     #[arg(long, global = true, env = "OCEN_KIOSK_CONFIG")]
     config: Option<PathBuf>,
+    /// Without a display: the button panel is the whole interface.
+    #[arg(long)]
+    headless: bool,
+    /// The button panel: none, stdin (simulated: lines 1..5) or gpio; overrides the config.
+    #[arg(long, value_enum)]
+    panel: Option<kiosk::panel::PanelKind>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -56,7 +62,14 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let config = Config::load(cli.config.as_deref())?;
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(panel) = cli.panel {
+        config.panel = panel;
+    }
+    if cli.headless {
+        // Without a screen the panel is everything: no panel, no kiosk.
+        config.panel_required = true;
+    }
     let store = Store::open(&cli.data_dir)?;
     match cli.command {
         Some(Command::Pair { server, code }) => {
@@ -75,17 +88,34 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Odpowiedzi odrzucone przez serwer: {}", s.rejected);
             println!("Ostatnia udana synchronizacja: {}", s.last_sync.as_deref().unwrap_or("nigdy"));
             println!("Ostatni błąd synchronizacji: {}", s.last_error.as_deref().unwrap_or("brak"));
+            for (reason, n) in &s.filtered {
+                let label = match reason.as_str() {
+                    "too_soon" => kiosk::filter::FilterReason::TooSoon.label_pl(),
+                    "burst" => kiosk::filter::FilterReason::Burst.label_pl(),
+                    "outside_hours" => kiosk::filter::FilterReason::OutsideHours.label_pl(),
+                    other => other,
+                };
+                println!("Naciśnięcia odfiltrowane ({label}): {n}");
+            }
             match pairing {
                 Some(p) => println!("Sparowany jako „{}” z urzędem /{} na {}", p.device, p.office, p.server),
                 None => println!("Kiosk nie jest sparowany (kiosk pair --server ADRES --code KOD)."),
             }
             Ok(())
         }
-        None => run_ui(config, store),
+        None => run_kiosk(config, store, cli.headless),
     }
 }
 
-fn run_ui(config: Config, store: Store) -> anyhow::Result<()> {
+fn run_kiosk(config: Config, store: Store, headless: bool) -> anyhow::Result<()> {
+    let panel = match kiosk::panel::open(config.panel, &config.pins) {
+        Ok(panel) => panel,
+        Err(e) if config.panel_required => return Err(e.into()),
+        Err(e) => {
+            tracing::warn!(error = %e, "kiosk działa bez panelu przycisków");
+            None
+        }
+    };
     let pairing = store.pairing()?;
     // Until the first sync brings the office's questionnaire, the default one (version 1 everywhere).
     let package = store.questionnaire()?.map(|(p, _)| p).unwrap_or_else(|| QuestionnairePackage {
@@ -97,9 +127,23 @@ fn run_ui(config: Config, store: Store) -> anyhow::Result<()> {
     let (office, device) =
         pairing.as_ref().map_or((String::new(), "kiosk".to_owned()), |p| (p.office.clone(), p.device.clone()));
     let worker = kiosk::sync::start(store.clone(), Duration::from_secs(config.sync_interval_seconds));
+    if headless {
+        let panel = panel.ok_or_else(|| {
+            anyhow::anyhow!("kiosk bez ekranu potrzebuje panelu przycisków: --panel gpio albo --panel stdin")
+        })?;
+        kiosk::headless::run(&config, &store, panel, Some(&worker), package, &office, &device)?;
+        // The simulated panel's input ended: one last pass so that what was answered goes out now.
+        if let Err(e) = kiosk::sync::sync_once(&store) {
+            tracing::warn!(error = %e, "ostatnia synchronizacja nieudana; odpowiedzi czekają w bazie kiosku");
+        }
+        return Ok(());
+    }
     let fullscreen = config.fullscreen;
     let flow = Flow::new(config.clone(), package, &office, &device);
     let ui = kiosk::ui::Kiosk::new(config, flow, store, Some(worker))?;
+    if let Some(panel) = panel {
+        ui.attach_panel(panel);
+    }
     ui.window.window().set_fullscreen(fullscreen);
     ui.window.run()?;
     Ok(())

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use survey::Response;
-use survey::wire::{Outcome, QuestionnairePackage};
+use survey::wire::{FilteredPress, Outcome, QuestionnairePackage};
 
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "kiosk.sqlite3";
@@ -29,6 +29,14 @@ CREATE TABLE IF NOT EXISTS answers (
 );
 CREATE INDEX IF NOT EXISTS answers_by_state ON answers (state, id);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- Presses of the button panel not counted as answers, kept to be reported beside them.
+CREATE TABLE IF NOT EXISTS filtered_presses (
+    id          TEXT PRIMARY KEY,
+    captured_at TEXT NOT NULL,
+    button      INTEGER NOT NULL,
+    reason      TEXT NOT NULL,
+    sent        INTEGER NOT NULL DEFAULT 0
+);
 ";
 
 /// What can go wrong with the kiosk's storage.
@@ -57,6 +65,8 @@ pub struct Status {
     pub pending: u64,
     pub sent: u64,
     pub rejected: u64,
+    /// Filtered presses by reason.
+    pub filtered: Vec<(String, u64)>,
     pub last_sync: Option<String>,
     pub last_error: Option<String>,
 }
@@ -131,6 +141,54 @@ impl Store {
         Ok(self.conn().execute("DELETE FROM answers WHERE state = 'sent' AND sent_at < ?1", [cutoff])?)
     }
 
+    /// Records a press that did not count, with its reason.
+    pub fn record_filtered(&self, press: &FilteredPress) -> Result<(), StoreError> {
+        self.conn().execute(
+            "INSERT OR IGNORE INTO filtered_presses (id, captured_at, button, reason) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                press.id.to_string(),
+                press.captured_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                press.button,
+                press.reason
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Filtered presses not yet reported to the server, oldest first.
+    pub fn pending_filtered(&self, limit: usize) -> Result<Vec<FilteredPress>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT id, captured_at, button, reason FROM filtered_presses WHERE sent = 0 ORDER BY id LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, u8>(2)?, r.get::<_, String>(3)?))
+        })?;
+        rows.map(|row| {
+            let (id, at, button, reason) = row?;
+            Ok(FilteredPress {
+                id: uuid::Uuid::parse_str(&id).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                captured_at: chrono::DateTime::parse_from_rfc3339(&at)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?
+                    .into(),
+                button,
+                reason,
+            })
+        })
+        .collect()
+    }
+
+    /// Marks filtered presses as reported.
+    pub fn filtered_sent(&self, presses: &[FilteredPress]) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for p in presses {
+            tx.execute("UPDATE filtered_presses SET sent = 1 WHERE id = ?1", [p.id.to_string()])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self.conn().query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
@@ -198,6 +256,13 @@ impl Store {
             pending: count("pending")?,
             sent: count("sent")?,
             rejected: count("rejected")?,
+            filtered: {
+                let conn = self.conn();
+                let mut stmt =
+                    conn.prepare("SELECT reason, count(*) FROM filtered_presses GROUP BY reason ORDER BY reason")?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<Result<_, _>>()?
+            },
             last_sync: self.setting("last_sync")?,
             last_error: self.setting("last_error")?,
         })

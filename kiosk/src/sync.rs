@@ -146,7 +146,8 @@ pub fn sync_once(store: &Store) -> Result<PassReport, SyncError> {
 
     loop {
         let mut pending = store.pending(BATCH)?;
-        if pending.is_empty() {
+        let filtered = store.pending_filtered(BATCH)?;
+        if pending.is_empty() && filtered.is_empty() {
             break;
         }
         // Answers taken before the kiosk was paired name no office; they have never left the kiosk, so
@@ -159,6 +160,7 @@ pub fn sync_once(store: &Store) -> Result<PassReport, SyncError> {
             device: pairing.device.clone(),
             responses: pending,
             device_clock: clock::device_clock(),
+            filtered_presses: filtered,
         };
         let receipt = client.upload(&pairing.token, &batch)?;
         // Only answers the receipt names are acknowledged; any other stays pending for the next pass.
@@ -168,12 +170,14 @@ pub fn sync_once(store: &Store) -> Result<PassReport, SyncError> {
             .filter(|r| batch.responses.iter().any(|sent| sent.id == r.id))
             .map(|r| (r.id, r.outcome))
             .collect();
-        if results.is_empty() {
+        if results.is_empty() && !batch.responses.is_empty() {
             return Err(SyncError::BadReply("potwierdzenie nie dotyczy wysłanych odpowiedzi".into()));
         }
         report.sent += results.iter().filter(|(_, o)| o.is_held_by_server()).count();
         report.rejected += results.iter().filter(|(_, o)| !o.is_held_by_server()).count();
         store.acknowledge(&results)?;
+        // The receipt came after the server stored the filtered presses of the batch too.
+        store.filtered_sent(&batch.filtered_presses)?;
     }
     // Answers first: they are what must not wait; the questionnaire matters only for the next visitor.
     let etag = store.questionnaire()?.map(|(_, etag)| etag);

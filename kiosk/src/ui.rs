@@ -16,15 +16,18 @@ use crate::store::Store;
 use crate::sync::Worker;
 use crate::{ChoiceData, FaceData, KioskWindow, Theme};
 
-/// What the storage thread is asked to keep, and whether a thank-you follows.
-struct ToStore {
-    response: Response,
-    thank: bool,
+/// What the storage thread is asked to keep: an answer (and whether a thank-you follows), or a press of
+/// the button panel that did not count.
+enum ToStore {
+    Answer { response: Response, thank: bool },
+    Filtered(survey::wire::FilteredPress),
 }
 
 /// What the storage thread reports back.
 struct Stored {
     thank: bool,
+    id: String,
+    channel: survey::Channel,
     result: Result<(), String>,
 }
 
@@ -39,6 +42,8 @@ struct State {
     code: RefCell<String>,
     /// The outcome of a pairing running on its own thread, picked up by the poll timer.
     paired: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+    panel: RefCell<Option<crate::panel::Panel>>,
+    filter: RefCell<crate::filter::PressFilter>,
     idle: Timer,
     thanks: Timer,
     poll: Timer,
@@ -66,8 +71,18 @@ fn storage_thread(store: Store) -> (Sender<ToStore>, Receiver<Stored>) {
         .name("storage".into())
         .spawn(move || {
             for job in incoming {
-                let result = store.record(&job.response).map_err(|e| e.to_string());
-                if done.send(Stored { thank: job.thank, result }).is_err() {
+                let (response, thank) = match job {
+                    ToStore::Answer { response, thank } => (response, thank),
+                    ToStore::Filtered(press) => {
+                        if let Err(e) = store.record_filtered(&press) {
+                            tracing::error!(error = %e, "nie udało się zapisać odfiltrowanego naciśnięcia");
+                        }
+                        continue;
+                    }
+                };
+                let result = store.record(&response).map_err(|e| e.to_string());
+                let stored = Stored { thank, id: response.id.to_string(), channel: response.channel, result };
+                if done.send(stored).is_err() {
                     return;
                 }
             }
@@ -86,6 +101,9 @@ impl Kiosk {
     ) -> Result<Kiosk, slint::PlatformError> {
         let window = KioskWindow::new()?;
         let (to_storage, from_storage) = storage_thread(store.clone());
+        let (config_press_interval, config_burst) = (config.press_interval_seconds, config.burst_per_minute);
+        // Checked when the configuration was loaded; a bad value here means no opening hours.
+        let config_hours = crate::filter::parse_hours(&config.opening_hours).unwrap_or_default();
         let state = Rc::new(State {
             flow: RefCell::new(flow),
             config,
@@ -96,6 +114,12 @@ impl Kiosk {
             pin: RefCell::new(String::new()),
             code: RefCell::new(String::new()),
             paired: std::sync::Arc::default(),
+            panel: RefCell::new(None),
+            filter: RefCell::new(crate::filter::PressFilter::new(
+                Duration::from_secs(config_press_interval),
+                config_burst,
+                config_hours,
+            )),
             idle: Timer::default(),
             thanks: Timer::default(),
             poll: Timer::default(),
@@ -239,6 +263,7 @@ impl Kiosk {
             while let Ok(stored) = state.from_storage.try_recv() {
                 kiosk.on_stored(stored);
             }
+            kiosk.take_panel_presses();
             let paired = state.paired.lock().unwrap_or_else(|p| p.into_inner()).take();
             if let Some(message) = paired {
                 if let Some(worker) = &state.worker {
@@ -250,11 +275,53 @@ impl Kiosk {
         });
     }
 
+    /// Lets presses of a physical button panel answer the smiley question, as taps on the faces do.
+    pub fn attach_panel(&self, panel: crate::panel::Panel) {
+        *self.state.panel.borrow_mut() = Some(panel);
+    }
+
+    fn take_panel_presses(&self) {
+        let presses: Vec<u8> = match &*self.state.panel.borrow() {
+            Some(panel) => panel.presses.try_iter().collect(),
+            None => return,
+        };
+        for button in presses {
+            // On the service screen the panel is being tested: a press shows which button it was.
+            if self.window.get_screen() == "service" {
+                self.window.set_service_message(format!("Test panelu: naciśnięto przycisk {button}.").into());
+                continue;
+            }
+            let decision =
+                self.state.filter.borrow_mut().decide(std::time::Instant::now(), chrono::Local::now().naive_local());
+            match decision {
+                Ok(()) => {
+                    let response = self.state.flow.borrow_mut().press_button(button);
+                    if let Some(response) = response {
+                        let _ = self.state.to_storage.send(ToStore::Answer { response, thank: true });
+                        self.state.idle.stop();
+                    }
+                }
+                Err(reason) => {
+                    let press = survey::wire::FilteredPress {
+                        id: uuid::Uuid::now_v7(),
+                        captured_at: chrono::Utc::now(),
+                        button,
+                        reason: reason.as_str().into(),
+                    };
+                    let _ = self.state.to_storage.send(ToStore::Filtered(press));
+                    if let Some(panel) = &*self.state.panel.borrow() {
+                        panel.feedback.filtered(reason.as_str());
+                    }
+                }
+            }
+        }
+    }
+
     /// After every tap: restart the idle countdown, store a finished questionnaire, show the flow.
     fn after_input(&self, finished: Option<Response>) {
         if let Some(response) = finished {
             // The thank-you waits for the commit (see on_stored).
-            let _ = self.state.to_storage.send(ToStore { response, thank: true });
+            let _ = self.state.to_storage.send(ToStore::Answer { response, thank: true });
             self.state.idle.stop();
             return;
         }
@@ -272,7 +339,7 @@ impl Kiosk {
             return;
         }
         if let Some(partial) = self.state.flow.borrow_mut().idle() {
-            let _ = self.state.to_storage.send(ToStore { response: partial, thank: false });
+            let _ = self.state.to_storage.send(ToStore::Answer { response: partial, thank: false });
         }
         self.set_language(Lang::Pl);
         self.window.global::<Theme>().set_scale(1.0);
@@ -285,6 +352,11 @@ impl Kiosk {
             Ok(()) => {
                 if let Some(worker) = &self.state.worker {
                     worker.wake();
+                }
+                if stored.channel == survey::Channel::KioskButtons
+                    && let Some(panel) = &*self.state.panel.borrow()
+                {
+                    panel.feedback.thank_you(&stored.id);
                 }
             }
             Err(e) => tracing::error!(error = %e, "nie udało się zapisać odpowiedzi"),

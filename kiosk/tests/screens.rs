@@ -209,6 +209,52 @@ fn service_screen() {
     assert_eq!(k.window.get_screen(), "start");
 }
 
+struct Lit(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl kiosk::panel::Feedback for Lit {
+    fn thank_you(&self, answer_id: &str) {
+        self.0.lock().unwrap().push(answer_id.to_owned());
+    }
+    fn filtered(&self, reason: &str) {
+        self.0.lock().unwrap().push(format!("filtered {reason}"));
+    }
+}
+
+fn panel_on_the_touchscreen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (k, store) = kiosk(Config::default(), dir.path());
+    let (press, presses) = std::sync::mpsc::channel();
+    let lit = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    k.attach_panel(kiosk::panel::Panel::simulated(presses, Box::new(Lit(lit.clone()))));
+    press.send(4).unwrap();
+    wait_for_screen(&k, "thanks");
+    let stored = store.pending(10).unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].channel, survey::Channel::KioskButtons);
+    assert_eq!(stored[0].answers[&key("ogolna_ocena")], AnswerValue::Rating(4));
+    assert_eq!(*lit.lock().unwrap(), vec![stored[0].id.to_string()], "the LED lit after the commit");
+    // A second press at once is too soon: recorded as filtered, not an answer.
+    press.send(1).unwrap();
+    for _ in 0..100 {
+        mock_elapsed_time(Duration::from_millis(30));
+        std::thread::sleep(Duration::from_millis(5));
+        if store.status().unwrap().filtered == vec![("too_soon".to_string(), 1)] {
+            break;
+        }
+    }
+    assert_eq!(store.status().unwrap().filtered, vec![("too_soon".to_string(), 1)]);
+    assert_eq!(store.pending(10).unwrap().len(), 1);
+
+    // The panel test on the service screen: a press shows its button and answers nothing.
+    k.window.invoke_service_requested();
+    press.send(2).unwrap();
+    for _ in 0..20 {
+        mock_elapsed_time(Duration::from_millis(30));
+    }
+    assert_eq!(k.window.get_service_message(), "Test panelu: naciśnięto przycisk 2.");
+    assert_eq!(store.pending(10).unwrap().len(), 1);
+}
+
 #[test]
 fn kiosk_screens() {
     // The testing backend without an event loop, with mock time, and with the software renderer so that
@@ -223,4 +269,5 @@ fn kiosk_screens() {
     full_questionnaire();
     idle_reset_and_languages();
     service_screen();
+    panel_on_the_touchscreen();
 }

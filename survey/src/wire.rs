@@ -30,6 +30,23 @@ pub struct UploadBatch {
     /// The device's clocks when it sent the batch, so the server can correct capture times.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_clock: Option<DeviceClock>,
+    /// Button presses not counted as answers (anti-mashing, opening hours), reported so that the
+    /// dashboard shows them beside the answers. Stored once by id, like answers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub filtered_presses: Vec<FilteredPress>,
+}
+
+/// A press of the button panel that was not counted as an answer, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilteredPress {
+    /// UUIDv7 made at the press.
+    pub id: Uuid,
+    /// When it was pressed, by the device's clock.
+    pub captured_at: DateTime<Utc>,
+    /// Which button, from 1 (the unhappiest face).
+    pub button: u8,
+    /// `too_soon`, `burst` or `outside_hours`.
+    pub reason: String,
 }
 
 /// A device's clocks at one moment: its wall clock (possibly wrong) and its monotonic clock.

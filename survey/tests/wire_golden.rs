@@ -12,8 +12,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use survey::validation::{Problem, ValidationError};
 use survey::wire::{
-    ApiError, DeviceClock, Heartbeat, ItemReceipt, Outcome, PairReply, PairRequest, UploadBatch, UploadReceipt,
-    WIRE_VERSION,
+    ApiError, DeviceClock, FilteredPress, Heartbeat, ItemReceipt, Outcome, PairReply, PairRequest, UploadBatch,
+    UploadReceipt, WIRE_VERSION,
 };
 use survey::{AnswerValue, CaptureClock, Channel, QuestionKey, Response};
 use uuid::Uuid;
@@ -84,6 +84,12 @@ fn upload_batch_v1() {
             monotonic: CaptureClock { boot_id: "6f1c2d3e-4a5b-4c6d-8e7f-0123456789ab".into(), uptime_ms: 7_400_000 },
             wall: Utc.with_ymd_and_hms(2026, 11, 28, 9, 16, 30).unwrap(),
         }),
+        filtered_presses: vec![FilteredPress {
+            id: id("019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f09"),
+            captured_at: Utc.with_ymd_and_hms(2026, 11, 28, 9, 15, 31).unwrap(),
+            button: 5,
+            reason: "too_soon".into(),
+        }],
     };
     golden("upload_batch_v1.json", &batch);
 }

@@ -62,7 +62,13 @@ impl Api {
     }
 
     fn upload(&self, token: &str, responses: Vec<Response>, clock: Option<DeviceClock>) -> Vec<Outcome> {
-        let batch = UploadBatch { wire_version: WIRE_VERSION, device: "k".into(), responses, device_clock: clock };
+        let batch = UploadBatch {
+            wire_version: WIRE_VERSION,
+            device: "k".into(),
+            responses,
+            device_clock: clock,
+            filtered_presses: vec![],
+        };
         let (status, body) = self.post("/responses", Some(token), &batch);
         assert_eq!(status, 200, "{body}");
         serde_json::from_str::<UploadReceipt>(&body).unwrap().results.into_iter().map(|r| r.outcome).collect()
@@ -128,6 +134,7 @@ fn a_revoked_or_unknown_kiosk_is_refused_at_once() {
             device: "x".into(),
             responses: vec![kiosk_answer("urzad", 1)],
             device_clock: None,
+            filtered_presses: vec![],
         };
         let (status, body) = a.post("/responses", Some(t), &batch);
         assert_eq!(status, 401);
@@ -165,6 +172,7 @@ fn bad_requests_get_structured_errors() {
         device: "k".into(),
         responses: many,
         device_clock: None,
+        filtered_presses: vec![],
     })
     .unwrap());
     assert_eq!((status, e.code.as_str()), (413, "batch_too_large"));
@@ -251,4 +259,33 @@ fn the_api_is_documented() {
     for path in ["/api/v1/pair", "/api/v1/responses", "/api/v1/questionnaire", "/api/v1/heartbeat"] {
         assert!(doc["paths"][path].is_object(), "{path} is not documented");
     }
+}
+
+#[test]
+fn filtered_presses_are_stored_once_and_counted_for_the_dashboard() {
+    let a = api();
+    let token = a.paired("urzad", "parter");
+    let press = |reason: &str| survey::wire::FilteredPress {
+        id: uuid::Uuid::now_v7(),
+        captured_at: Utc::now(),
+        button: 5,
+        reason: reason.into(),
+    };
+    let presses = vec![press("too_soon"), press("too_soon"), press("outside_hours"), press("made_up")];
+    let batch = UploadBatch {
+        wire_version: 1,
+        device: "k".into(),
+        responses: vec![],
+        device_clock: None,
+        filtered_presses: presses,
+    };
+    for _ in 0..2 {
+        let (status, body) = a.post("/responses", Some(&token), &batch);
+        assert_eq!(status, 200, "{body}");
+    }
+    let office = a.store.office("urzad").unwrap();
+    assert_eq!(
+        a.store.filtered_counts(office.id).unwrap(),
+        vec![("outside_hours".to_string(), 1), ("too_soon".to_string(), 2)]
+    );
 }

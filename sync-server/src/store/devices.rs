@@ -213,3 +213,41 @@ fn device_by(
         })
         .optional()?)
 }
+
+impl Store {
+    /// Stores a kiosk's filtered presses once each (a resend is ignored); unknown reasons are skipped.
+    pub fn record_filtered_presses(
+        &self,
+        device: &PairedDevice,
+        presses: &[survey::wire::FilteredPress],
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for p in presses.iter().filter(|p| matches!(p.reason.as_str(), "too_soon" | "burst" | "outside_hours")) {
+            tx.execute(
+                "INSERT OR IGNORE INTO filtered_presses (id, office_id, device_id, captured_at, button, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    p.id.to_string(),
+                    device.office_id,
+                    device.id,
+                    p.captured_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    p.button,
+                    p.reason
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The office's filtered presses by reason.
+    pub fn filtered_counts(&self, office_id: i64) -> Result<Vec<(String, u64)>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT reason, count(*) FROM filtered_presses WHERE office_id = ?1 GROUP BY reason ORDER BY reason",
+        )?;
+        let rows = stmt.query_map([office_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

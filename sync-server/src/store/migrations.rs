@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_admin.sql"),
     include_str!("../../migrations/0003_devices.sql"),
+    include_str!("../../migrations/0004_filtered_presses.sql"),
 ];
 
 /// The schema version this build creates.

@@ -31,6 +31,8 @@ struct DashboardPage {
     conflicts: u64,
     has_draft: bool,
     kiosks: Vec<super::kiosks::KioskRow>,
+    /// Presses of button panels not counted as answers, by reason (in Polish).
+    filtered: Vec<(&'static str, u64)>,
 }
 
 #[derive(Template)]
@@ -177,10 +179,11 @@ pub async fn office_dashboard(
                 s.conflict_count()?,
                 s.draft(id)?,
                 s.devices(id)?,
+                s.filtered_counts(id)?,
             ))
         })
         .await;
-    let (by_channel, days, last_report, conflicts, draft, devices) = match loaded {
+    let (by_channel, days, last_report, conflicts, draft, devices, filtered) = match loaded {
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };
@@ -213,6 +216,17 @@ pub async fn office_dashboard(
             conflicts,
             has_draft: draft.is_some(),
             kiosks: devices.into_iter().filter(|d| d.revoked_at.is_none()).map(super::kiosks::describe).collect(),
+            filtered: filtered
+                .into_iter()
+                .map(|(reason, n)| {
+                    let label = match reason.as_str() {
+                        "too_soon" => "za szybko po poprzednim naciśnięciu",
+                        "burst" => "seria naciśnięć",
+                        _ => "poza godzinami otwarcia",
+                    };
+                    (label, n)
+                })
+                .collect(),
         },
     )
 }

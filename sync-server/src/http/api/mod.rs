@@ -172,6 +172,7 @@ async fn upload(
                 .iter()
                 .map(|r| Ok(ItemReceipt { id: r.id, outcome: take_in(s, &device, &batch, r, received)? }))
                 .collect::<Result<Vec<_>, crate::store::StoreError>>()?;
+            s.record_filtered_presses(&device, &batch.filtered_presses)?;
             s.device_seen(device.id, None)?;
             Ok(results)
         })
