@@ -88,6 +88,28 @@ fn answer(rating: u8) -> Response {
     r
 }
 
+/// A server with one office, and a kiosk paired with it.
+struct Paired {
+    server_store: Store,
+    office: sync_server::store::Office,
+    kiosk: KioskStore,
+    kiosk_dir: tempfile::TempDir,
+    _server: Server,
+    _dirs: tempfile::TempDir,
+}
+
+fn paired() -> Paired {
+    let server_dir = tempfile::tempdir().unwrap();
+    let server_store = Store::open(server_dir.path()).unwrap();
+    let office = server_store.create_office("urzad", "Urząd Gminy Testowo").unwrap();
+    let server = start_server(&server_store);
+    let kiosk_dir = tempfile::tempdir().unwrap();
+    let kiosk = KioskStore::open(kiosk_dir.path()).unwrap();
+    let code = server_store.enroll_device(office.id, "test", "parter").unwrap();
+    pair(&kiosk, &format!("http://{}", server.addr), &code).unwrap();
+    Paired { server_store, office, kiosk, kiosk_dir, _server: server, _dirs: server_dir }
+}
+
 fn server_count(store: &Store) -> u64 {
     store.response_counts("urzad").unwrap().iter().map(|(_, n)| n).sum()
 }
@@ -153,14 +175,7 @@ fn offline_answers_arrive_exactly_once_through_lost_receipts_and_a_server_restar
 
 #[test]
 fn a_revoked_kiosk_is_refused_and_keeps_its_answers() {
-    let server_dir = tempfile::tempdir().unwrap();
-    let server_store = Store::open(server_dir.path()).unwrap();
-    let office = server_store.create_office("urzad", "Urząd Gminy Testowo").unwrap();
-    let server = start_server(&server_store);
-    let kiosk_dir = tempfile::tempdir().unwrap();
-    let kiosk = KioskStore::open(kiosk_dir.path()).unwrap();
-    let code = server_store.enroll_device(office.id, "test", "parter").unwrap();
-    pair(&kiosk, &format!("http://{}", server.addr), &code).unwrap();
+    let Paired { server_store, office, kiosk, _server, _dirs, .. } = paired();
     kiosk.record(&answer(5)).unwrap();
     assert_eq!(sync_once(&kiosk).unwrap().sent, 1);
 
@@ -177,14 +192,7 @@ fn a_revoked_kiosk_is_refused_and_keeps_its_answers() {
 
 #[test]
 fn a_conflicting_resend_is_kept_aside_and_not_counted() {
-    let server_dir = tempfile::tempdir().unwrap();
-    let server_store = Store::open(server_dir.path()).unwrap();
-    let office = server_store.create_office("urzad", "Urząd Gminy Testowo").unwrap();
-    let server = start_server(&server_store);
-    let kiosk_dir = tempfile::tempdir().unwrap();
-    let kiosk = KioskStore::open(kiosk_dir.path()).unwrap();
-    let code = server_store.enroll_device(office.id, "test", "parter").unwrap();
-    pair(&kiosk, &format!("http://{}", server.addr), &code).unwrap();
+    let Paired { server_store, kiosk, kiosk_dir, _server, _dirs, .. } = paired();
     let original = answer(5);
     kiosk.record(&original).unwrap();
     sync_once(&kiosk).unwrap();

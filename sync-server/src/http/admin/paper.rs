@@ -320,6 +320,17 @@ async fn stored_paper(state: &AppState, office: &Office, id: String) -> Result<S
     }
 }
 
+/// A stored paper sheet with the questionnaire version and departments it was typed against.
+async fn stored_sheet(
+    state: &AppState,
+    office: &Office,
+    id: String,
+) -> Result<(StoredResponse, Questionnaire, Vec<(String, String)>), Response> {
+    let stored = stored_paper(state, office, id).await?;
+    let (q, departments) = sheet_context(state, office, Some(stored.response.questionnaire_version)).await?;
+    Ok((stored, q, departments))
+}
+
 pub async fn correction_form(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
@@ -327,11 +338,7 @@ pub async fn correction_form(
     Path(params): Path<std::collections::HashMap<String, String>>,
 ) -> Response {
     let id = params.get("id").cloned().unwrap_or_default();
-    let stored = match stored_paper(&state, &office, id.clone()).await {
-        Ok(s) => s,
-        Err(page) => return page,
-    };
-    let (q, departments) = match sheet_context(&state, &office, Some(stored.response.questionnaire_version)).await {
+    let (stored, q, departments) = match stored_sheet(&state, &office, id.clone()).await {
         Ok(v) => v,
         Err(page) => return page,
     };
@@ -362,11 +369,7 @@ pub async fn save_correction(
     body: Bytes,
 ) -> Response {
     let id = params.get("id").cloned().unwrap_or_default();
-    let stored = match stored_paper(&state, &office, id.clone()).await {
-        Ok(s) => s,
-        Err(page) => return page,
-    };
-    let (q, departments) = match sheet_context(&state, &office, Some(stored.response.questionnaire_version)).await {
+    let (stored, q, departments) = match stored_sheet(&state, &office, id.clone()).await {
         Ok(v) => v,
         Err(page) => return page,
     };
