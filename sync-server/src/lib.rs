@@ -9,5 +9,6 @@ pub mod http;
 pub mod ingest;
 pub mod input;
 pub mod password;
+pub mod report;
 pub mod serve;
 pub mod store;

@@ -196,7 +196,7 @@ fn posts_without_the_session_csrf_token_or_from_another_site_are_refused() {
 }
 
 /// Every route under `/admin/urzad/{slug}` (as in `http::admin::router`), GET and POST.
-const OFFICE_ROUTES: [(&str, &str); 22] = [
+const OFFICE_ROUTES: [(&str, &str); 25] = [
     ("GET", "/pulpit"),
     ("GET", "/papier"),
     ("POST", "/papier"),
@@ -219,6 +219,9 @@ const OFFICE_ROUTES: [(&str, &str); 22] = [
     ("GET", "/kioski"),
     ("POST", "/kioski"),
     ("POST", "/kioski/1/odwolaj"),
+    ("GET", "/raporty/nowy?od=2026-01-01&do=2026-12-31"),
+    ("GET", "/raporty/csv?od=2026-01-01&do=2026-12-31"),
+    ("POST", "/raporty/archiwizuj"),
 ];
 
 #[test]
@@ -553,4 +556,35 @@ fn changing_the_password_needs_the_old_one_and_ends_other_sessions() {
     assert_eq!(p.get("/admin/urzad/alfa/pulpit", &cookie).status, 200, "this session stays");
     assert_eq!(p.login_attempt("alfa_admin", PASSWORD).status, 401);
     assert_eq!(p.login_attempt("alfa_admin", "Nowe-Haslo-Alfy-1").status, 303);
+}
+
+#[test]
+fn a_report_is_generated_exported_and_archived_with_conclusions() {
+    let p = panel();
+    for rating in [5, 4, 2] {
+        let mut r = Response::new("alfa", 1, Channel::Web);
+        r.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(rating));
+        assert_eq!(ingest(&p.store, &r).unwrap(), Outcome::Stored);
+    }
+    let (cookie, csrf) = p.login("alfa_admin");
+    let today = chrono::Utc::now().date_naive();
+    let period = format!("od={}&do={today}", today - chrono::Duration::days(30));
+    let page = p.get(&format!("/admin/urzad/alfa/raporty/nowy?{period}"), &cookie);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Ogólna ocena obsługi"));
+    assert!(page.body.contains("<td class=\"num\">3</td><td class=\"num\">3,67</td>"), "n 3, mean 11/3");
+
+    let csv = p.get(&format!("/admin/urzad/alfa/raporty/csv?{period}"), &cookie).body;
+    assert!(csv.starts_with('\u{feff}'), "a byte-order mark for spreadsheets");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 4, "a header and one row per response");
+    assert!(lines[0].contains("\"Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?\""));
+
+    let body = format!("csrf={csrf}&{period}&wnioski=Wyd%C5%82u%C5%BCy%C4%87+godziny+pracy+w+czwartki");
+    let archived = p.post("/admin/urzad/alfa/raporty/archiwizuj", &cookie, &body);
+    assert_eq!(archived.status, 303);
+    let report = p.get(&archived.location, &cookie).body;
+    assert!(report.contains("Wydłużyć godziny pracy w czwartki"));
+    assert!(p.get("/admin/urzad/alfa/pulpit", &cookie).body.contains("Ostatni raport zarchiwizowano"));
+    assert!(!p.get("/admin/urzad/alfa/pulpit", &cookie).body.contains("Nie wygenerowano jeszcze żadnego raportu"));
 }

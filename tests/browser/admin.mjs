@@ -130,6 +130,8 @@ for (const action of ['nieudane logowanie', 'logowanie', 'wprowadzenie ankiety',
 await axeCheck('audit_log', `${base}/admin/urzad/urzad/dziennik`);
 summary.steps.push('audit_log');
 
+const today = new Date().toISOString().slice(0, 10);
+await axeCheck('report_view', `${base}/admin/urzad/urzad/raporty/nowy?od=2020-01-01&do=${today}`);
 for (const [name, path] of [['dashboard', '/admin/urzad/urzad/pulpit'], ['office_data', '/admin/urzad/urzad/dane'],
                             ['comments', '/admin/urzad/urzad/uwagi'], ['password', '/admin/haslo']]) {
   await axeCheck(name, `${base}${path}`);

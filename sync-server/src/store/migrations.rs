@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_admin.sql"),
     include_str!("../../migrations/0003_devices.sql"),
     include_str!("../../migrations/0004_filtered_presses.sql"),
+    include_str!("../../migrations/0005_report_conclusions.sql"),
 ];
 
 /// The schema version this build creates.

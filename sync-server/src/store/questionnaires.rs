@@ -116,7 +116,14 @@ impl Store {
                 r.get(0)
             })?;
         draft.version = latest + 1;
-        let report_id = super::reports::archive(&tx, office_id, actor, "przed zmianą ankiety", report_figures)?;
+        let now = now_text();
+        let what = super::reports::Archived {
+            reason: "przed zmianą ankiety",
+            period_from: None,
+            period_to: &now,
+            conclusions: "",
+        };
+        let report_id = super::reports::archive(&tx, office_id, actor, &what, report_figures)?;
         insert_version(&tx, office_id, &draft)?;
         tx.execute("DELETE FROM questionnaire_drafts WHERE office_id = ?1", [office_id])?;
         audit::record(

@@ -14,6 +14,17 @@ pub struct ArchivedReport {
     pub period_to: String,
     pub checksum: String,
     pub figures: String,
+    pub period_from: Option<String>,
+    pub conclusions: String,
+}
+
+/// What an archived report holds besides its figures.
+pub(super) struct Archived<'a> {
+    pub reason: &'a str,
+    /// The period covered; `None` for "everything up to now" (the report before a questionnaire change).
+    pub period_from: Option<&'a str>,
+    pub period_to: &'a str,
+    pub conclusions: &'a str,
 }
 
 /// Archives a report inside the caller's transaction; returns its id.
@@ -21,25 +32,49 @@ pub(super) fn archive(
     tx: &Transaction<'_>,
     office_id: i64,
     author: &str,
-    reason: &str,
+    what: &Archived<'_>,
     figures: &str,
 ) -> Result<i64, StoreError> {
-    let now = now_text();
     let checksum = blake3::hash(figures.as_bytes()).to_hex().to_string();
     tx.execute(
-        "INSERT INTO reports (office_id, created_at, author, reason, period_to, figures, checksum)
-         VALUES (?1, ?2, ?3, ?4, ?2, ?5, ?6)",
-        params![office_id, now, author, reason, figures, checksum],
+        "INSERT INTO reports (office_id, created_at, author, reason, period_from, period_to, figures, checksum, conclusions)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![office_id, now_text(), author, what.reason, what.period_from, what.period_to, figures, checksum, what.conclusions],
     )?;
     Ok(tx.last_insert_rowid())
 }
 
 impl Store {
+    /// Archives a generated report with its period and the admin's conclusions; returns its id.
+    pub fn archive_report(
+        &self,
+        office_id: i64,
+        author: &str,
+        period: (&str, &str),
+        figures: &str,
+        conclusions: &str,
+    ) -> Result<i64, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let what =
+            Archived { reason: "raport okresowy", period_from: Some(period.0), period_to: period.1, conclusions };
+        let id = archive(&tx, office_id, author, &what, figures)?;
+        super::audit::record(
+            &tx,
+            Some(office_id),
+            author,
+            "archiwizacja raportu",
+            &format!("nr {id}: {} – {}", period.0, period.1),
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
     /// The office's archived reports, newest first.
     pub fn reports(&self, office_id: i64) -> Result<Vec<ArchivedReport>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id, created_at, author, reason, period_to, checksum, figures FROM reports
+            "SELECT id, created_at, author, reason, period_to, checksum, figures, period_from, conclusions FROM reports
              WHERE office_id = ?1 ORDER BY id DESC",
         )?;
         let rows = stmt.query_map([office_id], |r| {
@@ -51,6 +86,8 @@ impl Store {
                 period_to: r.get(4)?,
                 checksum: r.get(5)?,
                 figures: r.get(6)?,
+                period_from: r.get(7)?,
+                conclusions: r.get(8)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

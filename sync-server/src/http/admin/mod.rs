@@ -14,6 +14,7 @@ mod office_data;
 mod paper;
 mod paper_form;
 mod records;
+mod report;
 pub mod throttle;
 mod view;
 
@@ -62,6 +63,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/uwagi", get(records::comments))
         .route("/uwagi/anonimizuj", post(records::redact))
         .route("/raporty", get(records::reports))
+        .route("/raporty/nowy", get(report::page))
+        .route("/raporty/csv", get(report::csv))
+        .route("/raporty/archiwizuj", post(report::archive))
         .route("/raporty/{id}", get(records::report))
         .route("/dziennik", get(records::audit_log))
         .route("/kioski", get(kiosks::page).post(kiosks::enroll))

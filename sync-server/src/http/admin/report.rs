@@ -1,0 +1,329 @@
+//! "Generuj raport (z wyników pomiaru)": the report of a period on screen, its CSV export, and archiving it
+//! with the admin's conclusions and corrective actions.
+
+use askama::Template;
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Duration, NaiveDate, Utc};
+use survey::{AnswerValue, Channel, Lang, QuestionKind, Questionnaire};
+
+use super::view::AdminChrome;
+use super::{admin_message, render};
+use crate::http::AppState;
+use crate::report::{DEFAULT_SUPPRESSION, Report, ReportInput, build};
+use crate::store::{Office, ReportFilter, Session};
+
+/// The report's parameters as the form and the links carry them.
+#[derive(Debug, Clone, Default)]
+pub struct Params {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub department: String,
+    pub channels: Vec<Channel>,
+    pub conclusions: String,
+}
+
+impl Params {
+    fn parse(query: &[u8]) -> Params {
+        let mut p = Params::default();
+        for (k, v) in form_urlencoded::parse(query) {
+            match k.as_ref() {
+                "od" => p.from = NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok(),
+                "do" => p.to = NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok(),
+                "komorka" => p.department = v.into_owned(),
+                "kanal" => p.channels.extend(Channel::parse(&v)),
+                "wnioski" => p.conclusions = v.trim().to_owned(),
+                _ => {}
+            }
+        }
+        p
+    }
+
+    /// The query string of these parameters (for the CSV link and the archive form).
+    pub fn query(&self) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            q.append_pair("od", &from.to_string()).append_pair("do", &to.to_string());
+        }
+        if !self.department.is_empty() {
+            q.append_pair("komorka", &self.department);
+        }
+        for c in &self.channels {
+            q.append_pair("kanal", c.as_str());
+        }
+        q.finish()
+    }
+}
+
+/// A preset period: label and dates, ending yesterday.
+fn presets(today: NaiveDate) -> Vec<(String, String)> {
+    let end = today - Duration::days(1);
+    [("Ostatni kwartał", 91), ("Ostatnie pół roku", 182), ("Ostatni rok", 365)]
+        .iter()
+        .map(|(label, days)| ((*label).to_owned(), format!("od={}&do={end}", end - Duration::days(days - 1))))
+        .collect()
+}
+
+pub struct ChannelChoice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/report_view.html")]
+struct ReportPage {
+    page: AdminChrome,
+    slug: String,
+    from: String,
+    to: String,
+    department: String,
+    departments: Vec<(String, String)>,
+    channels: Vec<ChannelChoice>,
+    presets: Vec<(String, String)>,
+    query: String,
+    report: Option<Report>,
+}
+
+/// Computes the report of `params`, or says what is wrong with them.
+async fn compute(
+    state: &AppState,
+    office: &Office,
+    params: &Params,
+) -> Result<Option<(Report, Questionnaire)>, Response> {
+    let (Some(from), Some(to)) = (params.from, params.to) else { return Ok(None) };
+    if from > to {
+        return Err(admin_message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Błędny okres",
+            "Data początkowa jest późniejsza niż końcowa.",
+        ));
+    }
+    let filter = ReportFilter {
+        office_id: office.id,
+        from,
+        to,
+        department: (!params.department.is_empty()).then(|| params.department.clone()),
+        channels: params.channels.clone(),
+    };
+    let length = to - from;
+    let before =
+        ReportFilter { from: from - length - Duration::days(1), to: from - Duration::days(1), ..filter.clone() };
+    let (slug, name) = (office.slug.clone(), office.name.clone());
+    let scope = match (&filter.department, params.channels.is_empty()) {
+        (None, true) => "wszystkie komórki, wszystkie kanały".to_owned(),
+        (dept, _) => {
+            let d = dept.as_ref().map_or("wszystkie komórki".to_owned(), |d| format!("komórka: {d}"));
+            let c = if params.channels.is_empty() {
+                "wszystkie kanały".to_owned()
+            } else {
+                params.channels.iter().map(|c| c.label_pl()).collect::<Vec<_>>().join(", ")
+            };
+            format!("{d}; {c}")
+        }
+    };
+    state
+        .db(move |s| {
+            let questionnaire = s.current_questionnaire(&slug)?;
+            let departments: Vec<(String, String)> =
+                s.all_departments(filter.office_id)?.into_iter().map(|d| (d.key, d.name)).collect();
+            let overall = questionnaire.overall_question.to_string();
+            let department_key = survey::default_questionnaire::DEPARTMENT;
+            let now = s.period_counts(&filter, &overall, department_key)?;
+            let previous = s.period_counts(&before, &overall, department_key)?;
+            let comments = s.period_comments(&filter, 500)?;
+            let report = build(ReportInput {
+                office: &name,
+                from,
+                to,
+                scope,
+                questionnaire: &questionnaire,
+                departments: &departments,
+                now: &now,
+                before: &previous,
+                comments,
+                threshold: DEFAULT_SUPPRESSION,
+            });
+            Ok(Some((report, questionnaire)))
+        })
+        .await
+        .map_err(IntoResponse::into_response)
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Extension(office): Extension<Office>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let params = Params::parse(query.unwrap_or_default().as_bytes());
+    let report = match compute(&state, &office, &params).await {
+        Ok(r) => r.map(|(report, _)| report),
+        Err(page) => return page,
+    };
+    let id = office.id;
+    let departments = match state.db(move |s| s.all_departments(id)).await {
+        Ok(d) => d.into_iter().map(|d| (d.key, d.name)).collect(),
+        Err(e) => return e.into_response(),
+    };
+    let page = ReportPage {
+        page: AdminChrome::new(&session, Some(&office), "raporty", "Generuj raport z wyników pomiaru"),
+        slug: office.slug.clone(),
+        from: params.from.map(|d| d.to_string()).unwrap_or_default(),
+        to: params.to.map(|d| d.to_string()).unwrap_or_default(),
+        department: params.department.clone(),
+        departments,
+        channels: Channel::ALL
+            .iter()
+            .map(|c| ChannelChoice { value: c.as_str(), label: c.label_pl(), checked: params.channels.contains(c) })
+            .collect(),
+        presets: presets(Utc::now().date_naive()),
+        query: params.query(),
+        report,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// A CSV cell: quoted, and never starting like a formula (a spreadsheet would run `=HYPERLINK(…)`).
+fn cell(value: &str) -> String {
+    let value =
+        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() };
+    format!("\"{}\"", value.replace('"', "\"\""))
+}
+
+fn answer_text(q: &Questionnaire, key: &survey::QuestionKey, answer: &AnswerValue) -> String {
+    let label = |k: &str| {
+        q.question(key)
+            .and_then(|x| match &x.kind {
+                QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } => {
+                    options.iter().find(|o| o.key.as_str() == k).map(|o| o.label.get(Lang::Pl).to_owned())
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| k.to_owned())
+    };
+    match answer {
+        AnswerValue::Rating(v) => v.to_string(),
+        AnswerValue::NotApplicable => "nie dotyczy".into(),
+        AnswerValue::Choice(c) => label(c),
+        AnswerValue::Choices(cs) => cs.iter().map(|c| label(c)).collect::<Vec<_>>().join("; "),
+        AnswerValue::Text(t) => t.clone(),
+    }
+}
+
+/// The period's responses as CSV: UTF-8 with a byte-order mark (so spreadsheets read the Polish letters),
+/// Polish headers, one row per response.
+pub async fn csv(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Extension(office): Extension<Office>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let params = Params::parse(query.unwrap_or_default().as_bytes());
+    let (Some(from), Some(to)) = (params.from, params.to) else {
+        return admin_message(StatusCode::UNPROCESSABLE_ENTITY, "Brak okresu", "Wybierz okres raportu.");
+    };
+    let filter = ReportFilter {
+        office_id: office.id,
+        from,
+        to,
+        department: (!params.department.is_empty()).then(|| params.department.clone()),
+        channels: params.channels.clone(),
+    };
+    let (slug, actor) = (office.slug.clone(), session.admin.login.clone());
+    let built = state
+        .db(move |s| {
+            let q = s.current_questionnaire(&slug)?;
+            let keys: Vec<(survey::QuestionKey, String)> =
+                q.questions().map(|(_, x)| (x.key.clone(), x.text.pl.clone())).collect();
+            let mut out = String::from("\u{feff}");
+            let mut header = vec![
+                "Identyfikator".to_owned(),
+                "Data i godzina (UTC)".into(),
+                "Kanał".into(),
+                "Wersja ankiety".into(),
+                "Numer arkusza".into(),
+            ];
+            header.extend(keys.iter().map(|(_, text)| text.clone()));
+            out.push_str(&header.iter().map(|h| cell(h)).collect::<Vec<_>>().join(";"));
+            out.push_str("\r\n");
+            s.for_each_response(&filter, |r| {
+                let mut row = vec![
+                    r.id.to_string(),
+                    r.captured_at.format("%Y-%m-%d %H:%M").to_string(),
+                    r.channel.label_pl().to_owned(),
+                    r.questionnaire_version.to_string(),
+                    r.paper_serial.clone().unwrap_or_default(),
+                ];
+                row.extend(
+                    keys.iter().map(|(k, _)| r.answers.get(k).map(|a| answer_text(&q, k, a)).unwrap_or_default()),
+                );
+                out.push_str(&row.iter().map(|v| cell(v)).collect::<Vec<_>>().join(";"));
+                out.push_str("\r\n");
+            })?;
+            s.audit(Some(filter.office_id), &actor, "eksport CSV", &format!("{from} – {to}"))?;
+            Ok(out)
+        })
+        .await;
+    match built {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"odpowiedzi-{}-{from}-{to}.csv\"", office.slug),
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Archives the report of the parameters with the conclusions typed under it.
+pub async fn archive(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Extension(office): Extension<Office>,
+    body: Bytes,
+) -> Response {
+    let params = Params::parse(&body);
+    let report = match compute(&state, &office, &params).await {
+        Ok(Some((report, _))) => report,
+        Ok(None) => return admin_message(StatusCode::UNPROCESSABLE_ENTITY, "Brak okresu", "Wybierz okres raportu."),
+        Err(page) => return page,
+    };
+    let Ok(figures) = serde_json::to_string_pretty(&report) else {
+        return admin_message(StatusCode::INTERNAL_SERVER_ERROR, "Błąd", "Nie udało się zapisać raportu.");
+    };
+    let (id, actor, conclusions) = (office.id, session.admin.login.clone(), params.conclusions.clone());
+    let (from, to) = (report.from.clone(), report.to.clone());
+    match state.db(move |s| s.archive_report(id, &actor, (&from, &to), &figures, &conclusions)).await {
+        Ok(report_id) => Redirect::to(&format!("/admin/urzad/{}/raporty/{report_id}", office.slug)).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_never_formulas() {
+        assert_eq!(cell("Więcej ławek"), "\"Więcej ławek\"");
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("+48 123"), "\"'+48 123\"");
+        assert_eq!(cell("-1"), "\"'-1\"");
+        assert_eq!(cell("@SUM(A1)"), "\"'@SUM(A1)\"");
+    }
+
+    #[test]
+    fn presets_end_yesterday() {
+        let p = presets(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
+        assert_eq!(p[2], ("Ostatni rok".to_owned(), "od=2025-11-28&do=2026-11-27".to_owned()));
+    }
+}

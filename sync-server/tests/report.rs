@@ -1,0 +1,157 @@
+//! The measurement report against a fixed data set whose figures are computed by hand: the period and
+//! the previous one, the department breakdown with small-cell suppression, matters settled, answers to
+//! two questionnaire versions, and the walk over the period's responses the CSV export is written from.
+
+// Test helpers may unwrap: a panic is how a test reports a broken premise.
+#![allow(clippy::unwrap_used)]
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use survey::{AnswerValue, Channel, QuestionKey, Response};
+use sync_server::ingest::ingest;
+use sync_server::report::{ReportInput, build};
+use sync_server::store::{NewAdmin, ReportFilter, Store};
+
+fn key(k: &str) -> QuestionKey {
+    QuestionKey::parse(k).unwrap()
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn answer(version: u32, at: (i32, u32, u32), overall: u8, dept: Option<&str>, settled: Option<&str>) -> Response {
+    let mut r = Response::new("urzad", version, Channel::Web);
+    r.captured_at = Utc.with_ymd_and_hms(at.0, at.1, at.2, 10, 0, 0).unwrap();
+    r.answers.insert(key("ogolna_ocena"), AnswerValue::Rating(overall));
+    if let Some(d) = dept {
+        r.answers.insert(key("komorka"), AnswerValue::Choice(d.into()));
+    }
+    if let Some(s) = settled {
+        r.answers.insert(key("sprawa_zalatwiona"), AnswerValue::Choice(s.into()));
+    }
+    r
+}
+
+fn data() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let office = store.create_office("urzad", "Urząd Gminy Testowo").unwrap();
+    store.add_department("urzad", "usc", "Urząd Stanu Cywilnego").unwrap();
+    store.add_department("urzad", "podatki", "Referat Podatków").unwrap();
+    // Period 2026-01-01 – 2026-03-31 (90 days): usc 5, 4, 4, 5, 3; podatki 2, 1; not named 4.
+    let now = [
+        answer(1, (2026, 1, 5), 5, Some("usc"), Some("tak")),
+        answer(1, (2026, 1, 20), 4, Some("usc"), Some("tak")),
+        answer(1, (2026, 2, 3), 4, Some("usc"), Some("nie")),
+        answer(1, (2026, 2, 14), 5, Some("usc"), Some("tak")),
+        answer(1, (2026, 3, 1), 3, Some("usc"), None),
+        answer(1, (2026, 3, 2), 2, Some("podatki"), None),
+        answer(1, (2026, 3, 30), 1, Some("podatki"), None),
+    ];
+    for r in &now {
+        ingest(&store, r).unwrap();
+    }
+    // The previous 90 days (2025-10-03 – 2025-12-31): 3 and 3; 2025-10-02 is before it. And one answer after the period.
+    for r in [
+        answer(1, (2025, 10, 2), 1, None, None),
+        answer(1, (2025, 10, 3), 3, None, None),
+        answer(1, (2025, 12, 31), 3, None, None),
+        answer(1, (2026, 4, 1), 1, None, None),
+    ] {
+        ingest(&store, &r).unwrap();
+    }
+    // A new version (the draft of the default questionnaire published as version 2), then one answer to it.
+    let hash = sync_server::password::hash("Bardzo-Dlugie-Haslo-1").unwrap();
+    store.create_admin(&NewAdmin { login: "a", password_hash: &hash, office_slug: Some("urzad") }).unwrap();
+    store.save_draft(office.id, "a", &survey::default_questionnaire::default_questionnaire(), "test").unwrap();
+    store.publish_draft(office.id, "a", "{}").unwrap();
+    let mut v2 = answer(2, (2026, 3, 31), 4, None, None);
+    v2.answers.insert(key("inne_uwagi"), AnswerValue::Text("=HYPERLINK(\"http://zly.example\")".into()));
+    ingest(&store, &v2).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn the_report_matches_figures_computed_by_hand() {
+    let (_dir, store) = data();
+    let office = store.office("urzad").unwrap();
+    let filter = ReportFilter {
+        office_id: office.id,
+        from: day(2026, 1, 1),
+        to: day(2026, 3, 31),
+        department: None,
+        channels: vec![],
+    };
+    let before = ReportFilter { from: day(2025, 10, 3), to: day(2025, 12, 31), ..filter.clone() };
+    let now = store.period_counts(&filter, "ogolna_ocena", "komorka").unwrap();
+    let previous = store.period_counts(&before, "ogolna_ocena", "komorka").unwrap();
+    let departments = vec![
+        ("usc".to_string(), "Urząd Stanu Cywilnego".to_string()),
+        ("podatki".to_string(), "Referat Podatków".to_string()),
+    ];
+    let questionnaire = store.current_questionnaire("urzad").unwrap();
+    let r = build(ReportInput {
+        office: "Urząd Gminy Testowo",
+        from: filter.from,
+        to: filter.to,
+        scope: "wszystko".into(),
+        questionnaire: &questionnaire,
+        departments: &departments,
+        now: &now,
+        before: &previous,
+        comments: store.period_comments(&filter, 10).unwrap(),
+        threshold: 5,
+    });
+
+    // Overall: 5, 4, 4, 5, 3, 2, 1 and 4 (version 2) → n 8, sum 28, mean 3.5; satisfied 5/8, neutral 1/8,
+    // dissatisfied 2/8; index (3.5 − 1) × 25 = 62.5. The previous period: 3, 3 → 3.0; change +0.50.
+    assert_eq!(r.total, 8);
+    assert_eq!(r.previous_total, 2);
+    assert_eq!((r.previous_from.as_str(), r.previous_to.as_str()), ("2025-10-03", "2025-12-31"));
+    assert_eq!(r.overall.n, 8);
+    assert_eq!(r.overall.distribution, [1, 1, 1, 3, 2]);
+    assert_eq!(r.overall.mean, "3,50");
+    assert_eq!(r.overall.satisfied, "62,5");
+    assert_eq!(r.overall.neutral, "12,5");
+    assert_eq!(r.overall.dissatisfied, "25,0");
+    assert_eq!(r.overall.index, "62,5");
+    assert_eq!(r.overall_change, "+0,50");
+
+    // Departments: USC has 5 answers (mean 21/5 = 4.2), Podatki 2 (suppressed), 1 not named (suppressed).
+    let dept = |name: &str| r.departments.iter().find(|d| d.name == name).unwrap();
+    assert_eq!(dept("Urząd Stanu Cywilnego").figures.as_ref().unwrap().mean, "4,20");
+    assert!(dept("Referat Podatków").figures.is_none(), "2 answers: below the threshold");
+    assert!(dept("nie podano").figures.is_none());
+
+    // Matters settled: tak 3, nie 1 → 75 % and 25 %.
+    assert_eq!(r.settled, vec![("nie".to_string(), 1, "25,0".to_string()), ("tak".to_string(), 3, "75,0".to_string())]);
+    // Monthly trend: January 5, 4 → 4.5; March 3, 2, 1, 4 → 2.5.
+    assert_eq!(
+        r.months.iter().map(|(m, f)| (m.as_str(), f.mean.as_str())).collect::<Vec<_>>(),
+        [("2026-01", "4,50"), ("2026-02", "4,50"), ("2026-03", "2,50")]
+    );
+    // Two versions answered: the report says how questions are matched.
+    assert!(r.versions_note.as_ref().unwrap().contains("wersje ankiety 1, 2"));
+
+    // Only USC: the same figures restricted to its five answers.
+    let usc = store
+        .period_counts(&ReportFilter { department: Some("usc".into()), ..filter.clone() }, "ogolna_ocena", "komorka")
+        .unwrap();
+    assert_eq!(usc.by_channel.values().sum::<u64>(), 5);
+}
+
+#[test]
+fn the_export_walks_every_response_of_the_period() {
+    let (_dir, store) = data();
+    let office = store.office("urzad").unwrap();
+    let filter = ReportFilter {
+        office_id: office.id,
+        from: day(2026, 1, 1),
+        to: day(2026, 3, 31),
+        department: None,
+        channels: vec![],
+    };
+    let mut ids = Vec::new();
+    store.for_each_response(&filter, |r| ids.push(r.id)).unwrap();
+    assert_eq!(ids.len(), 8);
+}
