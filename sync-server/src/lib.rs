@@ -5,10 +5,12 @@
 //! so that tests can call it without a socket.
 
 pub mod cli;
+pub mod fonts;
 pub mod http;
 pub mod ingest;
 pub mod input;
 pub mod password;
+pub mod printout;
 pub mod report;
 pub mod serve;
 pub mod store;

@@ -60,7 +60,8 @@ fn reply(mut r: ureq::http::Response<ureq::Body>) -> Reply {
         status: r.status().as_u16(),
         location: header("location").unwrap_or_default(),
         cookie: header("set-cookie").and_then(|c| c.split(';').next().map(str::to_owned)),
-        body: r.body_mut().read_to_string().unwrap(),
+        // Some pages are files (PDF): read bytes, show text.
+        body: String::from_utf8_lossy(&r.body_mut().read_to_vec().unwrap()).into_owned(),
     }
 }
 
@@ -196,7 +197,7 @@ fn posts_without_the_session_csrf_token_or_from_another_site_are_refused() {
 }
 
 /// Every route under `/admin/urzad/{slug}` (as in `http::admin::router`), GET and POST.
-const OFFICE_ROUTES: [(&str, &str); 25] = [
+const OFFICE_ROUTES: [(&str, &str); 26] = [
     ("GET", "/pulpit"),
     ("GET", "/papier"),
     ("POST", "/papier"),
@@ -222,6 +223,7 @@ const OFFICE_ROUTES: [(&str, &str); 25] = [
     ("GET", "/raporty/nowy?od=2026-01-01&do=2026-12-31"),
     ("GET", "/raporty/csv?od=2026-01-01&do=2026-12-31"),
     ("POST", "/raporty/archiwizuj"),
+    ("GET", "/ankieta/pdf"),
 ];
 
 #[test]
@@ -587,4 +589,23 @@ fn a_report_is_generated_exported_and_archived_with_conclusions() {
     assert!(report.contains("Wydłużyć godziny pracy w czwartki"));
     assert!(p.get("/admin/urzad/alfa/pulpit", &cookie).body.contains("Ostatni raport zarchiwizowano"));
     assert!(!p.get("/admin/urzad/alfa/pulpit", &cookie).body.contains("Nie wygenerowano jeszcze żadnego raportu"));
+}
+
+#[test]
+fn the_printable_questionnaire_downloads_as_pdf() {
+    let p = panel();
+    let (cookie, _) = p.login("alfa_admin");
+    let r = p
+        .agent
+        .get(format!("{}/admin/urzad/alfa/ankieta/pdf?arkusze=2&od=41", p.base))
+        .header("Cookie", &cookie)
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers().get("content-type").unwrap(), "application/pdf");
+    let bytes = r.into_body().read_to_vec().unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(p.get("/admin/urzad/alfa/dziennik", &cookie).body.contains("arkusze "));
+    let too_many = p.get("/admin/urzad/alfa/ankieta/pdf?arkusze=501", &cookie);
+    assert_eq!(too_many.status, 422);
 }

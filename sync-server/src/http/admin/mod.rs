@@ -58,6 +58,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/ankieta", get(editor::page))
         .route("/ankieta/zmiana", post(editor::edit))
         .route("/ankieta/podglad", get(editor::preview))
+        .route("/ankieta/pdf", get(report::questionnaire_pdf))
         .route("/ankieta/publikuj", post(editor::publish))
         .route("/ankieta/odrzuc", post(editor::discard))
         .route("/uwagi", get(records::comments))

@@ -308,6 +308,68 @@ pub async fn archive(
     }
 }
 
+/// Most sheets printed in one file: enough for a quarter's pile, small enough to generate at once.
+pub const MAX_SHEETS: u32 = 500;
+
+/// "Pobierz ankietę do wydrukowania (pdf)": the current questionnaire as an A4 PDF; with `arkusze=N`, N
+/// sheets numbered from `od` (serials `RRRR-NNNNN`), so that paper entry refuses a sheet typed twice.
+pub async fn questionnaire_pdf(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Extension(office): Extension<Office>,
+    headers: axum::http::HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let query = query.unwrap_or_default();
+    let number = |name: &str| {
+        form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == name).and_then(|(_, v)| v.parse::<u32>().ok())
+    };
+    let sheets = number("arkusze").unwrap_or(0);
+    if sheets > MAX_SHEETS {
+        return admin_message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Za dużo arkuszy",
+            &format!("Najwyżej {MAX_SHEETS} arkuszy w jednym pliku."),
+        );
+    }
+    let first = number("od").unwrap_or(1);
+    let year = Utc::now().format("%Y").to_string();
+    let serials: Vec<String> = (first..first.saturating_add(sheets)).map(|n| format!("{year}-{n:05}")).collect();
+    let survey_url = format!("{}/{}/", crate::http::public::banner::public_base(&headers), office.slug);
+    let (slug, id, name, actor) = (office.slug.clone(), office.id, office.name.clone(), session.admin.login.clone());
+    let built = state
+        .db(move |s| {
+            let questionnaire = s.current_questionnaire(&slug)?;
+            let departments = s.departments(&slug)?;
+            let sheet = crate::printout::Sheet {
+                office_name: &name,
+                survey_url: &survey_url,
+                questionnaire: &questionnaire,
+                departments: &departments,
+                serials: serials.clone(),
+            };
+            let pdf = crate::printout::questionnaire_pdf(&sheet).map_err(crate::store::StoreError::Corrupt)?;
+            let what = match (serials.first(), serials.last()) {
+                (Some(a), Some(b)) => format!("arkusze {a} – {b}"),
+                _ => "bez numerów".to_owned(),
+            };
+            s.audit(Some(id), &actor, "pobranie ankiety do druku", &what)?;
+            Ok(pdf)
+        })
+        .await;
+    match built {
+        Ok(pdf) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"ankieta-{}.pdf\"", office.slug)),
+            ],
+            pdf,
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

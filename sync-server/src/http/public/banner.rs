@@ -20,13 +20,10 @@ use crate::store::Office;
 /// The sizes offered: the common web banner formats that fit an office homepage's side or top bar.
 pub const SIZES: [(u32, u32); 4] = [(300, 100), (468, 60), (728, 90), (250, 250)];
 
-const FONT_REGULAR: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSans.ttf");
-const FONT_BOLD: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSans-Bold.ttf");
-
 static FONTS: LazyLock<Arc<usvg::fontdb::Database>> = LazyLock::new(|| {
     let mut db = usvg::fontdb::Database::new();
-    db.load_font_data(FONT_REGULAR.to_vec());
-    db.load_font_data(FONT_BOLD.to_vec());
+    db.load_font_data(crate::fonts::REGULAR.to_vec());
+    db.load_font_data(crate::fonts::BOLD.to_vec());
     Arc::new(db)
 });
 
@@ -116,7 +113,7 @@ struct BannerPage {
 
 /// The address the server is reached at, as the browser asking for the page sees it: the snippet goes
 /// onto another site, so it needs absolute addresses.
-fn public_base(headers: &HeaderMap) -> String {
+pub(crate) fn public_base(headers: &HeaderMap) -> String {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     let scheme = match headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()) {
         Some("https") => "https",

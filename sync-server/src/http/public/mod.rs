@@ -4,7 +4,7 @@
 //! Addresses: `/` (the office, or the list of offices), `/{slug}/`, `/{slug}/ankieta` (GET: form, POST:
 //! submission), `/{slug}/dziekujemy`, `/{slug}/deklaracja-dostepnosci`, `/static/style.css`.
 
-mod banner;
+pub(crate) mod banner;
 pub mod form;
 pub mod i18n;
 pub mod rate_limit;
@@ -57,7 +57,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Deserialize, Default)]
-struct LangQuery {
+pub(crate) struct LangQuery {
     lang: Option<String>,
 }
 

@@ -1,0 +1,94 @@
+//! The printable questionnaire checked with real PDF tools: `qpdf --check` finds the file sound, and the
+//! text `pdftotext` extracts holds the Polish questions, the numbered options paper entry reads, and no
+//! question split across two pages.
+
+// Test helpers may unwrap: a panic is how a test reports a broken premise.
+#![allow(clippy::unwrap_used)]
+
+use std::process::Command;
+
+use survey::default_questionnaire::default_questionnaire;
+use sync_server::printout::{Sheet, questionnaire_pdf};
+
+fn pdf(serials: Vec<String>) -> (tempfile::TempDir, std::path::PathBuf) {
+    let q = default_questionnaire();
+    let departments = vec![
+        ("usc".to_string(), "Urząd Stanu Cywilnego".to_string()),
+        ("podatki".to_string(), "Referat Podatków i Opłat".to_string()),
+    ];
+    let sheet = Sheet {
+        office_name: "Urząd Gminy Książki",
+        survey_url: "https://ksiazki.example.pl/ksiazki/",
+        questionnaire: &q,
+        departments: &departments,
+        serials,
+    };
+    let bytes = questionnaire_pdf(&sheet).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ankieta.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    (dir, path)
+}
+
+fn pages(path: &std::path::Path) -> Vec<String> {
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by scripts/install-deps");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().split('\u{c}').filter(|p| !p.trim().is_empty()).map(str::to_owned).collect()
+}
+
+#[test]
+fn the_sheet_is_a_sound_pdf_with_every_question_in_polish_on_one_page() {
+    let (_dir, path) = pdf(vec![]);
+    let check =
+        Command::new("qpdf").arg("--check").arg(&path).output().expect("qpdf is installed by scripts/install-deps");
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+
+    let pages = pages(&path);
+    assert!(pages.len() >= 2, "the whole questionnaire takes more than a page");
+    // Wrapped lines joined again, so that a sentence broken across lines is found whole.
+    let all = pages.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+    for text in [
+        "Badanie satysfakcji klienta",
+        "Urząd Gminy Książki",
+        "Badanie jest anonimowe – odpowiedzi prezentujemy wyłącznie w zbiorczych zestawieniach.",
+        "https://ksiazki.example.pl/ksiazki/",
+        "Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie? (wymagane)",
+        "1 Urząd Stanu Cywilnego",
+        "3 inna",
+        "0 nie dotyczy / nie mam zdania",
+        "Metryczka",
+        "wolę nie podawać",
+        "Zgodność z przepisami",
+        "Strona 1 z",
+    ] {
+        assert!(all.contains(text), "the sheet lacks „{text}” in:\n{}", pages[0]);
+    }
+    // Every question starts on exactly one page (its options are laid out in the same block, which the
+    // layout never splits). Keep a copy to look at when `PRINTOUT_SAMPLE` names a file.
+    if let Some(sample) = std::env::var_os("PRINTOUT_SAMPLE") {
+        std::fs::copy(&path, sample).unwrap();
+    }
+    let q = default_questionnaire();
+    for (n, (_, question)) in q.questions().enumerate() {
+        let label = format!("{}. {}", n + 1, question.text.pl.split_whitespace().next().unwrap());
+        let starts = |page: &String| page.lines().any(|line| line.trim_start().starts_with(&label));
+        let on: Vec<usize> = pages.iter().enumerate().filter(|(_, p)| starts(p)).map(|(i, _)| i).collect();
+        assert_eq!(on.len(), 1, "question {label} is on pages {on:?}");
+    }
+}
+
+#[test]
+fn a_batch_numbers_every_sheet() {
+    let (_dir, single) = pdf(vec![]);
+    let one = pages(&single).len();
+    let (_dir2, batch) = pdf(vec!["2026-00001".into(), "2026-00002".into()]);
+    let pages = pages(&batch);
+    assert_eq!(pages.len(), 2 * one);
+    assert!(pages[0].contains("Numer arkusza: 2026-00001"));
+    assert!(pages[one].contains("Numer arkusza: 2026-00002"));
+}
