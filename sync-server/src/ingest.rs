@@ -49,3 +49,59 @@ pub fn ingest_with(store: &Store, response: &Response, intake: &Intake<'_>) -> R
         SyncDecision::Conflict => Outcome::Conflict,
     })
 }
+
+/// Validates a kiosk's batch (each questionnaire version loaded once) and stores every valid response in
+/// one transaction. Items are `(response, capture time to count)`; the outcomes come back in order.
+pub fn ingest_batch(
+    store: &Store,
+    batch: &[(Response, chrono::DateTime<chrono::Utc>)],
+) -> Result<Vec<Outcome>, StoreError> {
+    use std::collections::HashMap;
+    let mut contexts: HashMap<(String, u32), Option<(survey::Questionnaire, ValidationContext)>> = HashMap::new();
+    let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(batch.len());
+    let mut valid: Vec<(&Response, chrono::DateTime<chrono::Utc>)> = Vec::new();
+    for (response, at) in batch {
+        let key = (response.office.clone(), response.questionnaire_version);
+        if !contexts.contains_key(&key) {
+            let loaded = match store.questionnaire_version(&response.office, response.questionnaire_version) {
+                Ok(q) => Some((
+                    q,
+                    ValidationContext {
+                        departments: store.department_keys(&response.office)?,
+                        keys_in_other_versions: store
+                            .keys_outside_version(&response.office, response.questionnaire_version)?,
+                    },
+                )),
+                Err(StoreError::UnknownQuestionnaireVersion { .. }) => None,
+                Err(e) => return Err(e),
+            };
+            contexts.insert(key.clone(), loaded);
+        }
+        match contexts.get(&key).and_then(Option::as_ref) {
+            None => {
+                let current = store.current_questionnaire(&response.office)?;
+                let problem = Problem::WrongVersion { expected: current.version, got: response.questionnaire_version };
+                outcomes.push(Some(Outcome::Rejected { errors: vec![ValidationError { question: None, problem }] }));
+            }
+            Some((questionnaire, ctx)) => match validate(questionnaire, ctx, response) {
+                Err(errors) => outcomes.push(Some(Outcome::Rejected { errors })),
+                Ok(()) => {
+                    outcomes.push(None);
+                    valid.push((response, *at));
+                }
+            },
+        }
+    }
+    let mut decisions = store.record_batch(&valid)?.into_iter();
+    Ok(outcomes
+        .into_iter()
+        .map(|o| {
+            o.unwrap_or_else(|| match decisions.next() {
+                Some(SyncDecision::Store) => Outcome::Stored,
+                Some(SyncDecision::AlreadyStored) => Outcome::AlreadyStored,
+                // Every valid response has a decision; a missing one cannot happen, and counts as held aside.
+                Some(SyncDecision::Conflict) | None => Outcome::Conflict,
+            })
+        })
+        .collect())
+}

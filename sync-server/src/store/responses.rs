@@ -27,39 +27,24 @@ impl Store {
     ) -> Result<RecordOutcome, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let id = response.id.to_string();
-        let payload = serde_json::to_string(response).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-
-        let stored: Option<String> =
-            tx.query_row("SELECT payload FROM responses WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
-        let stored: Option<Response> = stored
-            .map(|json| serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("odpowiedź {id}: {e}"))))
-            .transpose()?;
-
-        let mut decision = decide(stored.as_ref(), response);
-        if decision == SyncDecision::Conflict && changed_by_admin(&tx, &id)? {
-            // An admin corrected or redacted it on purpose; a late resend of the original is acknowledged,
-            // never kept (it could bring back a redacted comment).
-            decision = SyncDecision::AlreadyStored;
-        }
-        match decision {
-            SyncDecision::Store => insert(&tx, response, &id, &payload, capture_time.unwrap_or(response.captured_at))?,
-            SyncDecision::AlreadyStored => {}
-            SyncDecision::Conflict => {
-                tx.execute(
-                    "INSERT INTO response_conflicts (response_id, received_at, payload) VALUES (?1, ?2, ?3)",
-                    params![id, now_text(), payload],
-                )?;
-                tracing::warn!(response = %id, "odpowiedź o tym samym identyfikatorze, ale innej treści: odłożona jako konflikt");
-            }
-        }
-        if let (Some(actor), SyncDecision::Store) = (actor, decision) {
-            let office = offices::office_by_slug(&tx, &response.office)?;
-            let serial = response.paper_serial.as_deref().unwrap_or("bez numeru");
-            audit::record(&tx, Some(office.id), actor, "wprowadzenie ankiety", &format!("{id} (arkusz {serial})"))?;
-        }
+        let decision = record_in(&tx, response, actor, capture_time)?;
         tx.commit()?;
         Ok(decision)
+    }
+
+    /// Records a kiosk's batch in one transaction: one durable commit for all of it, so a backlog drains
+    /// at the speed of the disk's batched writes rather than one flush per answer. Each item is
+    /// `(response, capture time to count)`; the decisions come back in the same order.
+    pub fn record_batch(
+        &self,
+        batch: &[(&Response, chrono::DateTime<chrono::Utc>)],
+    ) -> Result<Vec<RecordOutcome>, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let decisions =
+            batch.iter().map(|(r, at)| record_in(&tx, r, None, Some(*at))).collect::<Result<Vec<_>, _>>()?;
+        tx.commit()?;
+        Ok(decisions)
     }
 
     /// Responses stored for the office, per channel (channels without responses included, as zero).
@@ -78,6 +63,46 @@ impl Store {
     pub fn conflict_count(&self) -> Result<u64, StoreError> {
         Ok(self.conn().query_row("SELECT count(*) FROM response_conflicts", [], |r| r.get(0))?)
     }
+}
+
+/// The sync decision for one response, carried out inside the caller's transaction.
+fn record_in(
+    tx: &Transaction<'_>,
+    response: &Response,
+    actor: Option<&str>,
+    capture_time: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<RecordOutcome, StoreError> {
+    let id = response.id.to_string();
+    let payload = serde_json::to_string(response).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let stored: Option<String> =
+        tx.query_row("SELECT payload FROM responses WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
+    let stored: Option<Response> = stored
+        .map(|json| serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("odpowiedź {id}: {e}"))))
+        .transpose()?;
+
+    let mut decision = decide(stored.as_ref(), response);
+    if decision == SyncDecision::Conflict && changed_by_admin(tx, &id)? {
+        // An admin corrected or redacted it on purpose; a late resend of the original is acknowledged,
+        // never kept (it could bring back a redacted comment).
+        decision = SyncDecision::AlreadyStored;
+    }
+    match decision {
+        SyncDecision::Store => insert(tx, response, &id, &payload, capture_time.unwrap_or(response.captured_at))?,
+        SyncDecision::AlreadyStored => {}
+        SyncDecision::Conflict => {
+            tx.execute(
+                "INSERT INTO response_conflicts (response_id, received_at, payload) VALUES (?1, ?2, ?3)",
+                params![id, now_text(), payload],
+            )?;
+            tracing::warn!(response = %id, "odpowiedź o tym samym identyfikatorze, ale innej treści: odłożona jako konflikt");
+        }
+    }
+    if let (Some(actor), SyncDecision::Store) = (actor, decision) {
+        let office = offices::office_by_slug(tx, &response.office)?;
+        let serial = response.paper_serial.as_deref().unwrap_or("bez numeru");
+        audit::record(tx, Some(office.id), actor, "wprowadzenie ankiety", &format!("{id} (arkusz {serial})"))?;
+    }
+    Ok(decision)
 }
 
 fn insert(

@@ -17,7 +17,7 @@ use survey::wire::{
 use survey::{Channel, Response as SurveyResponse};
 
 use super::{AppError, AppState};
-use crate::ingest::{Intake, ingest_with};
+use crate::ingest::ingest_batch;
 use crate::store::{DeviceReport, PairedDevice, PairingRefused};
 
 /// Largest upload accepted: a full batch of long answers fits.
@@ -124,23 +124,16 @@ async fn pair(State(state): State<AppState>, payload: Result<Json<PairRequest>, 
     }
 }
 
-/// One response's fate, checked against the device before the usual intake.
-fn take_in(
-    store: &crate::store::Store,
-    device: &PairedDevice,
-    batch: &UploadBatch,
-    r: &SurveyResponse,
-    received: chrono::DateTime<chrono::Utc>,
-) -> Result<Outcome, crate::store::StoreError> {
-    let refuse = |problem| Ok(Outcome::Rejected { errors: vec![ValidationError { question: None, problem }] });
-    if r.office != device.office_slug {
-        return refuse(Problem::WrongOffice);
-    }
-    if !matches!(r.channel, Channel::KioskTouch | Channel::KioskButtons) {
-        return refuse(Problem::WrongChannel);
-    }
-    let capture_time = Some(corrected_capture_time(r, batch.device_clock.as_ref(), received));
-    ingest_with(store, r, &Intake { actor: None, capture_time })
+/// A response the device may not send at all (another office, a channel that is not a kiosk's).
+fn refused_for_device(device: &PairedDevice, r: &SurveyResponse) -> Option<Outcome> {
+    let problem = if r.office != device.office_slug {
+        Problem::WrongOffice
+    } else if !matches!(r.channel, Channel::KioskTouch | Channel::KioskButtons) {
+        Problem::WrongChannel
+    } else {
+        return None;
+    };
+    Some(Outcome::Rejected { errors: vec![ValidationError { question: None, problem }] })
 }
 
 async fn upload(
@@ -167,11 +160,24 @@ async fn upload(
     // fails the request, and the kiosk sends the whole batch again: what was stored is "already stored".
     let results = state
         .db(move |s| {
+            // Responses the device may send are validated and stored together, in one transaction.
+            let allowed: Vec<(SurveyResponse, chrono::DateTime<chrono::Utc>)> = batch
+                .responses
+                .iter()
+                .filter(|r| refused_for_device(&device, r).is_none())
+                .map(|r| (r.clone(), corrected_capture_time(r, batch.device_clock.as_ref(), received)))
+                .collect();
+            let mut stored = ingest_batch(s, &allowed)?.into_iter();
             let results = batch
                 .responses
                 .iter()
-                .map(|r| Ok(ItemReceipt { id: r.id, outcome: take_in(s, &device, &batch, r, received)? }))
-                .collect::<Result<Vec<_>, crate::store::StoreError>>()?;
+                .map(|r| ItemReceipt {
+                    id: r.id,
+                    outcome: refused_for_device(&device, r)
+                        .or_else(|| stored.next())
+                        .unwrap_or(Outcome::Rejected { errors: vec![] }),
+                })
+                .collect::<Vec<_>>();
             s.record_filtered_presses(&device, &batch.filtered_presses)?;
             s.device_seen(device.id, None)?;
             Ok(results)
