@@ -42,6 +42,17 @@ impl Params {
         p
     }
 
+    /// The responses these parameters select, when a period is given.
+    fn filter(&self, office_id: i64) -> Option<ReportFilter> {
+        Some(ReportFilter {
+            office_id,
+            from: self.from?,
+            to: self.to?,
+            department: (!self.department.is_empty()).then(|| self.department.clone()),
+            channels: self.channels.clone(),
+        })
+    }
+
     /// The query string of these parameters (for the CSV link and the archive form).
     pub fn query(&self) -> String {
         let mut q = form_urlencoded::Serializer::new(String::new());
@@ -89,12 +100,9 @@ struct ReportPage {
 }
 
 /// Computes the report of `params`, or says what is wrong with them.
-async fn compute(
-    state: &AppState,
-    office: &Office,
-    params: &Params,
-) -> Result<Option<(Report, Questionnaire)>, Response> {
-    let (Some(from), Some(to)) = (params.from, params.to) else { return Ok(None) };
+async fn compute(state: &AppState, office: &Office, params: &Params) -> Result<Option<Report>, Response> {
+    let Some(filter) = params.filter(office.id) else { return Ok(None) };
+    let (from, to) = (filter.from, filter.to);
     if from > to {
         return Err(admin_message(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -102,13 +110,6 @@ async fn compute(
             "Data początkowa jest późniejsza niż końcowa.",
         ));
     }
-    let filter = ReportFilter {
-        office_id: office.id,
-        from,
-        to,
-        department: (!params.department.is_empty()).then(|| params.department.clone()),
-        channels: params.channels.clone(),
-    };
     let length = to - from;
     let before =
         ReportFilter { from: from - length - Duration::days(1), to: from - Duration::days(1), ..filter.clone() };
@@ -147,7 +148,7 @@ async fn compute(
                 comments,
                 threshold: DEFAULT_SUPPRESSION,
             });
-            Ok(Some((report, questionnaire)))
+            Ok(Some(report))
         })
         .await
         .map_err(IntoResponse::into_response)
@@ -161,7 +162,7 @@ pub async fn page(
 ) -> Response {
     let params = Params::parse(query.unwrap_or_default().as_bytes());
     let report = match compute(&state, &office, &params).await {
-        Ok(r) => r.map(|(report, _)| report),
+        Ok(r) => r,
         Err(page) => return page,
     };
     let id = office.id;
@@ -223,16 +224,10 @@ pub async fn csv(
     RawQuery(query): RawQuery,
 ) -> Response {
     let params = Params::parse(query.unwrap_or_default().as_bytes());
-    let (Some(from), Some(to)) = (params.from, params.to) else {
+    let Some(filter) = params.filter(office.id) else {
         return admin_message(StatusCode::UNPROCESSABLE_ENTITY, "Brak okresu", "Wybierz okres raportu.");
     };
-    let filter = ReportFilter {
-        office_id: office.id,
-        from,
-        to,
-        department: (!params.department.is_empty()).then(|| params.department.clone()),
-        channels: params.channels.clone(),
-    };
+    let (from, to) = (filter.from, filter.to);
     let (slug, actor) = (office.slug.clone(), session.admin.login.clone());
     let built = state
         .db(move |s| {
@@ -293,7 +288,7 @@ pub async fn archive(
 ) -> Response {
     let params = Params::parse(&body);
     let report = match compute(&state, &office, &params).await {
-        Ok(Some((report, _))) => report,
+        Ok(Some(report)) => report,
         Ok(None) => return admin_message(StatusCode::UNPROCESSABLE_ENTITY, "Brak okresu", "Wybierz okres raportu."),
         Err(page) => return page,
     };
