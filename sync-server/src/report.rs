@@ -104,6 +104,8 @@ pub struct Report {
     pub months: Vec<(String, Figures)>,
     pub comments: Vec<(String, String, String)>,
     pub versions_note: Option<String>,
+    /// Button presses not counted as answers, by reason (in Polish), beside the answers.
+    pub filtered_presses: Vec<(String, u64)>,
 }
 
 /// What the report is about.
@@ -117,6 +119,7 @@ pub struct ReportInput<'a> {
     pub now: &'a PeriodCounts,
     pub before: &'a PeriodCounts,
     pub comments: Vec<(String, String, String)>,
+    pub filtered_presses: Vec<(String, u64)>,
     pub threshold: u64,
 }
 
@@ -213,6 +216,19 @@ pub fn build(input: ReportInput<'_>) -> Report {
         months: input.now.overall_by_month.iter().map(|(m, s)| (m.clone(), Figures::of(s))).collect(),
         comments: input.comments,
         versions_note,
+        filtered_presses: input
+            .filtered_presses
+            .into_iter()
+            .map(|(reason, n)| {
+                let label = match reason.as_str() {
+                    "too_soon" => "za szybko po poprzednim naciśnięciu",
+                    "burst" => "seria naciśnięć",
+                    "outside_hours" => "poza godzinami otwarcia",
+                    other => other,
+                };
+                (label.to_owned(), n)
+            })
+            .collect(),
     }
 }
 

@@ -100,6 +100,7 @@ fn the_report_matches_figures_computed_by_hand() {
         now: &now,
         before: &previous,
         comments: store.period_comments(&filter, 10).unwrap(),
+        filtered_presses: vec![("too_soon".into(), 9)],
         threshold: 5,
     });
 
@@ -132,6 +133,7 @@ fn the_report_matches_figures_computed_by_hand() {
     );
     // Two versions answered: the report says how questions are matched.
     assert!(r.versions_note.as_ref().unwrap().contains("wersje ankiety 1, 2"));
+    assert_eq!(r.filtered_presses, vec![("za szybko po poprzednim naciśnięciu".to_string(), 9)]);
 
     // Only USC: the same figures restricted to its five answers.
     let usc = store
@@ -154,4 +156,27 @@ fn the_export_walks_every_response_of_the_period() {
     let mut ids = Vec::new();
     store.for_each_response(&filter, |r| ids.push(r.id)).unwrap();
     assert_eq!(ids.len(), 8);
+}
+
+#[test]
+fn filtered_presses_of_the_period_are_counted_beside_the_answers() {
+    let (_dir, store) = data();
+    let office = store.office("urzad").unwrap();
+    let code = store.enroll_device(office.id, "a", "wyjscie").unwrap();
+    let (device, _token) = store.pair_device(&code).unwrap().unwrap();
+    let press = |day: u32, reason: &str| survey::wire::FilteredPress {
+        id: uuid::Uuid::now_v7(),
+        captured_at: Utc.with_ymd_and_hms(2026, 2, day, 9, 0, 0).unwrap(),
+        button: 1,
+        reason: reason.into(),
+    };
+    store.record_filtered_presses(&device, &[press(1, "too_soon"), press(1, "too_soon"), press(2, "burst")]).unwrap();
+    let filter = ReportFilter {
+        office_id: office.id,
+        from: day(2026, 2, 1),
+        to: day(2026, 2, 1),
+        department: None,
+        channels: vec![],
+    };
+    assert_eq!(store.period_filtered_presses(&filter).unwrap(), vec![("too_soon".to_string(), 2)]);
 }

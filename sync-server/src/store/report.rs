@@ -151,6 +151,20 @@ impl Store {
         Ok(counts)
     }
 
+    /// Presses of the office's button panels in the period that were not counted, by reason. (Presses
+    /// belong to no department or channel filter: they are shown beside the answers as they are.)
+    pub fn period_filtered_presses(&self, filter: &ReportFilter) -> Result<Vec<(String, u64)>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT reason, count(*) FROM filtered_presses WHERE office_id = ?1 AND captured_at >= ?2 AND captured_at < ?3
+             GROUP BY reason ORDER BY reason",
+        )?;
+        let from = format!("{}T00:00:00Z", filter.from);
+        let to = format!("{}T00:00:00Z", filter.to + chrono::Duration::days(1));
+        let rows = stmt.query_map(rusqlite::params![filter.office_id, from, to], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The period's free-text comments, newest first (at most `limit`).
     pub fn period_comments(
         &self,

@@ -136,6 +136,7 @@ async fn compute(state: &AppState, office: &Office, params: &Params) -> Result<O
             let now = s.period_counts(&filter, &overall, department_key)?;
             let previous = s.period_counts(&before, &overall, department_key)?;
             let comments = s.period_comments(&filter, 500)?;
+            let filtered_presses = s.period_filtered_presses(&filter)?;
             let report = build(ReportInput {
                 office: &name,
                 from,
@@ -146,6 +147,7 @@ async fn compute(state: &AppState, office: &Office, params: &Params) -> Result<O
                 now: &now,
                 before: &previous,
                 comments,
+                filtered_presses,
                 threshold: DEFAULT_SUPPRESSION,
             });
             Ok(Some(report))
