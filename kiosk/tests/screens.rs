@@ -51,7 +51,8 @@ fn tap(k: &Kiosk, label: &str) {
 
 /// Lets time pass for the UI's timers while the storage thread works in real time.
 fn wait_for_screen(k: &Kiosk, screen: &str) {
-    for _ in 0..400 {
+    // Up to about ten seconds of real time for the storage thread, even on a busy machine.
+    for _ in 0..2000 {
         if k.window.get_screen() == screen {
             return;
         }
