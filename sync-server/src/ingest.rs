@@ -27,26 +27,51 @@ pub struct Intake<'a> {
 
 /// [`ingest`] with what the channel knows about the response's intake.
 pub fn ingest_with(store: &Store, response: &Response, intake: &Intake<'_>) -> Result<Outcome, StoreError> {
-    let questionnaire = match store.questionnaire_version(&response.office, response.questionnaire_version) {
-        Ok(q) => q,
-        Err(StoreError::UnknownQuestionnaireVersion { .. }) => {
-            let current = store.current_questionnaire(&response.office)?;
-            let problem = Problem::WrongVersion { expected: current.version, got: response.questionnaire_version };
-            return Ok(Outcome::Rejected { errors: vec![ValidationError { question: None, problem }] });
-        }
-        Err(e) => return Err(e),
-    };
-    let ctx = ValidationContext {
-        departments: store.department_keys(&response.office)?,
-        keys_in_other_versions: store.keys_outside_version(&response.office, response.questionnaire_version)?,
-    };
-    if let Err(errors) = validate(&questionnaire, &ctx, response) {
-        return Ok(Outcome::Rejected { errors });
+    if let Some(rejected) = check(store, response, &mut Versions::new())? {
+        return Ok(rejected);
     }
-    Ok(match store.record_response_as(response, intake.actor, intake.capture_time)? {
+    Ok(outcome(store.record_response_as(response, intake.actor, intake.capture_time)?))
+}
+
+fn outcome(decision: SyncDecision) -> Outcome {
+    match decision {
         SyncDecision::Store => Outcome::Stored,
         SyncDecision::AlreadyStored => Outcome::AlreadyStored,
         SyncDecision::Conflict => Outcome::Conflict,
+    }
+}
+
+/// Questionnaire versions with their validation context, loaded once per (office, version); `None` for a
+/// version the office never published.
+type Versions = std::collections::HashMap<(String, u32), Option<(survey::Questionnaire, ValidationContext)>>;
+
+/// Validates `response` against the version it answers; `Some(rejection)` when it may not be stored.
+fn check(store: &Store, response: &Response, versions: &mut Versions) -> Result<Option<Outcome>, StoreError> {
+    let key = (response.office.clone(), response.questionnaire_version);
+    if !versions.contains_key(&key) {
+        let loaded = match store.questionnaire_version(&response.office, response.questionnaire_version) {
+            Ok(q) => Some((
+                q,
+                ValidationContext {
+                    departments: store.department_keys(&response.office)?,
+                    keys_in_other_versions: store
+                        .keys_outside_version(&response.office, response.questionnaire_version)?,
+                },
+            )),
+            Err(StoreError::UnknownQuestionnaireVersion { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        versions.insert(key.clone(), loaded);
+    }
+    Ok(match versions.get(&key).and_then(Option::as_ref) {
+        None => {
+            let current = store.current_questionnaire(&response.office)?;
+            let problem = Problem::WrongVersion { expected: current.version, got: response.questionnaire_version };
+            Some(Outcome::Rejected { errors: vec![ValidationError { question: None, problem }] })
+        }
+        Some((questionnaire, ctx)) => {
+            validate(questionnaire, ctx, response).err().map(|errors| Outcome::Rejected { errors })
+        }
     })
 }
 
@@ -56,52 +81,22 @@ pub fn ingest_batch(
     store: &Store,
     batch: &[(Response, chrono::DateTime<chrono::Utc>)],
 ) -> Result<Vec<Outcome>, StoreError> {
-    use std::collections::HashMap;
-    let mut contexts: HashMap<(String, u32), Option<(survey::Questionnaire, ValidationContext)>> = HashMap::new();
+    let mut versions = Versions::new();
     let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(batch.len());
     let mut valid: Vec<(&Response, chrono::DateTime<chrono::Utc>)> = Vec::new();
     for (response, at) in batch {
-        let key = (response.office.clone(), response.questionnaire_version);
-        if !contexts.contains_key(&key) {
-            let loaded = match store.questionnaire_version(&response.office, response.questionnaire_version) {
-                Ok(q) => Some((
-                    q,
-                    ValidationContext {
-                        departments: store.department_keys(&response.office)?,
-                        keys_in_other_versions: store
-                            .keys_outside_version(&response.office, response.questionnaire_version)?,
-                    },
-                )),
-                Err(StoreError::UnknownQuestionnaireVersion { .. }) => None,
-                Err(e) => return Err(e),
-            };
-            contexts.insert(key.clone(), loaded);
+        let rejected = check(store, response, &mut versions)?;
+        if rejected.is_none() {
+            valid.push((response, *at));
         }
-        match contexts.get(&key).and_then(Option::as_ref) {
-            None => {
-                let current = store.current_questionnaire(&response.office)?;
-                let problem = Problem::WrongVersion { expected: current.version, got: response.questionnaire_version };
-                outcomes.push(Some(Outcome::Rejected { errors: vec![ValidationError { question: None, problem }] }));
-            }
-            Some((questionnaire, ctx)) => match validate(questionnaire, ctx, response) {
-                Err(errors) => outcomes.push(Some(Outcome::Rejected { errors })),
-                Ok(()) => {
-                    outcomes.push(None);
-                    valid.push((response, *at));
-                }
-            },
-        }
+        outcomes.push(rejected);
     }
     let mut decisions = store.record_batch(&valid)?.into_iter();
     Ok(outcomes
         .into_iter()
         .map(|o| {
-            o.unwrap_or_else(|| match decisions.next() {
-                Some(SyncDecision::Store) => Outcome::Stored,
-                Some(SyncDecision::AlreadyStored) => Outcome::AlreadyStored,
-                // Every valid response has a decision; a missing one cannot happen, and counts as held aside.
-                Some(SyncDecision::Conflict) | None => Outcome::Conflict,
-            })
+            // Every valid response has a decision; a missing one cannot happen, and counts as held aside.
+            o.unwrap_or_else(|| decisions.next().map_or(Outcome::Conflict, outcome))
         })
         .collect())
 }
