@@ -27,6 +27,13 @@ impl FilterReason {
         }
     }
 
+    /// Reads the name used in the database and on the wire.
+    pub fn parse(name: &str) -> Option<FilterReason> {
+        [FilterReason::TooSoon, FilterReason::Burst, FilterReason::OutsideHours]
+            .into_iter()
+            .find(|r| r.as_str() == name)
+    }
+
     /// The reason in Polish, for `kiosk status` and the panel.
     pub fn label_pl(self) -> &'static str {
         match self {

@@ -90,12 +90,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Ostatnia udana synchronizacja: {}", s.last_sync.as_deref().unwrap_or("nigdy"));
             println!("Ostatni błąd synchronizacji: {}", s.last_error.as_deref().unwrap_or("brak"));
             for (reason, n) in &s.filtered {
-                let label = match reason.as_str() {
-                    "too_soon" => kiosk::filter::FilterReason::TooSoon.label_pl(),
-                    "burst" => kiosk::filter::FilterReason::Burst.label_pl(),
-                    "outside_hours" => kiosk::filter::FilterReason::OutsideHours.label_pl(),
-                    other => other,
-                };
+                let label = kiosk::filter::FilterReason::parse(reason).map_or(reason.as_str(), |r| r.label_pl());
                 println!("Naciśnięcia odfiltrowane ({label}): {n}");
             }
             match pairing {

@@ -123,6 +123,16 @@ pub struct ReportInput<'a> {
     pub threshold: u64,
 }
 
+/// A button press's filter reason (as the kiosk reports it) in Polish.
+pub fn filtered_reason_label(reason: &str) -> &str {
+    match reason {
+        "too_soon" => "za szybko po poprzednim naciśnięciu",
+        "burst" => "seria naciśnięć",
+        "outside_hours" => "poza godzinami otwarcia",
+        other => other,
+    }
+}
+
 /// Builds the report. Questions are matched across versions by key; the current version gives the
 /// wording and the areas.
 pub fn build(input: ReportInput<'_>) -> Report {
@@ -218,16 +228,8 @@ pub fn build(input: ReportInput<'_>) -> Report {
         versions_note,
         filtered_presses: input
             .filtered_presses
-            .into_iter()
-            .map(|(reason, n)| {
-                let label = match reason.as_str() {
-                    "too_soon" => "za szybko po poprzednim naciśnięciu",
-                    "burst" => "seria naciśnięć",
-                    "outside_hours" => "poza godzinami otwarcia",
-                    other => other,
-                };
-                (label.to_owned(), n)
-            })
+            .iter()
+            .map(|(reason, n)| (filtered_reason_label(reason).to_owned(), *n))
             .collect(),
     }
 }

@@ -32,7 +32,7 @@ struct DashboardPage {
     has_draft: bool,
     kiosks: Vec<super::kiosks::KioskRow>,
     /// Presses of button panels not counted as answers, by reason (in Polish).
-    filtered: Vec<(&'static str, u64)>,
+    filtered: Vec<(String, u64)>,
 }
 
 #[derive(Template)]
@@ -217,15 +217,8 @@ pub async fn office_dashboard(
             has_draft: draft.is_some(),
             kiosks: devices.into_iter().filter(|d| d.revoked_at.is_none()).map(super::kiosks::describe).collect(),
             filtered: filtered
-                .into_iter()
-                .map(|(reason, n)| {
-                    let label = match reason.as_str() {
-                        "too_soon" => "za szybko po poprzednim naciśnięciu",
-                        "burst" => "seria naciśnięć",
-                        _ => "poza godzinami otwarcia",
-                    };
-                    (label, n)
-                })
+                .iter()
+                .map(|(reason, n)| (crate::report::filtered_reason_label(reason).to_owned(), *n))
                 .collect(),
         },
     )
