@@ -40,38 +40,38 @@ fn to_json(r: &Response) -> Result<String, StoreError> {
 impl Store {
     /// One response of the office, if it exists there.
     pub fn stored_response(&self, office_id: i64, id: &str) -> Result<Option<StoredResponse>, StoreError> {
-        let conn = self.conn();
-        let row: Option<(String, String, Option<String>, u32)> = conn
-            .query_row(
-                "SELECT payload, received_at, withdrawn_at,
-                        (SELECT count(*) FROM response_changes c WHERE c.response_id = r.id AND c.change = 'corrected')
-                 FROM responses r WHERE id = ?1 AND office_id = ?2",
-                params![id, office_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?;
-        row.map(|(payload, received_at, withdrawn_at, corrections)| {
-            Ok(StoredResponse { response: parse(&payload)?, office_id, received_at, withdrawn_at, corrections })
-        })
-        .transpose()
+        Ok(self.stored_responses(office_id, "r.id = ?2", &id, 1)?.pop())
     }
 
     /// The office's paper entries, newest first.
     pub fn paper_entries(&self, office_id: i64, limit: u32) -> Result<Vec<StoredResponse>, StoreError> {
-        let ids: Vec<String> = {
-            let conn = self.conn();
-            let mut stmt = conn.prepare(
-                "SELECT id FROM responses WHERE office_id = ?1 AND channel = 'paper' ORDER BY received_at DESC, id DESC LIMIT ?2",
-            )?;
-            stmt.query_map(params![office_id, limit], |r| r.get(0))?.collect::<Result<_, _>>()?
-        };
-        let mut entries = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(entry) = self.stored_response(office_id, &id)? {
-                entries.push(entry);
-            }
-        }
-        Ok(entries)
+        self.stored_responses(office_id, "r.channel = ?2", &"paper", limit)
+    }
+
+    /// The office's responses matching `condition` (on `r`, with `?2` bound to `value`), newest first, in
+    /// one query.
+    fn stored_responses(
+        &self,
+        office_id: i64,
+        condition: &str,
+        value: &dyn rusqlite::ToSql,
+        limit: u32,
+    ) -> Result<Vec<StoredResponse>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT payload, received_at, withdrawn_at,
+                    (SELECT count(*) FROM response_changes c WHERE c.response_id = r.id AND c.change = 'corrected')
+             FROM responses r WHERE r.office_id = ?1 AND {condition}
+             ORDER BY r.received_at DESC, r.id DESC LIMIT ?3"
+        ))?;
+        let rows = stmt.query_map(params![office_id, value, limit], |r| {
+            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+        rows.map(|row| {
+            let (payload, received_at, withdrawn_at, corrections) = row?;
+            Ok(StoredResponse { response: parse(&payload)?, office_id, received_at, withdrawn_at, corrections })
+        })
+        .collect()
     }
 
     /// Replaces a paper entry's answers (and serial, date) with `corrected`, already validated. The
