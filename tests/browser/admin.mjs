@@ -3,21 +3,12 @@
 // checks the archived report and the audit log; runs axe-core (WCAG 2.1 A/AA) on every admin page.
 // Usage: node admin.mjs BASE_URL LOGIN PASSWORD
 // Exits non-zero with a message on the first failed check; prints a JSON summary on success.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { check, launchChromium, runAxe, tabTo as tabToOn } from './common.mjs';
 
 const [base, login, password] = process.argv.slice(2);
 if (!password) throw new Error('usage: node admin.mjs BASE_URL LOGIN PASSWORD');
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const summary = { axe: {}, steps: [] };
-const check = (condition, message) => { if (!condition) throw new Error(message); };
 
 // One context for the whole session; axe is injected into pages of a CSP-bypassing twin context that
 // shares the session cookie.
@@ -33,23 +24,12 @@ async function axeCheck(name, url, html) {
   const p = await axeContext.newPage();
   await p.goto(url);
   if (html) await p.setContent(html, { waitUntil: 'load' });
-  await p.addScriptTag({ content: axeSource });
-  const result = await p.evaluate(async () => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return { violations: r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.html).slice(0, 3) })), passes: r.passes.length };
-  });
-  check(result.passes > 10, `axe checked almost nothing on ${name}`);
-  check(result.violations.length === 0, `axe found violations on ${name} (${url}): ${JSON.stringify(result.violations, null, 2)}`);
-  summary.axe[name] = { violations: 0, passes: result.passes };
+  summary.axe[name] = { violations: 0, passes: await runAxe(p, name) };
   await p.close();
 }
 
-async function tabTo(predicate, what, limit = 200) {
-  for (let i = 0; i < limit; i++) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate(predicate)) return;
-  }
-  throw new Error(`could not reach ${what} with the Tab key`);
+function tabTo(predicate, what) {
+  return tabToOn(page, predicate, what, 200);
 }
 
 await axeCheck('login', `${base}/admin/logowanie`);

@@ -3,25 +3,13 @@
 // axe-core (WCAG 2.1 A/AA) on every page, and checks the layout at 200 % zoom.
 // Usage: node web_survey.mjs http://127.0.0.1:PORT
 // Exits non-zero with a message on the first failed check; prints a JSON summary on success.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { check, launchChromium, runAxe, tabTo } from './common.mjs';
 
 const base = process.argv[2];
 if (!base) throw new Error('usage: node web_survey.mjs BASE_URL');
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const summary = { axe: {}, scenarios: [] };
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 /// A page that fails on any console error: a CSP violation or a missing stylesheet or icon shows up there.
 /// A refused form answers with a 4xx status on purpose; Chromium logs that for the document itself, which
@@ -39,28 +27,11 @@ async function newPage(options = {}) {
 }
 
 async function axeCheck(name, url, prepare) {
-  // axe is injected as a script, which the pages' CSP (rightly) forbids; this context bypasses CSP for it.
   const page = await browser.newPage({ bypassCSP: true });
   await page.goto(url);
   if (prepare) await prepare(page);
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return { violations: r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.html).slice(0, 3) })), passes: r.passes.length };
-  });
-  check(result.passes > 10, `axe ran on ${name} but checked almost nothing (${result.passes} passes)`);
-  check(result.violations.length === 0, `axe found violations on ${name}: ${JSON.stringify(result.violations, null, 2)}`);
-  summary.axe[name] = { violations: 0, passes: result.passes };
+  summary.axe[name] = { violations: 0, passes: await runAxe(page, name) };
   await page.context().close();
-}
-
-/// Presses Tab until the focused element matches, failing after `limit` presses.
-async function tabTo(page, predicate, what, limit = 400) {
-  for (let i = 0; i < limit; i++) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate(predicate)) return;
-  }
-  throw new Error(`could not reach ${what} with the Tab key`);
 }
 
 async function keyboardOnlyInPolish() {
