@@ -17,6 +17,16 @@ use serde::{Deserialize, Serialize};
 use crate::questionnaire::{QuestionKey, QuestionKind, Questionnaire, RATING_MIN, RatingPurpose};
 use crate::response::{AnswerValue, Answers};
 
+/// Whether a response is complete: every rating question of its questionnaire version was answered (a
+/// rating or "nie dotyczy"). A smiley-mode kiosk or a button press answers a few questions by design, so
+/// reports show complete and incomplete responses side by side rather than dropping either.
+pub fn is_complete(questionnaire: &Questionnaire, answers: &Answers) -> bool {
+    questionnaire.questions().all(|(_, q)| {
+        !matches!(q.kind, QuestionKind::Rating { .. })
+            || matches!(answers.get(&q.key), Some(AnswerValue::Rating(_) | AnswerValue::NotApplicable))
+    })
+}
+
 /// Counts of the ratings given to one question or pooled over several.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RatingStats {
@@ -305,5 +315,23 @@ mod tests {
         let walked = Scorecard::from_answers(&q, &responses);
         let counted = Scorecard::from_items(&q, walked.items.clone());
         assert_eq!(walked, counted);
+    }
+
+    #[test]
+    fn a_response_is_complete_when_every_rating_question_is_answered() {
+        let q = default_questionnaire();
+        let ratings: Vec<QuestionKey> = q
+            .questions()
+            .filter(|(_, x)| matches!(x.kind, QuestionKind::Rating { .. }))
+            .map(|(_, x)| x.key.clone())
+            .collect();
+        let mut answers: Answers = ratings.iter().map(|k| (k.clone(), AnswerValue::Rating(4))).collect();
+        assert!(is_complete(&q, &answers));
+        // "nie dotyczy" is an answer; a missing rating is not; other questions do not matter.
+        answers.insert(ratings[1].clone(), AnswerValue::NotApplicable);
+        assert!(is_complete(&q, &answers));
+        answers.remove(&ratings[2]);
+        assert!(!is_complete(&q, &answers));
+        assert!(!is_complete(&q, &Answers::new()));
     }
 }

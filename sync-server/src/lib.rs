@@ -9,6 +9,7 @@ pub mod fonts;
 pub mod http;
 pub mod ingest;
 pub mod input;
+pub mod local_time;
 pub mod password;
 pub mod printout;
 pub mod report;

@@ -83,8 +83,8 @@ fn the_report_matches_figures_computed_by_hand() {
         channels: vec![],
     };
     let before = ReportFilter { from: day(2025, 10, 3), to: day(2025, 12, 31), ..filter.clone() };
-    let now = store.period_counts(&filter, "ogolna_ocena", "komorka").unwrap();
-    let previous = store.period_counts(&before, "ogolna_ocena", "komorka").unwrap();
+    let now = store.period_counts(&filter, "ogolna_ocena").unwrap();
+    let previous = store.period_counts(&before, "ogolna_ocena").unwrap();
     let departments = vec![
         ("usc".to_string(), "Urząd Stanu Cywilnego".to_string()),
         ("podatki".to_string(), "Referat Podatków".to_string()),
@@ -137,7 +137,7 @@ fn the_report_matches_figures_computed_by_hand() {
 
     // Only USC: the same figures restricted to its five answers.
     let usc = store
-        .period_counts(&ReportFilter { department: Some("usc".into()), ..filter.clone() }, "ogolna_ocena", "komorka")
+        .period_counts(&ReportFilter { department: Some("usc".into()), ..filter.clone() }, "ogolna_ocena")
         .unwrap();
     assert_eq!(usc.by_channel.values().sum::<u64>(), 5);
 }
@@ -179,4 +179,99 @@ fn filtered_presses_of_the_period_are_counted_beside_the_answers() {
         channels: vec![],
     };
     assert_eq!(store.period_filtered_presses(&filter).unwrap(), vec![("too_soon".to_string(), 2)]);
+}
+
+fn quarter(store: &Store) -> ReportFilter {
+    ReportFilter {
+        office_id: store.office("urzad").unwrap().id,
+        from: day(2026, 1, 1),
+        to: day(2026, 3, 31),
+        department: None,
+        channels: vec![],
+    }
+}
+
+#[test]
+fn days_and_hours_are_the_offices_local_time() {
+    let (_dir, store) = data();
+    // 23:30 UTC on 31 March is 01:30 on 1 April in Warsaw (summer time): outside the quarter. 23:30 UTC on
+    // 31 December is 00:30 on 1 January (winter time): inside it, in January.
+    let mut late_march = answer(2, (2026, 3, 31), 5, None, None);
+    late_march.captured_at = Utc.with_ymd_and_hms(2026, 3, 31, 23, 30, 0).unwrap();
+    let mut new_year = answer(2, (2025, 12, 31), 1, None, None);
+    new_year.captured_at = Utc.with_ymd_and_hms(2025, 12, 31, 23, 30, 0).unwrap();
+    ingest(&store, &late_march).unwrap();
+    ingest(&store, &new_year).unwrap();
+    let counts = store.period_counts(&quarter(&store), "ogolna_ocena").unwrap();
+    assert_eq!(counts.by_channel.values().sum::<u64>(), 9, "8 as before, plus the new-year answer");
+    assert_eq!(counts.overall_by_month["2026-01"].distribution, [1, 0, 0, 1, 1]);
+    let mut ids = Vec::new();
+    store.for_each_response(&quarter(&store), |r| ids.push(r.id)).unwrap();
+    assert!(ids.contains(&new_year.id) && !ids.contains(&late_march.id), "the export uses the same days");
+}
+
+#[test]
+fn complete_and_incomplete_responses_and_the_kiosk_hours_are_counted() {
+    let (_dir, store) = data();
+    let q = store.current_questionnaire("urzad").unwrap();
+    // A complete kiosk answer: every rating question answered, one of them "nie dotyczy"; Tuesday
+    // 2026-03-03 at 08:15 Warsaw (07:15 UTC). A buttons answer (overall only) on the same day at 14:05.
+    let mut full = Response::new("urzad", 2, Channel::KioskTouch);
+    full.captured_at = Utc.with_ymd_and_hms(2026, 3, 3, 7, 15, 0).unwrap();
+    for (_, question) in q.questions() {
+        if matches!(question.kind, survey::QuestionKind::Rating { .. }) {
+            full.answers.insert(question.key.clone(), AnswerValue::Rating(4));
+        }
+    }
+    full.answers.insert(key("wizerunek_waznosc"), AnswerValue::NotApplicable);
+    assert!(survey::scoring::is_complete(&q, &full.answers));
+    let mut press = Response::new("urzad", 2, Channel::KioskButtons);
+    press.captured_at = Utc.with_ymd_and_hms(2026, 3, 3, 13, 5, 0).unwrap();
+    press.answers.insert(key("ogolna_ocena"), AnswerValue::Rating(5));
+    ingest(&store, &full).unwrap();
+    ingest(&store, &press).unwrap();
+
+    let counts = store.period_counts(&quarter(&store), "ogolna_ocena").unwrap();
+    let kiosk = counts.completeness[&Channel::KioskTouch];
+    assert_eq!((kiosk.complete, kiosk.incomplete), (1, 0));
+    let buttons = counts.completeness[&Channel::KioskButtons];
+    assert_eq!((buttons.complete, buttons.incomplete), (0, 1));
+    // The eight web answers of the data set answer only the overall question.
+    let web = counts.completeness[&Channel::Web];
+    assert_eq!((web.complete, web.incomplete), (0, 8));
+    // Tuesday is weekday 1; web answers are not on the kiosk map.
+    assert_eq!(counts.kiosk_hours[1][8], 1);
+    assert_eq!(counts.kiosk_hours[1][14], 1);
+    assert_eq!(counts.kiosk_hours.iter().flatten().sum::<u64>(), 2);
+    assert_eq!(counts.items[&key("wizerunek_waznosc")].not_applicable, 1);
+}
+
+#[test]
+fn corrections_and_withdrawals_keep_the_counts_equal_to_a_recount() {
+    let (_dir, store) = data();
+    let office = store.office("urzad").unwrap();
+    let mut sheet = answer(2, (2026, 2, 10), 2, Some("podatki"), Some("nie"));
+    sheet.channel = Channel::Paper;
+    sheet.paper_serial = Some("2026-00001".into());
+    ingest(&store, &sheet).unwrap();
+    assert!(store.report_counts_agree().unwrap());
+
+    // Corrected to another department, rating and day, then another answer withdrawn.
+    let mut corrected = sheet.clone();
+    corrected.answers.insert(key("ogolna_ocena"), AnswerValue::Rating(5));
+    corrected.answers.insert(key("komorka"), AnswerValue::Choice("usc".into()));
+    corrected.captured_at = Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap();
+    store.correct_response(office.id, "a", &corrected).unwrap();
+    let january = Utc.with_ymd_and_hms(2026, 1, 20, 10, 0, 0).unwrap();
+    let withdrawn = store.responses_of("urzad").unwrap().into_iter().find(|r| r.captured_at == january).unwrap();
+    assert!(store.withdraw_response(office.id, "a", &withdrawn.id.to_string()).unwrap());
+    assert!(store.report_counts_agree().unwrap());
+
+    let counts = store.period_counts(&quarter(&store), "ogolna_ocena").unwrap();
+    // 8 web answers, one withdrawn (20 January: 4), plus the corrected sheet (5, USC, March).
+    assert_eq!(counts.by_channel[&Channel::Web], 7);
+    assert_eq!(counts.by_channel[&Channel::Paper], 1);
+    assert_eq!(counts.overall_by_department[&Some("usc".to_string())].distribution, [0, 0, 1, 1, 3]);
+    assert_eq!(counts.overall_by_department[&Some("podatki".to_string())].distribution, [1, 1, 0, 0, 0]);
+    assert_eq!(counts.overall_by_month["2026-02"].distribution, [0, 0, 0, 1, 1]);
 }

@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 use survey::{AnswerValue, QuestionKey, Response};
 
 use super::responses::insert_answers;
-use super::{Store, StoreError, audit, now_text};
+use super::{Store, StoreError, audit, now_text, tally};
 
 /// A stored response with what the list of paper entries shows about it.
 #[derive(Debug, Clone)]
@@ -102,6 +102,7 @@ impl Store {
             "INSERT INTO response_changes (response_id, at, actor, change, before_payload) VALUES (?1, ?2, ?3, 'corrected', ?4)",
             params![id, now_text(), actor, before],
         )?;
+        tally::recount(&tx, &id, -1)?;
         tx.execute(
             "UPDATE responses SET payload = ?1, paper_serial = ?2, captured_at = ?3 WHERE id = ?4",
             params![
@@ -113,6 +114,7 @@ impl Store {
         )?;
         tx.execute("DELETE FROM answers WHERE response_id = ?1", [&id])?;
         insert_answers(&tx, &id, &corrected.answers)?;
+        tally::recount(&tx, &id, 1)?;
         audit::record(&tx, Some(office_id), actor, "poprawienie ankiety", &id)?;
         tx.commit()?;
         Ok(())
@@ -130,6 +132,7 @@ impl Store {
             )
             .optional()?;
         let Some(payload) = payload else { return Ok(false) };
+        tally::recount(&tx, id, -1)?;
         tx.execute("UPDATE responses SET withdrawn_at = ?1 WHERE id = ?2", params![now_text(), id])?;
         tx.execute(
             "INSERT INTO response_changes (response_id, at, actor, change, before_payload) VALUES (?1, ?2, ?3, 'withdrawn', ?4)",

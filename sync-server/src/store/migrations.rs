@@ -13,7 +13,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0003_devices.sql"),
     include_str!("../../migrations/0004_filtered_presses.sql"),
     include_str!("../../migrations/0005_report_conclusions.sql"),
+    include_str!("../../migrations/0006_tally.sql"),
 ];
+
+/// The migration creating the report counts, which the program fills from the stored responses.
+pub const TALLY: i64 = 6;
 
 /// The schema version this build creates.
 pub fn latest() -> i64 {
@@ -21,7 +25,8 @@ pub fn latest() -> i64 {
 }
 
 /// Applies the missing migrations, each in its own transaction; refuses a database from a newer build.
-pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {
+/// Returns the schema version found.
+pub fn apply(conn: &mut Connection) -> Result<i64, StoreError> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if current > latest() {
         return Err(StoreError::NewerDatabase { found: current, known: latest() });
@@ -33,7 +38,7 @@ pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {
         tx.commit()?;
         tracing::info!(version = index + 1, "zastosowano migrację bazy danych");
     }
-    Ok(())
+    Ok(current)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod report;
 mod reports;
 mod responses;
 mod sessions;
+mod tally;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -27,7 +28,7 @@ pub use audit::AuditEntry;
 pub use changes::{Comment, StoredResponse};
 pub use devices::{Device, DeviceReport, PairedDevice, PairingRefused};
 pub use offices::{Department, Office, OfficeData};
-pub use report::{PeriodCounts, ReportFilter};
+pub use report::{Completeness, PeriodCounts, ReportFilter};
 pub use reports::ArchivedReport;
 pub use responses::RecordOutcome;
 pub use sessions::{Session, max_age_secs as sessions_max_age_secs};
@@ -82,7 +83,13 @@ impl Store {
         let path = data_dir.join(DB_FILE);
         let mut conn = Connection::open(&path).map_err(|source| StoreError::Open { path: path.clone(), source })?;
         configure(&conn).map_err(|source| StoreError::Open { path: path.clone(), source })?;
-        migrations::apply(&mut conn)?;
+        let found = migrations::apply(&mut conn)?;
+        if found > 0 && found < migrations::TALLY {
+            let tx = conn.transaction()?;
+            let counted = tally::rebuild(&tx)?;
+            tx.commit()?;
+            tracing::info!(counted, "przeliczono liczniki raportów z zapisanych odpowiedzi");
+        }
         Ok(Store { conn: Arc::new(Mutex::new(conn)), path })
     }
 

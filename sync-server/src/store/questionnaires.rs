@@ -52,7 +52,7 @@ impl Store {
     }
 }
 
-fn parse(json: &str) -> Result<Questionnaire, StoreError> {
+pub(super) fn parse(json: &str) -> Result<Questionnaire, StoreError> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("definicja ankiety: {e}")))
 }
 

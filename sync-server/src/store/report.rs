@@ -1,5 +1,6 @@
-//! The SQL aggregates a report is computed from: counts, never responses loaded one by one, so a year of a
-//! busy office stays quick. Scoring itself is the `survey` crate's.
+//! The SQL a report is computed from: sums of the running counts (`tally`) for the figures, and the
+//! responses themselves only for comments and exports, walked one row at a time. Scoring itself is the
+//! `survey` crate's.
 
 use std::collections::BTreeMap;
 
@@ -7,7 +8,10 @@ use rusqlite::params_from_iter;
 use survey::scoring::RatingStats;
 use survey::{Channel, QuestionKey};
 
-use super::{Store, StoreError};
+use chrono::Datelike;
+
+use super::{Store, StoreError, tally};
+use crate::local_time;
 
 /// Which responses a report covers: capture dates `from`..=`to`, optionally one department's and some
 /// channels' only (withdrawn responses never).
@@ -24,27 +28,39 @@ pub struct ReportFilter {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PeriodCounts {
     pub by_channel: BTreeMap<Channel, u64>,
+    /// Complete and incomplete responses per channel (see `survey::scoring::is_complete`).
+    pub completeness: BTreeMap<Channel, Completeness>,
     /// Rating counts per question key, over every questionnaire version.
     pub items: BTreeMap<QuestionKey, RatingStats>,
     /// The overall rating per department key (`None`: not named).
     pub overall_by_department: BTreeMap<Option<String>, RatingStats>,
     /// Chosen options per question key (single and multiple choice, department).
     pub choices: BTreeMap<String, BTreeMap<String, u64>>,
-    /// The overall rating per month (`YYYY-MM`).
+    /// The overall rating per month (`YYYY-MM`, local time).
     pub overall_by_month: BTreeMap<String, RatingStats>,
+    /// Kiosk responses (touch and buttons) by local weekday (0 = Monday) and hour.
+    pub kiosk_hours: [[u64; 24]; 7],
     /// The questionnaire versions answered in the period.
     pub versions: Vec<u32>,
 }
 
+/// Complete and incomplete responses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Completeness {
+    pub complete: u64,
+    pub incomplete: u64,
+}
+
 impl ReportFilter {
-    /// The WHERE clause selecting the filter's responses as `r`, with its parameters.
+    /// The WHERE clause selecting the filter's responses as `r`, with its parameters. Days are the
+    /// office's local days.
     fn clause(&self) -> (String, Vec<String>) {
         let mut sql =
             String::from("r.office_id = ? AND r.withdrawn_at IS NULL AND r.captured_at >= ? AND r.captured_at < ?");
         let mut params = vec![
             self.office_id.to_string(),
-            format!("{}T00:00:00Z", self.from),
-            format!("{}T00:00:00Z", self.to + chrono::Duration::days(1)),
+            local_time::day_start_text(self.from),
+            local_time::day_start_text(self.to + chrono::Duration::days(1)),
         ];
         if let Some(dept) = &self.department {
             sql.push_str(
@@ -52,102 +68,111 @@ impl ReportFilter {
             );
             params.push(dept.clone());
         }
+        self.push_channels(&mut sql, &mut params, "r.channel");
+        (sql, params)
+    }
+
+    /// The WHERE clause selecting the filter's rows of the report counts as `t`, with its parameters.
+    fn tally_clause(&self) -> (String, Vec<String>) {
+        let mut sql = String::from("t.office_id = ? AND t.scope = ? AND t.day >= ? AND t.day <= ?");
+        let scope = match &self.department {
+            None => tally::ALL.to_owned(),
+            Some(dept) => tally::department_scope(Some(dept)),
+        };
+        let mut params = vec![self.office_id.to_string(), scope, self.from.to_string(), self.to.to_string()];
+        self.push_channels(&mut sql, &mut params, "t.channel");
+        (sql, params)
+    }
+
+    fn push_channels(&self, sql: &mut String, params: &mut Vec<String>, column: &str) {
         if !self.channels.is_empty() {
-            sql.push_str(&format!(" AND r.channel IN ({})", vec!["?"; self.channels.len()].join(", ")));
+            sql.push_str(&format!(" AND {column} IN ({})", vec!["?"; self.channels.len()].join(", ")));
             params.extend(self.channels.iter().map(|c| c.as_str().to_owned()));
         }
-        (sql, params)
     }
 }
 
-fn add(stats: &mut RatingStats, rating: Option<u8>, not_applicable: bool, n: u64) {
-    match rating {
-        Some(v @ 1..=5) => stats.distribution[usize::from(v - 1)] += n,
-        _ if not_applicable => stats.not_applicable += n,
+/// Counts `n` of a rating value ('1'..'5' or "nie dotyczy").
+fn add(stats: &mut RatingStats, value: &str, n: u64) {
+    match value.parse::<usize>() {
+        Ok(v @ 1..=5) => stats.distribution[v - 1] += n,
+        _ if value == tally::NOT_APPLICABLE => stats.not_applicable += n,
         _ => {}
     }
 }
 
 impl Store {
-    /// Every count a report of `filter` needs.
-    pub fn period_counts(
-        &self,
-        filter: &ReportFilter,
-        overall_key: &str,
-        department_key: &str,
-    ) -> Result<PeriodCounts, StoreError> {
+    /// Every count a report of `filter` needs, summed from the report counts (`tally`): the work grows
+    /// with the days of the period, not with the number of responses.
+    pub fn period_counts(&self, filter: &ReportFilter, overall_key: &str) -> Result<PeriodCounts, StoreError> {
         let conn = self.conn();
-        let (clause, params) = filter.clause();
+        let (clause, params) = filter.tally_clause();
         let mut counts = PeriodCounts::default();
 
-        let mut stmt =
-            conn.prepare(&format!("SELECT r.channel, count(*) FROM responses r WHERE {clause} GROUP BY 1"))?;
-        let rows = stmt.query_map(params_from_iter(&params), |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?)))?;
-        for row in rows {
-            let (channel, n) = row?;
-            if let Some(c) = Channel::parse(&channel) {
-                counts.by_channel.insert(c, n);
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT t.channel, t.question_key, t.value, sum(t.n) FROM tally t WHERE {clause} GROUP BY 1, 2, 3 HAVING sum(t.n) > 0"
+        ))?;
+        let mut rows = stmt.query(params_from_iter(&params))?;
+        while let Some(row) = rows.next()? {
+            let (channel, key, value, n): (String, String, String, u64) =
+                (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+            let Some(channel) = Channel::parse(&channel) else { continue };
+            if key == tally::COMPLETE {
+                *counts.by_channel.entry(channel).or_default() += n;
+                let c = counts.completeness.entry(channel).or_default();
+                if value == "1" { c.complete += n } else { c.incomplete += n }
+            } else if key == tally::VERSION {
+                counts.versions.extend(value.parse::<u32>().ok());
+            } else if let Some(dept) = key.strip_prefix(tally::DEPT_OVERALL) {
+                let dept = (!dept.is_empty()).then(|| dept.to_owned());
+                add(counts.overall_by_department.entry(dept).or_default(), &value, n);
+            } else if key.starts_with('#') {
+                // The hour of the day: read by day below, for the weekday.
+            } else if let Ok(question) = QuestionKey::parse(&key) {
+                if value.parse::<u8>().is_ok() || value == tally::NOT_APPLICABLE {
+                    add(counts.items.entry(question).or_default(), &value, n);
+                } else {
+                    *counts.choices.entry(key).or_default().entry(value).or_default() += n;
+                }
             }
         }
+        counts.versions.sort_unstable();
+        counts.versions.dedup();
 
-        let mut stmt = conn.prepare(&format!(
-            "SELECT a.question_key, a.rating, a.not_applicable, count(*) FROM answers a JOIN responses r ON r.id = a.response_id
-             WHERE {clause} AND (a.rating IS NOT NULL OR a.not_applicable = 1) GROUP BY 1, 2, 3"
-        ))?;
-        let rows = stmt.query_map(params_from_iter(&params), |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<u8>>(1)?, r.get::<_, bool>(2)?, r.get::<_, u64>(3)?))
-        })?;
-        for row in rows {
-            let (key, rating, na, n) = row?;
-            if let Ok(key) = QuestionKey::parse(&key) {
-                add(counts.items.entry(key).or_default(), rating, na, n);
-            }
-        }
-
-        let mut stmt = conn.prepare(&format!(
-            "SELECT d.choice, o.rating, count(*) FROM responses r
-             JOIN answers o ON o.response_id = r.id AND o.question_key = ?
-             LEFT JOIN answers d ON d.response_id = r.id AND d.question_key = ?
-             WHERE {clause} AND o.rating IS NOT NULL GROUP BY 1, 2"
-        ))?;
-        let all: Vec<String> =
-            [overall_key.to_owned(), department_key.to_owned()].into_iter().chain(params.iter().cloned()).collect();
-        let rows = stmt.query_map(params_from_iter(&all), |r| {
-            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<u8>>(1)?, r.get::<_, u64>(2)?))
-        })?;
-        for row in rows {
-            let (dept, rating, n) = row?;
-            add(counts.overall_by_department.entry(dept).or_default(), rating, false, n);
-        }
-
-        let mut stmt = conn.prepare(&format!(
-            "SELECT a.question_key, a.choice, count(*) FROM answers a JOIN responses r ON r.id = a.response_id
-             WHERE {clause} AND a.choice IS NOT NULL GROUP BY 1, 2"
-        ))?;
-        let rows = stmt.query_map(params_from_iter(&params), |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, u64>(2)?))
-        })?;
-        for row in rows {
-            let (key, choice, n) = row?;
-            counts.choices.entry(key).or_default().insert(choice, n);
-        }
-
-        let mut stmt = conn.prepare(&format!(
-            "SELECT substr(r.captured_at, 1, 7), a.rating, count(*) FROM answers a JOIN responses r ON r.id = a.response_id
-             WHERE {clause} AND a.question_key = ? AND a.rating IS NOT NULL GROUP BY 1, 2"
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT substr(t.day, 1, 7), t.value, sum(t.n) FROM tally t WHERE {clause} AND t.question_key = ? GROUP BY 1, 2"
         ))?;
         let with_key: Vec<String> = params.iter().cloned().chain(std::iter::once(overall_key.to_owned())).collect();
-        let rows = stmt.query_map(params_from_iter(&with_key), |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<u8>>(1)?, r.get::<_, u64>(2)?))
-        })?;
-        for row in rows {
-            let (month, rating, n) = row?;
-            add(counts.overall_by_month.entry(month).or_default(), rating, false, n);
+        let mut rows = stmt.query(params_from_iter(&with_key))?;
+        while let Some(row) = rows.next()? {
+            let (month, value, n): (String, String, u64) = (row.get(0)?, row.get(1)?, row.get(2)?);
+            add(counts.overall_by_month.entry(month).or_default(), &value, n);
         }
 
-        let mut stmt = conn
-            .prepare(&format!("SELECT DISTINCT r.questionnaire_version FROM responses r WHERE {clause} ORDER BY 1"))?;
-        counts.versions = stmt.query_map(params_from_iter(&params), |r| r.get(0))?.collect::<Result<_, _>>()?;
+        // The hours are counted in the '*' scope only: a department filter leaves the map empty rather
+        // than showing every department's hours under one department's name.
+        if filter.department.is_none() {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT t.day, t.value, sum(t.n) FROM tally t WHERE {clause} AND t.question_key = ? AND t.channel IN (?, ?)
+                 GROUP BY 1, 2"
+            ))?;
+            let all: Vec<String> = params
+                .iter()
+                .cloned()
+                .chain([tally::HOUR, Channel::KioskTouch.as_str(), Channel::KioskButtons.as_str()].map(str::to_owned))
+                .collect();
+            let mut rows = stmt.query(params_from_iter(&all))?;
+            while let Some(row) = rows.next()? {
+                let (day, hour, n): (String, String, u64) = (row.get(0)?, row.get(1)?, row.get(2)?);
+                let (Ok(day), Ok(hour)) = (chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d"), hour.parse::<usize>())
+                else {
+                    continue;
+                };
+                if let Some(cell) = counts.kiosk_hours[day.weekday().num_days_from_monday() as usize].get_mut(hour) {
+                    *cell += n;
+                }
+            }
+        }
         Ok(counts)
     }
 
@@ -159,8 +184,8 @@ impl Store {
             "SELECT reason, count(*) FROM filtered_presses WHERE office_id = ?1 AND captured_at >= ?2 AND captured_at < ?3
              GROUP BY reason ORDER BY reason",
         )?;
-        let from = format!("{}T00:00:00Z", filter.from);
-        let to = format!("{}T00:00:00Z", filter.to + chrono::Duration::days(1));
+        let from = local_time::day_start_text(filter.from);
+        let to = local_time::day_start_text(filter.to + chrono::Duration::days(1));
         let rows = stmt.query_map(rusqlite::params![filter.office_id, from, to], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

@@ -4,7 +4,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use survey::sync::{SyncDecision, decide};
 use survey::{AnswerValue, Channel, Response};
 
-use super::{Store, StoreError, audit, now_text, offices};
+use super::{Store, StoreError, audit, now_text, offices, questionnaires, tally};
 
 /// What [`Store::record_response`] did: the sync decision, carried out.
 pub type RecordOutcome = SyncDecision;
@@ -113,17 +113,19 @@ fn insert(
     captured_at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), StoreError> {
     let office = offices::office_by_slug(tx, &r.office)?;
-    let version_exists: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM questionnaire_versions WHERE office_id = ?1 AND version = ?2)",
-        params![office.id, r.questionnaire_version],
-        |row| row.get(0),
-    )?;
-    if !version_exists {
+    let definition: Option<String> = tx
+        .query_row(
+            "SELECT definition FROM questionnaire_versions WHERE office_id = ?1 AND version = ?2",
+            params![office.id, r.questionnaire_version],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let Some(definition) = definition else {
         return Err(StoreError::UnknownQuestionnaireVersion {
             office: r.office.clone(),
             version: r.questionnaire_version,
         });
-    }
+    };
     if let Some(serial) = &r.paper_serial {
         let entered_at: Option<String> = tx
             .query_row(
@@ -136,13 +138,16 @@ fn insert(
             return Err(StoreError::DuplicateSerial { serial: serial.clone(), entered_at });
         }
     }
-    let captured_at = captured_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let captured_text = captured_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     tx.execute(
         "INSERT INTO responses (id, office_id, questionnaire_version, channel, captured_at, received_at, device, paper_serial, payload)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![id, office.id, r.questionnaire_version, r.channel.as_str(), captured_at, now_text(), r.device, r.paper_serial, payload],
+        params![id, office.id, r.questionnaire_version, r.channel.as_str(), captured_text, now_text(), r.device, r.paper_serial, payload],
     )?;
-    insert_answers(tx, id, &r.answers)
+    insert_answers(tx, id, &r.answers)?;
+    // The stored time is whole seconds; counting that same time keeps the counts equal to a rebuild.
+    let counted_at = chrono::DateTime::parse_from_rfc3339(&captured_text).map_or(captured_at, |t| t.to_utc());
+    tally::count(tx, office.id, &questionnaires::parse(&definition)?, r, counted_at, 1)
 }
 
 pub(super) fn changed_by_admin(tx: &rusqlite::Connection, id: &str) -> Result<bool, StoreError> {

@@ -132,9 +132,8 @@ async fn compute(state: &AppState, office: &Office, params: &Params) -> Result<O
             let departments: Vec<(String, String)> =
                 s.all_departments(filter.office_id)?.into_iter().map(|d| (d.key, d.name)).collect();
             let overall = questionnaire.overall_question.to_string();
-            let department_key = survey::default_questionnaire::DEPARTMENT;
-            let now = s.period_counts(&filter, &overall, department_key)?;
-            let previous = s.period_counts(&before, &overall, department_key)?;
+            let now = s.period_counts(&filter, &overall)?;
+            let previous = s.period_counts(&before, &overall)?;
             let comments = s.period_comments(&filter, 500)?;
             let filtered_presses = s.period_filtered_presses(&filter)?;
             let report = build(ReportInput {
