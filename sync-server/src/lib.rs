@@ -11,6 +11,7 @@ pub mod ingest;
 pub mod input;
 pub mod local_time;
 pub mod password;
+pub mod pdf;
 pub mod printout;
 pub mod report;
 pub mod serve;

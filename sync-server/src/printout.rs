@@ -1,24 +1,19 @@
 //! "Pobierz ankietę do wydrukowania (pdf)": the office's current questionnaire as an A4 sheet to print,
 //! with boxes to tick, lines for comments and the metryczka. Options are numbered exactly as paper entry
 //! reads them (ratings 1–5, 0 for "nie dotyczy"; choices 1, 2, …), so typing a sheet in is typing the
-//! numbers ticked. A question is never split across a page break. DejaVu Sans is embedded whole: a file
-//! is about 0.75 MB (subsetting needs a heavier build of the PDF library).
+//! numbers ticked. A question is never split across a page break. Each sheet carries a QR code of the
+//! online survey's address, and in a numbered batch its serial number.
 
-use printpdf::{
-    Color, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
-    Pt, Rect, Rgb, TextItem,
-};
 use survey::{Lang, QuestionKind, Questionnaire};
 
-const PAGE_W: f32 = 210.0;
-const PAGE_H: f32 = 297.0;
-const MARGIN: f32 = 18.0;
+use crate::pdf::{Block, Document, MARGIN, Mark, PAGE_W, PT, paragraph, paragraph_in};
+
 const BODY: f32 = 10.0;
 const LINE: f32 = 5.0;
-/// DejaVu Sans is wide: about 0.6 em a letter on average keeps wrapped lines inside the margins.
-const EM_PER_CHAR: f32 = 0.6;
 /// Short option labels are mostly lowercase letters and digits: about 0.52 em a letter.
 const OPTION_EM_PER_CHAR: f32 = 0.52;
+/// The QR code's side on the sheet, in mm: big enough for any phone camera at arm's length.
+const QR_SIDE: f32 = 24.0;
 
 /// Where the sheet comes from and what it says about itself.
 pub struct Sheet<'a> {
@@ -28,45 +23,6 @@ pub struct Sheet<'a> {
     pub departments: &'a [(String, String)],
     /// The sheets to print: one per serial number, or a single sheet without one.
     pub serials: Vec<String>,
-}
-
-/// One thing drawn, in mm from the top of its block.
-enum Mark {
-    Text { x: f32, y: f32, size: f32, bold: bool, text: String },
-    Box { x: f32, y: f32 },
-    Rule { x: f32, y: f32, width: f32 },
-}
-
-/// Marks that must stay on one page, and their height.
-struct Block {
-    height: f32,
-    marks: Vec<Mark>,
-}
-
-fn wrap(text: &str, size: f32, width: f32) -> Vec<String> {
-    let per_line = ((width / (size * 0.3528 * EM_PER_CHAR)) as usize).max(10);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > per_line {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-fn paragraph(marks: &mut Vec<Mark>, y: &mut f32, x: f32, text: &str, size: f32, bold: bool) {
-    for line in wrap(text, size, PAGE_W - MARGIN - x) {
-        marks.push(Mark::Text { x, y: *y, size, bold, text: line });
-        *y += size * 0.3528 * 1.45;
-    }
 }
 
 /// Numbered choices of a question, as paper entry numbers them.
@@ -107,11 +63,15 @@ fn blocks(sheet: &Sheet<'_>, serial: Option<&str>) -> Vec<Block> {
     let mut out = Vec::new();
     let mut marks = Vec::new();
     let mut y = 0.0;
-    paragraph(&mut marks, &mut y, MARGIN, q.title.get(Lang::Pl), 16.0, true);
-    paragraph(&mut marks, &mut y, MARGIN, sheet.office_name, 12.0, true);
+    // The QR code (to the online survey) stands top right; the heading wraps beside it.
+    let heading = (MARGIN, PAGE_W - 2.0 * MARGIN - QR_SIDE - 4.0);
+    paragraph_in(&mut marks, &mut y, heading, q.title.get(Lang::Pl), 16.0, true);
+    paragraph_in(&mut marks, &mut y, heading, sheet.office_name, 12.0, true);
     if let Some(serial) = serial {
-        paragraph(&mut marks, &mut y, MARGIN, &format!("Numer arkusza: {serial}"), BODY, true);
+        paragraph_in(&mut marks, &mut y, heading, &format!("Numer arkusza: {serial}"), BODY, true);
     }
+    marks.extend(qr_marks(sheet.survey_url, PAGE_W - MARGIN - QR_SIDE, 0.0));
+    y = y.max(QR_SIDE);
     y += 2.0;
     for text in [
         "Badanie jest anonimowe – odpowiedzi prezentujemy wyłącznie w zbiorczych zestawieniach.",
@@ -158,7 +118,7 @@ fn blocks(sheet: &Sheet<'_>, serial: Option<&str>) -> Vec<Block> {
                     y += 1.0;
                     for (n, label) in options(q, kind, sheet.departments) {
                         let text = format!("{n} {label}");
-                        let width = 6.0 + text.chars().count() as f32 * BODY * 0.3528 * OPTION_EM_PER_CHAR + 4.0;
+                        let width = 6.0 + text.chars().count() as f32 * BODY * PT * OPTION_EM_PER_CHAR + 4.0;
                         if x + width > PAGE_W - MARGIN && x > MARGIN + 4.0 {
                             x = MARGIN + 4.0;
                             y += LINE + 1.5;
@@ -176,107 +136,47 @@ fn blocks(sheet: &Sheet<'_>, serial: Option<&str>) -> Vec<Block> {
     out
 }
 
-fn mm(v: f32) -> Pt {
-    Mm(v).into()
+/// The QR code of `url` as black squares, `QR_SIDE` mm wide, at (`x`, `y`).
+fn qr_marks(url: &str, x: f32, y: f32) -> Vec<Mark> {
+    let Ok(code) = qrcode::QrCode::new(url.as_bytes()) else { return Vec::new() };
+    let width = code.width();
+    // Four modules of quiet zone on each side, as scanners expect.
+    let module = QR_SIDE / (width + 8) as f32;
+    let colors = code.to_colors();
+    let mut marks = Vec::new();
+    // Each row's runs of dark modules as one rectangle, a hair taller than a module, so that no seam of
+    // white shows between neighbours when the page is rasterised.
+    for (row, line) in colors.chunks(width).enumerate() {
+        let mut col = 0;
+        while col < width {
+            if line[col] != qrcode::Color::Dark {
+                col += 1;
+                continue;
+            }
+            let start = col;
+            while col < width && line[col] == qrcode::Color::Dark {
+                col += 1;
+            }
+            marks.push(Mark::Fill {
+                x: x + (start as f32 + 4.0) * module,
+                y: y + (row as f32 + 4.0) * module,
+                width: (col - start) as f32 * module,
+                height: module + 0.05,
+                gray: 0.0,
+            });
+        }
+    }
+    marks
 }
 
 /// The sheet as a PDF.
 pub fn questionnaire_pdf(sheet: &Sheet<'_>) -> Result<Vec<u8>, String> {
-    let mut doc = PdfDocument::new("Ankieta – badanie satysfakcji klienta");
-    let mut warnings = Vec::new();
-    let regular =
-        ParsedFont::from_bytes(crate::fonts::REGULAR, 0, &mut warnings).ok_or("nie można wczytać czcionki")?;
-    let bold = ParsedFont::from_bytes(crate::fonts::BOLD, 0, &mut warnings).ok_or("nie można wczytać czcionki")?;
-    let regular = doc.add_font(&regular);
-    let bold = doc.add_font(&bold);
-
+    let mut doc = Document::new("Ankieta – badanie satysfakcji klienta")?;
     let serials: Vec<Option<&str>> =
         if sheet.serials.is_empty() { vec![None] } else { sheet.serials.iter().map(|s| Some(s.as_str())).collect() };
-    let mut rendered = Vec::new();
     for serial in serials {
-        rendered.extend(sheet_pages(&lay_out(blocks(sheet, serial)), regular.clone(), bold.clone()));
+        let footer = serial.map(|s| format!("Arkusz {s} · ")).unwrap_or_default();
+        doc.add(blocks(sheet, serial), &footer);
     }
-    doc.with_pages(rendered);
-    let mut save_warnings = Vec::new();
-    Ok(doc.save(&PdfSaveOptions::default(), &mut save_warnings))
-}
-
-/// Lays blocks out on pages: a block that does not fit starts the next page.
-fn lay_out(blocks: Vec<Block>) -> Vec<Vec<(f32, Block)>> {
-    let usable = PAGE_H - 2.0 * MARGIN - 8.0;
-    let mut pages: Vec<Vec<(f32, Block)>> = vec![Vec::new()];
-    let mut used = 0.0;
-    for block in blocks {
-        if used + block.height > usable && used > 0.0 {
-            pages.push(Vec::new());
-            used = 0.0;
-        }
-        let top = used;
-        used += block.height;
-        if let Some(page) = pages.last_mut() {
-            page.push((top, block));
-        }
-    }
-    pages
-}
-
-/// Draws one sheet's pages.
-fn sheet_pages(pages: &[Vec<(f32, Block)>], regular: printpdf::FontId, bold: printpdf::FontId) -> Vec<PdfPage> {
-    let total = pages.len();
-    let black = Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None });
-    pages
-        .iter()
-        .enumerate()
-        .map(|(index, blocks)| {
-            let mut ops = vec![
-                Op::SetOutlineColor { col: black.clone() },
-                Op::SetOutlineThickness { pt: Pt(0.8) },
-                Op::SetFillColor { col: black.clone() },
-            ];
-            let text = |ops: &mut Vec<Op>, x: f32, top: f32, size: f32, is_bold: bool, s: String| {
-                let font = if is_bold { bold.clone() } else { regular.clone() };
-                ops.push(Op::StartTextSection);
-                ops.push(Op::SetFont { font: PdfFontHandle::External(font), size: Pt(size) });
-                // PDF's origin is the bottom-left corner; blocks are laid out from the top.
-                ops.push(Op::SetTextCursor { pos: Point { x: mm(x), y: mm(PAGE_H - MARGIN - top - size * 0.3528) } });
-                ops.push(Op::ShowText { items: vec![TextItem::Text(s)] });
-                ops.push(Op::EndTextSection);
-            };
-            for (top, block) in blocks {
-                let top = *top;
-                for mark in &block.marks {
-                    match *mark {
-                        Mark::Text { x, y, size, bold: b, text: ref s } => {
-                            text(&mut ops, x, top + y, size, b, s.clone())
-                        }
-                        Mark::Box { x, y } => ops.push(Op::DrawRectangle {
-                            rectangle: Rect {
-                                x: mm(x),
-                                y: mm(PAGE_H - MARGIN - top - y - 4.0),
-                                width: mm(4.0),
-                                height: mm(4.0),
-                                mode: Some(PaintMode::Stroke),
-                                winding_order: None,
-                            },
-                        }),
-                        Mark::Rule { x, y, width } => {
-                            let at = PAGE_H - MARGIN - top - y;
-                            ops.push(Op::DrawLine {
-                                line: Line {
-                                    points: vec![
-                                        LinePoint { p: Point { x: mm(x), y: mm(at) }, bezier: false },
-                                        LinePoint { p: Point { x: mm(x + width), y: mm(at) }, bezier: false },
-                                    ],
-                                    is_closed: false,
-                                },
-                            });
-                        }
-                    }
-                }
-            }
-            let footer = format!("Strona {} z {total}", index + 1);
-            text(&mut ops, MARGIN, PAGE_H - 2.0 * MARGIN + 4.0, 8.0, false, footer);
-            PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops)
-        })
-        .collect()
+    Ok(doc.save())
 }

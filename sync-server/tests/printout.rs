@@ -92,3 +92,56 @@ fn a_batch_numbers_every_sheet() {
     assert!(pages[0].contains("Numer arkusza: 2026-00001"));
     assert!(pages[one].contains("Numer arkusza: 2026-00002"));
 }
+
+/// The top-right corner of the first page (where the QR code stands) drawn by poppler at 300 dpi, as
+/// grey levels.
+fn top_right_corner_pixels(path: &std::path::Path) -> (usize, usize, Vec<u8>) {
+    let prefix = path.with_extension("");
+    let status = Command::new("pdftoppm")
+        .args([
+            "-png",
+            "-r",
+            "300",
+            "-x",
+            "1900",
+            "-y",
+            "0",
+            "-W",
+            "580",
+            "-H",
+            "450",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+        ])
+        .arg(path)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm (poppler-utils) is installed by scripts/install-deps");
+    assert!(status.success());
+    let decoder =
+        png::Decoder::new(std::io::BufReader::new(std::fs::File::open(prefix.with_extension("png")).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    buf.truncate(info.buffer_size());
+    // One grey level per pixel, whichever colour type poppler chose (the page is black and white).
+    let channels = info.color_type.samples();
+    (info.width as usize, info.height as usize, buf.chunks(channels).map(|px| px[0]).collect())
+}
+
+#[test]
+fn the_qr_code_on_the_sheet_leads_to_the_online_survey_and_the_file_is_small() {
+    let (_dir, path) = pdf(vec!["2026-00007".into()]);
+    let (width, height, pixels) = top_right_corner_pixels(&path);
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| pixels[y * width + x]);
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the corner");
+    let (_meta, content) = grids[0].decode().unwrap();
+    assert_eq!(content, "https://ksiazki.example.pl/ksiazki/");
+    // The embedded fonts are subsets (assets/fonts/README.md): a sheet stays far below a whole font's size.
+    let size = std::fs::metadata(&path).unwrap().len();
+    assert!(size < 200_000, "the sheet is {size} bytes");
+}

@@ -1,0 +1,204 @@
+//! A4 pages drawn with printpdf, shared by the printable questionnaire and the report: things to draw
+//! ("marks") are grouped in blocks that must stay on one page, laid out top to bottom, and drawn with
+//! the embedded DejaVu Sans (subset, see `assets/fonts/README.md`). Everything is vector: text, boxes,
+//! rules and filled rectangles (bars, QR modules, map cells), so it prints sharp in black and white.
+
+use printpdf::{
+    Color, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
+    Pt, Rect, Rgb, TextItem,
+};
+
+pub const PAGE_W: f32 = 210.0;
+pub const PAGE_H: f32 = 297.0;
+pub const MARGIN: f32 = 18.0;
+/// Points to millimetres.
+pub const PT: f32 = 0.3528;
+/// DejaVu Sans is wide: about 0.6 em a letter on average keeps wrapped lines inside the margins.
+const EM_PER_CHAR: f32 = 0.6;
+
+/// One thing drawn, in mm from the top of its block.
+pub enum Mark {
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        text: String,
+    },
+    /// A 4 mm box to tick.
+    Box {
+        x: f32,
+        y: f32,
+    },
+    Rule {
+        x: f32,
+        y: f32,
+        width: f32,
+    },
+    /// A filled rectangle; `gray` 0.0 is black, 1.0 white.
+    Fill {
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
+        gray: f32,
+    },
+}
+
+/// Marks that must stay on one page, and their height.
+#[derive(Default)]
+pub struct Block {
+    pub height: f32,
+    pub marks: Vec<Mark>,
+}
+
+/// Splits `text` into lines that fit `width` mm at `size` pt.
+pub fn wrap(text: &str, size: f32, width: f32) -> Vec<String> {
+    let per_line = ((width / (size * PT * EM_PER_CHAR)) as usize).max(10);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > per_line {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Adds `text` wrapped to the right margin from `x`, moving `y` down past it.
+pub fn paragraph(marks: &mut Vec<Mark>, y: &mut f32, x: f32, text: &str, size: f32, bold: bool) {
+    paragraph_in(marks, y, (x, PAGE_W - MARGIN - x), text, size, bold);
+}
+
+/// [`paragraph`] within (`x`, `width`).
+pub fn paragraph_in(marks: &mut Vec<Mark>, y: &mut f32, (x, width): (f32, f32), text: &str, size: f32, bold: bool) {
+    for line in wrap(text, size, width) {
+        marks.push(Mark::Text { x, y: *y, size, bold, text: line });
+        *y += size * PT * 1.45;
+    }
+}
+
+/// Lays blocks out on pages: a block that does not fit starts the next page.
+fn lay_out(blocks: Vec<Block>) -> Vec<Vec<(f32, Block)>> {
+    let usable = PAGE_H - 2.0 * MARGIN - 8.0;
+    let mut pages: Vec<Vec<(f32, Block)>> = vec![Vec::new()];
+    let mut used = 0.0;
+    for block in blocks {
+        if used + block.height > usable && used > 0.0 {
+            pages.push(Vec::new());
+            used = 0.0;
+        }
+        let top = used;
+        used += block.height;
+        if let Some(page) = pages.last_mut() {
+            page.push((top, block));
+        }
+    }
+    pages
+}
+
+fn mm(v: f32) -> Pt {
+    Mm(v).into()
+}
+
+/// A PDF being written: its fonts and pages.
+pub struct Document {
+    doc: PdfDocument,
+    regular: printpdf::FontId,
+    bold: printpdf::FontId,
+    pages: Vec<PdfPage>,
+}
+
+impl Document {
+    pub fn new(title: &str) -> Result<Document, String> {
+        let mut doc = PdfDocument::new(title);
+        let mut warnings = Vec::new();
+        let regular =
+            ParsedFont::from_bytes(crate::fonts::REGULAR, 0, &mut warnings).ok_or("nie można wczytać czcionki")?;
+        let bold = ParsedFont::from_bytes(crate::fonts::BOLD, 0, &mut warnings).ok_or("nie można wczytać czcionki")?;
+        let regular = doc.add_font(&regular);
+        let bold = doc.add_font(&bold);
+        Ok(Document { doc, regular, bold, pages: Vec::new() })
+    }
+
+    /// Lays `blocks` out and adds their pages, numbered "Strona i z n" after `footer`.
+    pub fn add(&mut self, blocks: Vec<Block>, footer: &str) {
+        let pages = lay_out(blocks);
+        let total = pages.len();
+        for (index, blocks) in pages.iter().enumerate() {
+            let mut ops = Vec::new();
+            for (top, block) in blocks {
+                for mark in &block.marks {
+                    self.draw(&mut ops, *top, mark);
+                }
+            }
+            let text = format!("{footer}Strona {} z {total}", index + 1);
+            let y = PAGE_H - 2.0 * MARGIN + 4.0;
+            self.draw(&mut ops, 0.0, &Mark::Text { x: MARGIN, y, size: 8.0, bold: false, text });
+            self.pages.push(PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops));
+        }
+    }
+
+    fn draw(&self, ops: &mut Vec<Op>, top: f32, mark: &Mark) {
+        let gray = |g: f32| Color::Rgb(Rgb { r: g, g, b: g, icc_profile: None });
+        // PDF's origin is the bottom-left corner; blocks are laid out from the top.
+        let from_top = |y: f32| mm(PAGE_H - MARGIN - top - y);
+        let rect = |x: f32, y: f32, width: f32, height: f32, mode: PaintMode| Op::DrawRectangle {
+            rectangle: Rect {
+                x: mm(x),
+                y: from_top(y + height),
+                width: mm(width),
+                height: mm(height),
+                mode: Some(mode),
+                winding_order: None,
+            },
+        };
+        match mark {
+            Mark::Text { x, y, size, bold, text } => {
+                let font = if *bold { self.bold.clone() } else { self.regular.clone() };
+                ops.push(Op::SetFillColor { col: gray(0.0) });
+                ops.push(Op::StartTextSection);
+                ops.push(Op::SetFont { font: PdfFontHandle::External(font), size: Pt(*size) });
+                ops.push(Op::SetTextCursor { pos: Point { x: mm(*x), y: from_top(y + size * PT) } });
+                ops.push(Op::ShowText { items: vec![TextItem::Text(text.clone())] });
+                ops.push(Op::EndTextSection);
+            }
+            Mark::Box { x, y } => {
+                ops.push(Op::SetOutlineColor { col: gray(0.0) });
+                ops.push(Op::SetOutlineThickness { pt: Pt(0.8) });
+                ops.push(rect(*x, *y, 4.0, 4.0, PaintMode::Stroke));
+            }
+            Mark::Rule { x, y, width } => {
+                ops.push(Op::SetOutlineColor { col: gray(0.0) });
+                ops.push(Op::SetOutlineThickness { pt: Pt(0.8) });
+                ops.push(Op::DrawLine {
+                    line: Line {
+                        points: vec![
+                            LinePoint { p: Point { x: mm(*x), y: from_top(*y) }, bezier: false },
+                            LinePoint { p: Point { x: mm(x + width), y: from_top(*y) }, bezier: false },
+                        ],
+                        is_closed: false,
+                    },
+                });
+            }
+            Mark::Fill { x, y, width, height, gray: g } => {
+                ops.push(Op::SetFillColor { col: gray(*g) });
+                ops.push(rect(*x, *y, *width, *height, PaintMode::Fill));
+            }
+        }
+    }
+
+    /// The finished file.
+    pub fn save(mut self) -> Vec<u8> {
+        self.doc.with_pages(self.pages);
+        let mut warnings = Vec::new();
+        self.doc.save(&PdfSaveOptions::default(), &mut warnings)
+    }
+}
