@@ -4,6 +4,7 @@
 //! them from the responses (after the migration, and in tests as the reference).
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, Timelike, Utc};
 use rusqlite::{Connection, params};
@@ -116,23 +117,29 @@ pub(super) fn rebuild(tx: &Connection) -> Result<u64, StoreError> {
     while let Some(row) = rows.next()? {
         let (office_id, version, payload, captured_at): (i64, u32, String, String) =
             (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
-        if !versions.contains_key(&(office_id, version)) {
-            let definition: String = tx.query_row(
-                "SELECT definition FROM questionnaire_versions WHERE office_id = ?1 AND version = ?2",
-                params![office_id, version],
-                |r| r.get(0),
-            )?;
-            versions.insert((office_id, version), super::questionnaires::parse(&definition)?);
-        }
+        let q = match versions.entry((office_id, version)) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(slot) => {
+                let definition: String = tx.query_row(
+                    "SELECT definition FROM questionnaire_versions WHERE office_id = ?1 AND version = ?2",
+                    params![office_id, version],
+                    |r| r.get(0),
+                )?;
+                slot.insert(super::questionnaires::parse(&definition)?)
+            }
+        };
         let (response, at) = parse(&payload, &captured_at)?;
-        count(tx, office_id, &versions[&(office_id, version)], &response, at, 1)?;
+        count(tx, office_id, q, &response, at, 1)?;
         counted += 1;
     }
     Ok(counted)
 }
 
+/// One row of the counts: office, scope, day, channel, question, value, count.
+type Row = (i64, String, String, String, String, String, i64);
+
 /// Every non-zero count, in order.
-fn snapshot(tx: &Connection) -> Result<Vec<(i64, String, String, String, String, String, i64)>, StoreError> {
+fn snapshot(tx: &Connection) -> Result<Vec<Row>, StoreError> {
     let mut stmt = tx.prepare(
         "SELECT office_id, scope, day, channel, question_key, value, n FROM tally WHERE n <> 0 ORDER BY 1, 2, 3, 4, 5, 6",
     )?;
