@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 
+use crate::config::{self, Overrides};
 use crate::store::{NewAdmin, Store};
 use crate::{input, password, serve};
 
@@ -15,9 +16,12 @@ use crate::{input, password, serve};
 #[derive(Debug, Parser)]
 #[command(name = "sync-server", version, about)]
 pub struct Cli {
-    /// Directory holding the database (created if missing).
-    #[arg(long, global = true, env = "OCEN_DATA_DIR", default_value = "./data")]
-    pub data_dir: PathBuf,
+    /// Settings file (TOML); without it /etc/ocen-urzad/server.toml is read when it exists.
+    #[arg(long, global = true, env = "OCEN_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Directory holding the database (created if missing) [default: ./data].
+    #[arg(long, global = true, env = "OCEN_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -26,10 +30,28 @@ pub struct Cli {
 pub enum Command {
     /// Run the server (web survey, admin panel, sync API).
     Serve {
-        /// Address and port to listen on.
-        #[arg(long, env = "OCEN_LISTEN", default_value = "127.0.0.1:8080")]
-        listen: SocketAddr,
+        /// Address and port to listen on [default: 127.0.0.1:8080].
+        #[arg(long, env = "OCEN_LISTEN")]
+        listen: Option<SocketAddr>,
+        /// Report breakdown cells with fewer answers are shown as "< N" [default: 5, at least 3].
+        #[arg(long, env = "OCEN_SUPPRESSION_THRESHOLD")]
+        suppression_threshold: Option<u64>,
     },
+    /// Copy the database to FILE, safely while the server runs.
+    Backup {
+        /// The copy to write (replaced if it exists).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Replace the database with a backup copy (stop the server first). The replaced database is kept.
+    Restore {
+        /// The backup copy.
+        #[arg(long)]
+        from: PathBuf,
+    },
+    /// Reports.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Manage offices.
     #[command(subcommand)]
     Office(OfficeCommand),
@@ -39,6 +61,44 @@ pub enum Command {
     /// Manage kiosks.
     #[command(subcommand)]
     Device(DeviceCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Archive the report of the quarter or year that has just ended (for a timer).
+    Archive {
+        /// The office; or --all-offices.
+        #[arg(long, required_unless_present = "all_offices")]
+        office: Option<String>,
+        /// Every office.
+        #[arg(long, conflicts_with = "office")]
+        all_offices: bool,
+        /// The period: the last whole quarter or year.
+        #[arg(long, value_enum)]
+        previous_period: PreviousPeriod,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum PreviousPeriod {
+    Quarter,
+    Year,
+}
+
+impl PreviousPeriod {
+    /// The last whole period before `today`.
+    pub fn dates(self, today: chrono::NaiveDate) -> (chrono::NaiveDate, chrono::NaiveDate) {
+        use chrono::{Datelike, NaiveDate};
+        let day = |y, m| NaiveDate::from_ymd_opt(y, m, 1).unwrap_or_default();
+        match self {
+            PreviousPeriod::Year => (day(today.year() - 1, 1), day(today.year(), 1).pred_opt().unwrap_or_default()),
+            PreviousPeriod::Quarter => {
+                let this_quarter = day(today.year(), (today.month0() / 3) * 3 + 1);
+                let end = this_quarter.pred_opt().unwrap_or_default();
+                (day(end.year(), (end.month0() / 3) * 3 + 1), end)
+            }
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,24 +170,61 @@ pub struct AdminCreate {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     init_logging();
+    let (listen, threshold) = match &cli.command {
+        Command::Serve { listen, suppression_threshold } => (*listen, *suppression_threshold),
+        _ => (None, None),
+    };
+    let settings = config::load(Overrides {
+        config: cli.config.clone(),
+        data_dir: cli.data_dir.clone(),
+        listen,
+        suppression_threshold: threshold,
+    })?;
+    let data_dir = settings.data_dir.clone();
     match cli.command {
-        Command::Serve { listen } => serve::run(&cli.data_dir, listen),
+        Command::Serve { .. } => serve::run(&settings),
+        Command::Backup { to } => {
+            let responses = Store::open(&data_dir)?.backup_to(&to)?;
+            println!("Zapisano kopię bazy w {} (odpowiedzi: {responses}).", to.display());
+            Ok(())
+        }
+        Command::Restore { from } => {
+            let restored = crate::store::restore(&data_dir, &from)?;
+            println!("Przywrócono bazę z {} (odpowiedzi: {}).", from.display(), restored.responses);
+            if let Some(previous) = restored.previous {
+                println!("Poprzednia baza została zachowana jako {}.", previous.display());
+            }
+            Ok(())
+        }
+        Command::Report(ReportCommand::Archive { office, all_offices: _, previous_period }) => {
+            let store = Store::open(&data_dir)?;
+            let offices = match office {
+                Some(slug) => vec![store.office(&slug)?],
+                None => store.offices()?,
+            };
+            let (from, to) = previous_period.dates(crate::local_time::local(chrono::Utc::now()).date());
+            for office in offices {
+                let id = crate::report::archive_period(&store, &office, from, to, settings.suppression_threshold)?;
+                println!("Zarchiwizowano raport nr {id} urzędu /{} za okres {from} – {to}.", office.slug);
+            }
+            Ok(())
+        }
         Command::Office(OfficeCommand::Create { slug, name }) => {
             let slug = input::slug(&slug)?;
             let name = input::office_name(&name)?;
-            let office = Store::open(&cli.data_dir)?.create_office(slug, name)?;
+            let office = Store::open(&data_dir)?.create_office(slug, name)?;
             println!("Utworzono urząd „{}” (adres /{}) z domyślną ankietą.", office.name, office.slug);
             Ok(())
         }
         Command::Office(OfficeCommand::List) => {
-            for office in Store::open(&cli.data_dir)?.offices()? {
+            for office in Store::open(&data_dir)?.offices()? {
                 println!("{}\t{}", office.slug, office.name);
             }
             Ok(())
         }
         Command::Office(OfficeCommand::Embed { slug, allow }) => {
             let origins = allow.iter().map(|o| input::origin(o).map(str::to_owned)).collect::<Result<Vec<_>, _>>()?;
-            Store::open(&cli.data_dir)?.set_embed_origins(&slug, &origins)?;
+            Store::open(&data_dir)?.set_embed_origins(&slug, &origins)?;
             if origins.is_empty() {
                 println!("Ankiety urzędu /{slug} nie można osadzać na innych stronach.");
             } else {
@@ -135,13 +232,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Admin(AdminCommand::Create(args)) => create_admin(&cli.data_dir, &args),
+        Command::Admin(AdminCommand::Create(args)) => create_admin(&data_dir, &args),
         Command::Device(DeviceCommand::Enroll { office, name }) => {
             let name = name.trim();
             if name.is_empty() || name.chars().count() > 40 {
                 bail!("nazwa kiosku musi mieć od 1 do 40 znaków");
             }
-            let store = Store::open(&cli.data_dir)?;
+            let store = Store::open(&data_dir)?;
             let office = store.office(&office)?;
             let code = store.enroll_device(office.id, "wiersz poleceń", name)?;
             println!(
@@ -150,7 +247,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Device(DeviceCommand::List { office }) => {
-            let store = Store::open(&cli.data_dir)?;
+            let store = Store::open(&data_dir)?;
             let office = store.office(&office)?;
             for d in store.devices(office.id)? {
                 let state = crate::http::admin::kiosk_state(d.clone());

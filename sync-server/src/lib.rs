@@ -5,6 +5,8 @@
 //! so that tests can call it without a socket.
 
 pub mod cli;
+pub mod config;
+pub mod export;
 pub mod fonts;
 pub mod http;
 pub mod ingest;
@@ -14,5 +16,6 @@ pub mod password;
 pub mod pdf;
 pub mod printout;
 pub mod report;
+pub mod report_pdf;
 pub mod serve;
 pub mod store;

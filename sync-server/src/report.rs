@@ -3,18 +3,18 @@
 //! way (decimal comma); breakdown cells with fewer answers than the threshold are suppressed (RODO: in a
 //! small gmina a department and a date can identify a person).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use survey::default_questionnaire::MATTER_SETTLED;
 use survey::scoring::{RatingStats, Scorecard};
 use survey::{Lang, QuestionKind, Questionnaire};
 
-use crate::store::PeriodCounts;
+use crate::store::{Office, PeriodCounts, ReportFiles, ReportFilter, Store, StoreError};
 
 /// Breakdown cells with fewer answers than this are shown as "< 5".
 pub const DEFAULT_SUPPRESSION: u64 = 5;
 
 /// One set of figures, formatted.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Figures {
     pub n: u64,
     pub not_applicable: u64,
@@ -61,7 +61,7 @@ fn change(now: &RatingStats, before: &RatingStats) -> String {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AreaRow {
     pub title: String,
     pub satisfaction: Figures,
@@ -70,20 +70,20 @@ pub struct AreaRow {
     pub items: Vec<ItemRow>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ItemRow {
     pub text: String,
     pub figures: Figures,
 }
 
 /// A breakdown cell: figures, or suppressed for having too few answers.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DepartmentRow {
     pub name: String,
     pub figures: Option<Figures>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub office: String,
     pub from: String,
@@ -106,6 +106,69 @@ pub struct Report {
     pub versions_note: Option<String>,
     /// Button presses not counted as answers, by reason (in Polish), beside the answers.
     pub filtered_presses: Vec<(String, u64)>,
+    /// Per channel: label, complete and incomplete responses.
+    #[serde(default)]
+    pub completeness: Vec<(String, u64, u64)>,
+    /// Kiosk answers by local weekday and hour.
+    #[serde(default)]
+    pub heatmap: Heatmap,
+    /// Areas by the gap between importance and satisfaction, largest first (where importance was asked).
+    #[serde(default)]
+    pub priorities: Vec<Priority>,
+    /// When the report was made (UTC).
+    #[serde(default)]
+    pub generated_at: String,
+}
+
+/// The hour × weekday map of kiosk answers: the hours with any answer (at least 8:00–15:00), a row per
+/// weekday with its counts and a shade 0–4 for each.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Heatmap {
+    pub hours: Vec<u32>,
+    pub rows: Vec<HeatmapRow>,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HeatmapRow {
+    pub day: String,
+    pub cells: Vec<(u64, u8)>,
+}
+
+/// An area's importance against its satisfaction: a large gap is where corrective action pays most.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Priority {
+    pub area: String,
+    pub importance: String,
+    pub satisfaction: String,
+    pub gap: String,
+}
+
+const WEEKDAYS: [&str; 7] = ["poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela"];
+
+impl Heatmap {
+    fn of(counts: &[[u64; 24]; 7]) -> Heatmap {
+        let total: u64 = counts.iter().flatten().sum();
+        let busy = |h: usize| counts.iter().any(|day| day[h] > 0);
+        let first = (0..24).find(|h| busy(*h)).unwrap_or(8).min(8);
+        let last = (0..24).rev().find(|h| busy(*h)).unwrap_or(15).max(15);
+        let max = counts.iter().flatten().copied().max().unwrap_or(0);
+        // Shades in fifths of the busiest hour; any answer at all is at least shade 1.
+        let shade =
+            |n: u64| if n == 0 { 0 } else { u8::try_from((n * 4).div_ceil(max.max(1))).unwrap_or(4).clamp(1, 4) };
+        Heatmap {
+            hours: (first..=last).map(|h| h as u32).collect(),
+            rows: WEEKDAYS
+                .iter()
+                .zip(counts)
+                .map(|(day, hours)| HeatmapRow {
+                    day: (*day).to_owned(),
+                    cells: (first..=last).map(|h| (hours[h], shade(hours[h]))).collect(),
+                })
+                .collect(),
+            total,
+        }
+    }
 }
 
 /// What the report is about.
@@ -203,6 +266,25 @@ pub fn build(input: ReportInput<'_>) -> Report {
         )
     });
     let length = input.to - input.from;
+    let mut gaps: Vec<(f64, Priority)> = card
+        .areas
+        .iter()
+        .filter_map(|a| {
+            let (importance, satisfaction) = (a.importance.mean()?, a.satisfaction.mean()?);
+            let title = q.sections.iter().find(|s| s.key == a.area)?.title.get(Lang::Pl).to_owned();
+            Some((
+                importance - satisfaction,
+                Priority {
+                    area: title,
+                    importance: decimal(Some(importance), 2),
+                    satisfaction: decimal(Some(satisfaction), 2),
+                    gap: decimal(Some(importance - satisfaction), 2),
+                },
+            ))
+        })
+        .collect();
+    gaps.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let priorities = gaps.into_iter().map(|(_, p)| p).collect();
     Report {
         office: input.office.to_owned(),
         from: input.from.to_string(),
@@ -231,7 +313,105 @@ pub fn build(input: ReportInput<'_>) -> Report {
             .iter()
             .map(|(reason, n)| (filtered_reason_label(reason).to_owned(), *n))
             .collect(),
+        completeness: survey::Channel::ALL
+            .iter()
+            .map(|c| {
+                let counts = input.now.completeness.get(c).copied().unwrap_or_default();
+                (c.label_pl().to_owned(), counts.complete, counts.incomplete)
+            })
+            .collect(),
+        heatmap: Heatmap::of(&input.now.kiosk_hours),
+        priorities,
+        generated_at: crate::store::now_text(),
     }
+}
+
+/// The report of `filter` for `office`, from the store: the period, the previous period of the same
+/// length, comments and filtered presses.
+pub fn generate(store: &Store, office: &Office, filter: ReportFilter, threshold: u64) -> Result<Report, StoreError> {
+    let (from, to) = (filter.from, filter.to);
+    let length = to - from;
+    let before = ReportFilter {
+        from: from - length - chrono::Duration::days(1),
+        to: from - chrono::Duration::days(1),
+        ..filter.clone()
+    };
+    let questionnaire = store.current_questionnaire(&office.slug)?;
+    let departments: Vec<(String, String)> =
+        store.all_departments(office.id)?.into_iter().map(|d| (d.key, d.name)).collect();
+    let department = filter
+        .department
+        .as_ref()
+        .map(|key| departments.iter().find(|(k, _)| k == key).map_or_else(|| key.clone(), |(_, name)| name.clone()));
+    let scope = format!(
+        "{}; {}",
+        department.map_or_else(|| "wszystkie komórki".to_owned(), |d| format!("komórka: {d}")),
+        if filter.channels.is_empty() {
+            "wszystkie kanały".to_owned()
+        } else {
+            filter.channels.iter().map(|c| c.label_pl()).collect::<Vec<_>>().join(", ")
+        }
+    );
+    let overall = questionnaire.overall_question.to_string();
+    let now = store.period_counts(&filter, &overall)?;
+    let previous = store.period_counts(&before, &overall)?;
+    let comments = store.period_comments(&filter, 500)?;
+    let filtered_presses = store.period_filtered_presses(&filter)?;
+    Ok(build(ReportInput {
+        office: &office.name,
+        from,
+        to,
+        scope,
+        questionnaire: &questionnaire,
+        departments: &departments,
+        now: &now,
+        before: &previous,
+        comments,
+        filtered_presses,
+        threshold,
+    }))
+}
+
+/// The report as archived: its figures as JSON and its PDF (with the conclusions printed in it).
+pub fn files(report: &Report, conclusions: &str) -> Result<(String, Vec<u8>), StoreError> {
+    let figures = serde_json::to_string_pretty(report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let pdf = crate::report_pdf::report_pdf(report, Some(conclusions)).map_err(StoreError::Corrupt)?;
+    Ok((figures, pdf))
+}
+
+/// Generates and archives the report of `from`..=`to` for every channel and department, by "automat"
+/// (the quarterly or yearly timer); returns the archived report's id.
+pub fn archive_period(
+    store: &Store,
+    office: &Office,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    threshold: u64,
+) -> Result<i64, StoreError> {
+    let filter = ReportFilter { office_id: office.id, from, to, department: None, channels: vec![] };
+    let report = generate(store, office, filter, threshold)?;
+    let (figures, pdf) = files(&report, "")?;
+    let period = (from.to_string(), to.to_string());
+    store.archive_report(
+        office.id,
+        "automat",
+        (&period.0, &period.1),
+        &ReportFiles { figures: &figures, pdf: &pdf },
+        "",
+    )
+}
+
+/// The report of every result to date (from the first response to today), as made before the
+/// questionnaire changes.
+pub fn everything_to_date(store: &Store, office: &Office, threshold: u64) -> Result<Report, StoreError> {
+    let today = crate::local_time::local(chrono::Utc::now()).date();
+    let from = store.first_response_day(office.id)?.unwrap_or(today).min(today);
+    generate(
+        store,
+        office,
+        ReportFilter { office_id: office.id, from, to: today, department: None, channels: vec![] },
+        threshold,
+    )
 }
 
 #[cfg(test)]

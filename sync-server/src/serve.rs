@@ -2,13 +2,13 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::Path;
 
 use anyhow::Context;
 
+use crate::config::Settings;
 use crate::http::{AppState, app};
 use crate::password;
-use crate::store::Store;
+use crate::store::{ServeLock, Store};
 
 /// The office created on first start when there is none; both are changed later in the admin panel.
 pub const FIRST_OFFICE_SLUG: &str = "urzad";
@@ -18,9 +18,16 @@ pub const FIRST_OFFICE_NAME: &str = "Urząd Gminy";
 pub const FIRST_ADMIN_LOGIN: &str = "admin";
 
 /// Opens the database, sets up the first office and admin if there is no account yet, and serves.
-pub fn run(data_dir: &Path, listen: SocketAddr) -> anyhow::Result<()> {
-    let store = Store::open(data_dir)?;
+pub fn run(settings: &Settings) -> anyhow::Result<()> {
+    let listen = settings.listen;
+    let store = Store::open(&settings.data_dir)?;
+    // Held while serving: `sync-server restore` refuses to replace the database under a running server.
+    let _lock = ServeLock::take(&settings.data_dir)?;
+    if let Some(file) = &settings.file {
+        println!("Ustawienia z pliku {}", file.display());
+    }
     first_start(&store, &mut std::io::stdout())?;
+    let state = AppState::new(store.clone()).with_suppression_threshold(settings.suppression_threshold);
 
     let runtime = tokio::runtime::Runtime::new().context("nie udało się uruchomić środowiska wykonawczego")?;
     runtime.block_on(async move {
@@ -33,9 +40,8 @@ pub fn run(data_dir: &Path, listen: SocketAddr) -> anyhow::Result<()> {
         let addr = listener.local_addr().context("nie można odczytać adresu nasłuchu")?;
         println!("Oceń Urząd działa pod adresem http://{addr}/ (dane: {})", store.path().display());
         tracing::info!(%addr, "serwer nasłuchuje");
-        serve_on(listener, AppState::new(store), shutdown_signal(sigterm))
-            .await
-            .context("serwer HTTP przerwał pracę")?;
+        notify_systemd(store);
+        serve_on(listener, state, shutdown_signal(sigterm)).await.context("serwer HTTP przerwał pracę")?;
         println!("Oceń Urząd zatrzymany.");
         Ok(())
     })
@@ -75,6 +81,28 @@ pub fn first_start(store: &Store, out: &mut impl Write) -> anyhow::Result<bool> 
     )?;
     out.flush()?;
     Ok(true)
+}
+
+/// Under systemd (`Type=notify`): says the server is ready, and when the unit sets `WatchdogSec`, pings the
+/// watchdog at half its period for as long as the database answers, so that a hung server is restarted.
+/// Outside systemd this does nothing.
+fn notify_systemd(store: Store) {
+    if let Err(e) = sd_notify::notify(&[sd_notify::NotifyState::Ready]) {
+        tracing::warn!(error = %e, "nie można powiadomić systemd o gotowości");
+    }
+    let Some(period) = sd_notify::watchdog_enabled() else { return };
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(period / 2);
+        loop {
+            tick.tick().await;
+            let db = store.clone();
+            if matches!(tokio::task::spawn_blocking(move || db.ping()).await, Ok(Ok(()))) {
+                let _ = sd_notify::notify(&[sd_notify::NotifyState::Watchdog]);
+            } else {
+                tracing::error!("baza danych nie odpowiada: nie potwierdzam działania (watchdog)");
+            }
+        }
+    });
 }
 
 async fn shutdown_signal(mut sigterm: tokio::signal::unix::Signal) {

@@ -5,6 +5,7 @@
 // Test helpers may unwrap: a panic is how a test reports a broken premise.
 #![allow(clippy::unwrap_used)]
 
+use calamine::{DataType, Reader};
 use std::sync::Arc;
 
 use rusqlite::Connection;
@@ -68,6 +69,12 @@ fn reply(mut r: ureq::http::Response<ureq::Body>) -> Reply {
 impl Panel {
     fn get(&self, path: &str, cookie: &str) -> Reply {
         reply(self.agent.get(format!("{}{path}", self.base)).header("Cookie", cookie).call().unwrap())
+    }
+
+    fn get_bytes(&self, path: &str, cookie: &str) -> Vec<u8> {
+        let mut r = self.agent.get(format!("{}{path}", self.base)).header("Cookie", cookie).call().unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        r.body_mut().read_to_vec().unwrap()
     }
 
     fn post(&self, path: &str, cookie: &str, body: &str) -> Reply {
@@ -197,7 +204,7 @@ fn posts_without_the_session_csrf_token_or_from_another_site_are_refused() {
 }
 
 /// Every route under `/admin/urzad/{slug}` (as in `http::admin::router`), GET and POST.
-const OFFICE_ROUTES: [(&str, &str); 26] = [
+const OFFICE_ROUTES: [(&str, &str); 29] = [
     ("GET", "/pulpit"),
     ("GET", "/papier"),
     ("POST", "/papier"),
@@ -222,6 +229,9 @@ const OFFICE_ROUTES: [(&str, &str); 26] = [
     ("POST", "/kioski/1/odwolaj"),
     ("GET", "/raporty/nowy?od=2026-01-01&do=2026-12-31"),
     ("GET", "/raporty/csv?od=2026-01-01&do=2026-12-31"),
+    ("GET", "/raporty/xlsx?od=2026-01-01&do=2026-12-31"),
+    ("GET", "/raporty/pdf?od=2026-01-01&do=2026-12-31"),
+    ("GET", "/raporty/1/pdf"),
     ("POST", "/raporty/archiwizuj"),
     ("GET", "/ankieta/pdf"),
 ];
@@ -405,10 +415,17 @@ fn publishing_archives_a_report_first_and_never_changes_answers_given() {
     assert_eq!(report.reason, "przed zmianą ankiety");
     assert_eq!(report.checksum, blake3::hash(report.figures.as_bytes()).to_hex().to_string());
     let figures: serde_json::Value = serde_json::from_str(&report.figures).unwrap();
-    assert_eq!(figures["versions"][0]["scorecard"]["overall"]["distribution"], serde_json::json!([0, 0, 0, 1, 0]));
-    assert_eq!(figures["responses_by_channel"][0], serde_json::json!(["web", 1]));
+    assert_eq!(figures["overall"]["distribution"], serde_json::json!([0, 0, 0, 1, 0]));
+    assert_eq!(figures["by_channel"][0], serde_json::json!(["ankieta internetowa", 1]));
     let page = p.get(&format!("/admin/urzad/alfa/raporty/{}", report.id), &cookie).body;
     assert!(page.contains(&report.checksum));
+    // Shown as a report, with its PDF kept beside it under its own checksum.
+    assert!(page.contains("Ogólna ocena obsługi"), "{page}");
+    let pdf_sum = report.pdf_checksum.clone().unwrap();
+    assert!(page.contains(&pdf_sum));
+    let pdf = p.get_bytes(&format!("/admin/urzad/alfa/raporty/{}/pdf", report.id), &cookie);
+    assert!(pdf.starts_with(b"%PDF"));
+    assert_eq!(blake3::hash(&pdf).to_hex().to_string(), pdf_sum);
     assert!(p.get("/admin/urzad/alfa/dziennik", &cookie).body.contains("publikacja ankiety"));
 
     // An answer to version 1 sent later (a kiosk offline for weeks) is still accepted under version 1.
@@ -560,12 +577,27 @@ fn changing_the_password_needs_the_old_one_and_ends_other_sessions() {
     assert_eq!(p.login_attempt("alfa_admin", "Nowe-Haslo-Alfy-1").status, 303);
 }
 
+/// A PDF checked by `qpdf --check`, and its text as `pdftotext` reads it (wrapped lines joined).
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raport.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let check = std::process::Command::new("qpdf").arg("--check").arg(&path).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
+    String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[test]
 fn a_report_is_generated_exported_and_archived_with_conclusions() {
     let p = panel();
     for rating in [5, 4, 2] {
         let mut r = Response::new("alfa", 1, Channel::Web);
         r.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(rating));
+        if rating == 2 {
+            let payload = "=HYPERLINK(\"http://zly.example\")";
+            r.answers.insert(QuestionKey::parse("inne_uwagi").unwrap(), AnswerValue::Text(payload.into()));
+        }
         assert_eq!(ingest(&p.store, &r).unwrap(), Outcome::Stored);
     }
     let (cookie, csrf) = p.login("alfa_admin");
@@ -576,11 +608,44 @@ fn a_report_is_generated_exported_and_archived_with_conclusions() {
     assert!(page.body.contains("Ogólna ocena obsługi"));
     assert!(page.body.contains("<td class=\"num\">3</td><td class=\"num\">3,67</td>"), "n 3, mean 11/3");
 
+    // The CSV, read by a CSV reader: a header and one row per response, the comment kept as text.
     let csv = p.get(&format!("/admin/urzad/alfa/raporty/csv?{period}"), &cookie).body;
     assert!(csv.starts_with('\u{feff}'), "a byte-order mark for spreadsheets");
-    let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines.len(), 4, "a header and one row per response");
-    assert!(lines[0].contains("\"Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?\""));
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(b';').from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let header = reader.headers().unwrap().clone();
+    assert!(header.iter().any(|h| h == "Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?"));
+    let comment_column = header.iter().position(|h| h.starts_with("Inne uwagi")).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3, "one row per response");
+    assert!(rows.iter().any(|r| &r[comment_column] == "'=HYPERLINK(\"http://zly.example\")"), "inert as a formula");
+
+    // The XLSX, opened with a spreadsheet reader: the figures sheet and every response as text.
+    let bytes = p.get_bytes(&format!("/admin/urzad/alfa/raporty/xlsx?{period}"), &cookie);
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+
+    assert_eq!(book.sheet_names(), ["Wskaźniki", "Odpowiedzi"]);
+    let answers = book.worksheet_range("Odpowiedzi").unwrap();
+    assert_eq!(answers.height(), 4, "a header and one row per response");
+    let cells: Vec<String> = answers.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+    assert!(cells.contains(&"=HYPERLINK(\"http://zly.example\")".to_string()), "a string cell, not a formula");
+    assert!(book.worksheet_formula("Odpowiedzi").unwrap().used_cells().next().is_none(), "no formulas at all");
+    let figures = book.worksheet_range("Wskaźniki").unwrap();
+    let overall = figures.rows().find(|r| r[0] == "Ogólna ocena obsługi").unwrap();
+    assert_eq!((overall[1].to_string(), overall[2].get_float()), ("3".to_string(), Some(3.67)));
+
+    // The PDF: sound, with the Polish headings and the figures in it.
+    let pdf = p.get_bytes(&format!("/admin/urzad/alfa/raporty/pdf?{period}"), &cookie);
+    let text = pdf_text(&pdf);
+    for expected in [
+        "Raport z badania satysfakcji klientów",
+        "Ogólna ocena obsługi",
+        "3,67",
+        "Kiedy klienci odpowiadają w kioskach",
+        "=HYPERLINK",
+    ] {
+        assert!(text.contains(expected), "the PDF lacks „{expected}”:\n{text}");
+    }
 
     let body = format!("csrf={csrf}&{period}&wnioski=Wyd%C5%82u%C5%BCy%C4%87+godziny+pracy+w+czwartki");
     let archived = p.post("/admin/urzad/alfa/raporty/archiwizuj", &cookie, &body);

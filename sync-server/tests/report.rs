@@ -9,7 +9,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use survey::{AnswerValue, Channel, QuestionKey, Response};
 use sync_server::ingest::ingest;
 use sync_server::report::{ReportInput, build};
-use sync_server::store::{NewAdmin, ReportFilter, Store};
+use sync_server::store::{NewAdmin, ReportFiles, ReportFilter, Store};
 
 fn key(k: &str) -> QuestionKey {
     QuestionKey::parse(k).unwrap()
@@ -64,7 +64,7 @@ fn data() -> (tempfile::TempDir, Store) {
     let hash = sync_server::password::hash("Bardzo-Dlugie-Haslo-1").unwrap();
     store.create_admin(&NewAdmin { login: "a", password_hash: &hash, office_slug: Some("urzad") }).unwrap();
     store.save_draft(office.id, "a", &survey::default_questionnaire::default_questionnaire(), "test").unwrap();
-    store.publish_draft(office.id, "a", "{}").unwrap();
+    store.publish_draft(office.id, "a", &ReportFiles { figures: "{}", pdf: b"" }).unwrap();
     let mut v2 = answer(2, (2026, 3, 31), 4, None, None);
     v2.answers.insert(key("inne_uwagi"), AnswerValue::Text("=HYPERLINK(\"http://zly.example\")".into()));
     ingest(&store, &v2).unwrap();

@@ -24,12 +24,24 @@ pub struct AppState {
     pub store: Store,
     pub limiter: Arc<public::rate_limit::RateLimiter>,
     pub logins: Arc<admin::throttle::LoginThrottle>,
+    /// Report breakdown cells with fewer answers are shown as "< N" (server setting).
+    pub suppression_threshold: u64,
 }
 
 impl AppState {
     /// State over `store` with the default survey rate limit.
     pub fn new(store: Store) -> AppState {
-        AppState { store, limiter: Arc::default(), logins: Arc::default() }
+        AppState {
+            store,
+            limiter: Arc::default(),
+            logins: Arc::default(),
+            suppression_threshold: crate::report::DEFAULT_SUPPRESSION,
+        }
+    }
+
+    /// The same state with another suppression threshold.
+    pub fn with_suppression_threshold(self, threshold: u64) -> AppState {
+        AppState { suppression_threshold: threshold, ..self }
     }
 
     /// Runs blocking store work off the async threads.

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_filtered_presses.sql"),
     include_str!("../../migrations/0005_report_conclusions.sql"),
     include_str!("../../migrations/0006_tally.sql"),
+    include_str!("../../migrations/0007_report_pdf.sql"),
 ];
 
 /// The migration creating the report counts, which the program fills from the stored responses.

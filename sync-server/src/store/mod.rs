@@ -6,6 +6,7 @@
 
 mod admins;
 mod audit;
+mod backup;
 mod changes;
 mod devices;
 mod migrations;
@@ -25,11 +26,12 @@ use rusqlite::Connection;
 
 pub use admins::{Admin, NewAdmin, Role};
 pub use audit::AuditEntry;
+pub use backup::{Restored, ServeLock, restore};
 pub use changes::{Comment, StoredResponse};
 pub use devices::{Device, DeviceReport, PairedDevice, PairingRefused};
 pub use offices::{Department, Office, OfficeData};
 pub use report::{Completeness, PeriodCounts, ReportFilter};
-pub use reports::ArchivedReport;
+pub use reports::{ArchivedReport, ReportFiles};
 pub use responses::RecordOutcome;
 pub use sessions::{Session, max_age_secs as sessions_max_age_secs};
 
@@ -61,6 +63,14 @@ pub enum StoreError {
     UnknownQuestionnaireVersion { office: String, version: u32 },
     #[error("ankieta o numerze arkusza „{serial}” została już wprowadzona {entered_at}")]
     DuplicateSerial { serial: String, entered_at: String },
+    #[error(
+        "katalog danych {0} jest w użyciu przez działający serwer: zatrzymaj go (systemctl stop sync-server) i spróbuj ponownie"
+    )]
+    InUse(PathBuf),
+    #[error("operacja na pliku {path} nie powiodła się: {source}")]
+    File { path: PathBuf, source: std::io::Error },
+    #[error("nie można przywrócić kopii: {0}")]
+    BadBackup(String),
     #[error("zapisane dane są uszkodzone: {0}")]
     Corrupt(String),
     #[error("błąd bazy danych: {0}")]

@@ -101,9 +101,14 @@ impl Store {
     }
 
     /// Publishes the draft as the next version, together with the archived report of the results to
-    /// date (`report_figures`, made by the caller just before). All or nothing. Returns the new version
+    /// date (`report`, made by the caller just before). All or nothing. Returns the new version
     /// and the archived report's id.
-    pub fn publish_draft(&self, office_id: i64, actor: &str, report_figures: &str) -> Result<(u32, i64), StoreError> {
+    pub fn publish_draft(
+        &self,
+        office_id: i64,
+        actor: &str,
+        report: &super::reports::ReportFiles<'_>,
+    ) -> Result<(u32, i64), StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let json: String = tx
@@ -123,7 +128,7 @@ impl Store {
             period_to: &now,
             conclusions: "",
         };
-        let report_id = super::reports::archive(&tx, office_id, actor, &what, report_figures)?;
+        let report_id = super::reports::archive(&tx, office_id, actor, &what, report)?;
         insert_version(&tx, office_id, &draft)?;
         tx.execute("DELETE FROM questionnaire_drafts WHERE office_id = ?1", [office_id])?;
         audit::record(

@@ -176,6 +176,16 @@ impl Store {
         Ok(counts)
     }
 
+    /// The local day of the office's first counted response.
+    pub fn first_response_day(&self, office_id: i64) -> Result<Option<chrono::NaiveDate>, StoreError> {
+        let day: Option<String> = self.conn().query_row(
+            "SELECT min(day) FROM tally WHERE office_id = ?1 AND scope = ?2 AND n > 0",
+            rusqlite::params![office_id, tally::ALL],
+            |r| r.get(0),
+        )?;
+        Ok(day.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
+    }
+
     /// Presses of the office's button panels in the period that were not counted, by reason. (Presses
     /// belong to no department or channel filter: they are shown beside the answers as they are.)
     pub fn period_filtered_presses(&self, filter: &ReportFilter) -> Result<Vec<(String, u64)>, StoreError> {

@@ -1,4 +1,5 @@
-//! The archive of reports: each kept unchanged with its time, author, reason and a checksum of its figures.
+//! The archive of reports: each kept unchanged with its time, author, reason, its figures and its PDF, and
+//! a checksum of each.
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -16,6 +17,14 @@ pub struct ArchivedReport {
     pub figures: String,
     pub period_from: Option<String>,
     pub conclusions: String,
+    /// BLAKE3 of the PDF (reports archived before PDFs were kept have none).
+    pub pdf_checksum: Option<String>,
+}
+
+/// A report to archive: its figures (JSON) and its PDF.
+pub struct ReportFiles<'a> {
+    pub figures: &'a str,
+    pub pdf: &'a [u8],
 }
 
 /// What an archived report holds besides its figures.
@@ -33,13 +42,14 @@ pub(super) fn archive(
     office_id: i64,
     author: &str,
     what: &Archived<'_>,
-    figures: &str,
+    files: &ReportFiles<'_>,
 ) -> Result<i64, StoreError> {
-    let checksum = blake3::hash(figures.as_bytes()).to_hex().to_string();
+    let checksum = blake3::hash(files.figures.as_bytes()).to_hex().to_string();
+    let pdf_checksum = blake3::hash(files.pdf).to_hex().to_string();
     tx.execute(
-        "INSERT INTO reports (office_id, created_at, author, reason, period_from, period_to, figures, checksum, conclusions)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![office_id, now_text(), author, what.reason, what.period_from, what.period_to, figures, checksum, what.conclusions],
+        "INSERT INTO reports (office_id, created_at, author, reason, period_from, period_to, figures, checksum, conclusions, pdf, pdf_checksum)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![office_id, now_text(), author, what.reason, what.period_from, what.period_to, files.figures, checksum, what.conclusions, files.pdf, pdf_checksum],
     )?;
     Ok(tx.last_insert_rowid())
 }
@@ -51,14 +61,14 @@ impl Store {
         office_id: i64,
         author: &str,
         period: (&str, &str),
-        figures: &str,
+        files: &ReportFiles<'_>,
         conclusions: &str,
     ) -> Result<i64, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let what =
             Archived { reason: "raport okresowy", period_from: Some(period.0), period_to: period.1, conclusions };
-        let id = archive(&tx, office_id, author, &what, figures)?;
+        let id = archive(&tx, office_id, author, &what, files)?;
         super::audit::record(
             &tx,
             Some(office_id),
@@ -74,7 +84,7 @@ impl Store {
     pub fn reports(&self, office_id: i64) -> Result<Vec<ArchivedReport>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id, created_at, author, reason, period_to, checksum, figures, period_from, conclusions FROM reports
+            "SELECT id, created_at, author, reason, period_to, checksum, figures, period_from, conclusions, pdf_checksum FROM reports
              WHERE office_id = ?1 ORDER BY id DESC",
         )?;
         let rows = stmt.query_map([office_id], |r| {
@@ -88,9 +98,19 @@ impl Store {
                 figures: r.get(6)?,
                 period_from: r.get(7)?,
                 conclusions: r.get(8)?,
+                pdf_checksum: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// An archived report's PDF, if it has one.
+    pub fn report_pdf(&self, office_id: i64, id: i64) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT pdf FROM reports WHERE office_id = ?1 AND id = ?2", params![office_id, id], |r| r.get(0))
+            .optional()?
+            .flatten())
     }
 
     /// When the office's last report was archived.

@@ -7,18 +7,18 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use survey::editing::{Direction, Edit, apply, format_options, parse_options};
 use survey::questionnaire::RatingPurpose;
-use survey::scoring::Scorecard;
-use survey::{Channel, LocalizedText, Question, QuestionKey, QuestionKind, Questionnaire};
+
+use survey::{LocalizedText, Question, QuestionKey, QuestionKind, Questionnaire};
 
 use super::view::AdminChrome;
 use super::{admin_message, field, render};
 use crate::http::AppState;
 use crate::http::public::form::PostedForm;
 use crate::http::public::view::SurveyForm;
-use crate::store::{Office, Session};
+use crate::store::{Office, ReportFiles, Session};
 
 pub struct QuestionRow {
     pub key: String,
@@ -274,52 +274,23 @@ pub async fn preview(
     super::render(StatusCode::OK, &page)
 }
 
-/// The figures archived before a publication: responses per channel and, per published version, every
-/// item, area and overall figure, computed by the `survey` crate from SQL counts.
-#[derive(Serialize)]
-struct Snapshot {
-    office: String,
-    taken_at: String,
-    responses_by_channel: Vec<(Channel, u64)>,
-    versions: Vec<VersionFigures>,
-}
-
-#[derive(Serialize)]
-struct VersionFigures {
-    version: u32,
-    scorecard: Scorecard,
-}
-
 pub async fn publish(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
     Extension(office): Extension<Office>,
 ) -> Response {
-    let (slug, id, actor, name) = (office.slug.clone(), office.id, session.admin.login.clone(), office.name.clone());
+    let (id, actor, threshold) = (office.id, session.admin.login.clone(), state.suppression_threshold);
+    let office_now = office.clone();
     let published = state
         .db(move |s| {
             if s.draft(id)?.is_none() {
                 return Ok(None);
             }
-            let versions = s
-                .questionnaire_versions(id)?
-                .into_iter()
-                .map(|q| {
-                    Ok(VersionFigures {
-                        version: q.version,
-                        scorecard: Scorecard::from_items(&q, s.rating_counts(id, q.version)?),
-                    })
-                })
-                .collect::<Result<Vec<_>, crate::store::StoreError>>()?;
-            let snapshot = Snapshot {
-                office: name,
-                taken_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                responses_by_channel: s.response_counts(&slug)?,
-                versions,
-            };
-            let figures = serde_json::to_string_pretty(&snapshot)
-                .map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))?;
-            s.publish_draft(id, &actor, &figures).map(Some)
+            // The results to date under the version being replaced, archived in the same transaction as
+            // the publication.
+            let report = crate::report::everything_to_date(s, &office_now, threshold)?;
+            let (figures, pdf) = crate::report::files(&report, "")?;
+            s.publish_draft(id, &actor, &ReportFiles { figures: &figures, pdf: &pdf }).map(Some)
         })
         .await;
     match published {

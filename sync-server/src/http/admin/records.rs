@@ -33,6 +33,9 @@ struct ReportsPage {
 #[template(path = "admin/report.html")]
 struct ReportPage {
     page: AdminChrome,
+    slug: String,
+    /// The figures as a report, when they are in the current format (older archives show them raw).
+    parsed: Option<crate::report::Report>,
     report: ArchivedReport,
 }
 
@@ -90,15 +93,35 @@ pub async fn report(
         Ok(reports) => match reports.into_iter().find(|r| Some(r.id) == wanted) {
             Some(report) => {
                 let title = format!("Raport nr {}", report.id);
-                render(
-                    StatusCode::OK,
-                    &ReportPage { page: AdminChrome::new(&session, Some(&office), "raporty", &title), report },
-                )
+                let parsed = serde_json::from_str(&report.figures).ok();
+                let page = AdminChrome::new(&session, Some(&office), "raporty", &title);
+                render(StatusCode::OK, &ReportPage { page, slug: office.slug.clone(), parsed, report })
             }
             None => {
                 admin_message(StatusCode::NOT_FOUND, "Nie znaleziono", "Nie ma takiego raportu w archiwum tego urzędu.")
             }
         },
+        Err(e) => e.into_response(),
+    }
+}
+
+/// An archived report's PDF, exactly as archived.
+pub async fn report_pdf(
+    State(state): State<AppState>,
+    Extension(office): Extension<Office>,
+    Path(params): Path<std::collections::HashMap<String, String>>,
+) -> Response {
+    let Some(wanted) = params.get("id").and_then(|id| id.parse::<i64>().ok()) else {
+        return admin_message(
+            StatusCode::NOT_FOUND,
+            "Nie znaleziono",
+            "Nie ma takiego raportu w archiwum tego urzędu.",
+        );
+    };
+    let id = office.id;
+    match state.db(move |s| s.report_pdf(id, wanted)).await {
+        Ok(Some(pdf)) => super::report::pdf_response(pdf, &format!("raport-{}-nr-{wanted}.pdf", office.slug)),
+        Ok(None) => admin_message(StatusCode::NOT_FOUND, "Nie znaleziono", "Ten raport nie ma zapisanego pliku PDF."),
         Err(e) => e.into_response(),
     }
 }

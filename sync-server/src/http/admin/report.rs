@@ -8,13 +8,13 @@ use axum::extract::{RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, NaiveDate, Utc};
-use survey::{AnswerValue, Channel, Lang, QuestionKind, Questionnaire};
+use survey::Channel;
 
 use super::view::AdminChrome;
 use super::{admin_message, render};
 use crate::http::AppState;
-use crate::report::{DEFAULT_SUPPRESSION, Report, ReportInput, build};
-use crate::store::{Office, ReportFilter, Session};
+use crate::report::{Report, generate};
+use crate::store::{Office, ReportFiles, ReportFilter, Session};
 
 /// The report's parameters as the form and the links carry them.
 #[derive(Debug, Clone, Default)]
@@ -102,57 +102,15 @@ struct ReportPage {
 /// Computes the report of `params`, or says what is wrong with them.
 async fn compute(state: &AppState, office: &Office, params: &Params) -> Result<Option<Report>, Response> {
     let Some(filter) = params.filter(office.id) else { return Ok(None) };
-    let (from, to) = (filter.from, filter.to);
-    if from > to {
+    if filter.from > filter.to {
         return Err(admin_message(
             StatusCode::UNPROCESSABLE_ENTITY,
             "Błędny okres",
             "Data początkowa jest późniejsza niż końcowa.",
         ));
     }
-    let length = to - from;
-    let before =
-        ReportFilter { from: from - length - Duration::days(1), to: from - Duration::days(1), ..filter.clone() };
-    let (slug, name) = (office.slug.clone(), office.name.clone());
-    let scope = match (&filter.department, params.channels.is_empty()) {
-        (None, true) => "wszystkie komórki, wszystkie kanały".to_owned(),
-        (dept, _) => {
-            let d = dept.as_ref().map_or("wszystkie komórki".to_owned(), |d| format!("komórka: {d}"));
-            let c = if params.channels.is_empty() {
-                "wszystkie kanały".to_owned()
-            } else {
-                params.channels.iter().map(|c| c.label_pl()).collect::<Vec<_>>().join(", ")
-            };
-            format!("{d}; {c}")
-        }
-    };
-    state
-        .db(move |s| {
-            let questionnaire = s.current_questionnaire(&slug)?;
-            let departments: Vec<(String, String)> =
-                s.all_departments(filter.office_id)?.into_iter().map(|d| (d.key, d.name)).collect();
-            let overall = questionnaire.overall_question.to_string();
-            let now = s.period_counts(&filter, &overall)?;
-            let previous = s.period_counts(&before, &overall)?;
-            let comments = s.period_comments(&filter, 500)?;
-            let filtered_presses = s.period_filtered_presses(&filter)?;
-            let report = build(ReportInput {
-                office: &name,
-                from,
-                to,
-                scope,
-                questionnaire: &questionnaire,
-                departments: &departments,
-                now: &now,
-                before: &previous,
-                comments,
-                filtered_presses,
-                threshold: DEFAULT_SUPPRESSION,
-            });
-            Ok(Some(report))
-        })
-        .await
-        .map_err(IntoResponse::into_response)
+    let (office, threshold) = (office.clone(), state.suppression_threshold);
+    state.db(move |s| generate(s, &office, filter, threshold).map(Some)).await.map_err(IntoResponse::into_response)
 }
 
 pub async fn page(
@@ -189,35 +147,24 @@ pub async fn page(
     render(StatusCode::OK, &page)
 }
 
-/// A CSV cell: quoted, and never starting like a formula (a spreadsheet would run `=HYPERLINK(…)`).
-fn cell(value: &str) -> String {
-    let value =
-        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() };
-    format!("\"{}\"", value.replace('"', "\"\""))
+/// A file to download.
+fn download(content_type: &str, filename: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        ],
+        body,
+    )
+        .into_response()
 }
 
-fn answer_text(q: &Questionnaire, key: &survey::QuestionKey, answer: &AnswerValue) -> String {
-    let label = |k: &str| {
-        q.question(key)
-            .and_then(|x| match &x.kind {
-                QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } => {
-                    options.iter().find(|o| o.key.as_str() == k).map(|o| o.label.get(Lang::Pl).to_owned())
-                }
-                _ => None,
-            })
-            .unwrap_or_else(|| k.to_owned())
-    };
-    match answer {
-        AnswerValue::Rating(v) => v.to_string(),
-        AnswerValue::NotApplicable => "nie dotyczy".into(),
-        AnswerValue::Choice(c) => label(c),
-        AnswerValue::Choices(cs) => cs.iter().map(|c| label(c)).collect::<Vec<_>>().join("; "),
-        AnswerValue::Text(t) => t.clone(),
-    }
+/// A PDF to download.
+pub fn pdf_response(pdf: Vec<u8>, filename: &str) -> Response {
+    download("application/pdf", filename, pdf)
 }
 
-/// The period's responses as CSV: UTF-8 with a byte-order mark (so spreadsheets read the Polish letters),
-/// Polish headers, one row per response.
+/// The period's responses as CSV (see [`crate::export`]).
 pub async fn csv(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
@@ -232,51 +179,72 @@ pub async fn csv(
     let (slug, actor) = (office.slug.clone(), session.admin.login.clone());
     let built = state
         .db(move |s| {
-            let q = s.current_questionnaire(&slug)?;
-            let keys: Vec<(survey::QuestionKey, String)> =
-                q.questions().map(|(_, x)| (x.key.clone(), x.text.pl.clone())).collect();
-            let mut out = String::from("\u{feff}");
-            let mut header = vec![
-                "Identyfikator".to_owned(),
-                "Data i godzina (UTC)".into(),
-                "Kanał".into(),
-                "Wersja ankiety".into(),
-                "Numer arkusza".into(),
-            ];
-            header.extend(keys.iter().map(|(_, text)| text.clone()));
-            out.push_str(&header.iter().map(|h| cell(h)).collect::<Vec<_>>().join(";"));
-            out.push_str("\r\n");
-            s.for_each_response(&filter, |r| {
-                let mut row = vec![
-                    r.id.to_string(),
-                    r.captured_at.format("%Y-%m-%d %H:%M").to_string(),
-                    r.channel.label_pl().to_owned(),
-                    r.questionnaire_version.to_string(),
-                    r.paper_serial.clone().unwrap_or_default(),
-                ];
-                row.extend(
-                    keys.iter().map(|(k, _)| r.answers.get(k).map(|a| answer_text(&q, k, a)).unwrap_or_default()),
-                );
-                out.push_str(&row.iter().map(|v| cell(v)).collect::<Vec<_>>().join(";"));
-                out.push_str("\r\n");
-            })?;
+            let out = crate::export::csv(s, &slug, &filter)?;
             s.audit(Some(filter.office_id), &actor, "eksport CSV", &format!("{from} – {to}"))?;
             Ok(out)
         })
         .await;
     match built {
-        Ok(body) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"odpowiedzi-{}-{from}-{to}.csv\"", office.slug),
-                ),
-            ],
-            body,
-        )
-            .into_response(),
+        Ok(body) => download(
+            "text/csv; charset=utf-8",
+            &format!("odpowiedzi-{}-{from}-{to}.csv", office.slug),
+            body.into_bytes(),
+        ),
         Err(e) => e.into_response(),
+    }
+}
+
+/// The report's figures and the period's responses as XLSX.
+pub async fn xlsx(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Extension(office): Extension<Office>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let params = Params::parse(query.unwrap_or_default().as_bytes());
+    let report = match compute(&state, &office, &params).await {
+        Ok(Some(report)) => report,
+        Ok(None) => return admin_message(StatusCode::UNPROCESSABLE_ENTITY, "Brak okresu", "Wybierz okres raportu."),
+        Err(page) => return page,
+    };
+    let Some(filter) = params.filter(office.id) else {
+        return admin_message(StatusCode::UNPROCESSABLE_ENTITY, "Brak okresu", "Wybierz okres raportu.");
+    };
+    let (slug, actor) = (office.slug.clone(), session.admin.login.clone());
+    let (from, to) = (filter.from, filter.to);
+    let built = state
+        .db(move |s| {
+            let out = crate::export::xlsx(s, &slug, &filter, &report)?;
+            s.audit(Some(filter.office_id), &actor, "eksport XLSX", &format!("{from} – {to}"))?;
+            Ok(out)
+        })
+        .await;
+    match built {
+        Ok(body) => download(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &format!("raport-{}-{from}-{to}.xlsx", office.slug),
+            body,
+        ),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The report as a PDF (not archived: archiving is a separate, deliberate step with conclusions).
+pub async fn report_pdf(
+    State(state): State<AppState>,
+    Extension(office): Extension<Office>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let params = Params::parse(query.unwrap_or_default().as_bytes());
+    let report = match compute(&state, &office, &params).await {
+        Ok(Some(report)) => report,
+        Ok(None) => return admin_message(StatusCode::UNPROCESSABLE_ENTITY, "Brak okresu", "Wybierz okres raportu."),
+        Err(page) => return page,
+    };
+    let name = format!("raport-{}-{}-{}.pdf", office.slug, report.from, report.to);
+    match tokio::task::spawn_blocking(move || crate::report_pdf::report_pdf(&report, None)).await {
+        Ok(Ok(pdf)) => pdf_response(pdf, &name),
+        _ => admin_message(StatusCode::INTERNAL_SERVER_ERROR, "Błąd", "Nie udało się przygotować pliku PDF."),
     }
 }
 
@@ -293,12 +261,15 @@ pub async fn archive(
         Ok(None) => return admin_message(StatusCode::UNPROCESSABLE_ENTITY, "Brak okresu", "Wybierz okres raportu."),
         Err(page) => return page,
     };
-    let Ok(figures) = serde_json::to_string_pretty(&report) else {
-        return admin_message(StatusCode::INTERNAL_SERVER_ERROR, "Błąd", "Nie udało się zapisać raportu.");
-    };
     let (id, actor, conclusions) = (office.id, session.admin.login.clone(), params.conclusions.clone());
     let (from, to) = (report.from.clone(), report.to.clone());
-    match state.db(move |s| s.archive_report(id, &actor, (&from, &to), &figures, &conclusions)).await {
+    let archived = state
+        .db(move |s| {
+            let (figures, pdf) = crate::report::files(&report, &conclusions)?;
+            s.archive_report(id, &actor, (&from, &to), &ReportFiles { figures: &figures, pdf: &pdf }, &conclusions)
+        })
+        .await;
+    match archived {
         Ok(report_id) => Redirect::to(&format!("/admin/urzad/{}/raporty/{report_id}", office.slug)).into_response(),
         Err(e) => e.into_response(),
     }
@@ -354,14 +325,7 @@ pub async fn questionnaire_pdf(
         })
         .await;
     match built {
-        Ok(pdf) => (
-            [
-                (header::CONTENT_TYPE, "application/pdf".to_owned()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"ankieta-{}.pdf\"", office.slug)),
-            ],
-            pdf,
-        )
-            .into_response(),
+        Ok(pdf) => pdf_response(pdf, &format!("ankieta-{}.pdf", office.slug)),
         Err(e) => e.into_response(),
     }
 }
@@ -369,15 +333,6 @@ pub async fn questionnaire_pdf(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_cells_are_quoted_and_never_formulas() {
-        assert_eq!(cell("Więcej ławek"), "\"Więcej ławek\"");
-        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(cell("+48 123"), "\"'+48 123\"");
-        assert_eq!(cell("-1"), "\"'-1\"");
-        assert_eq!(cell("@SUM(A1)"), "\"'@SUM(A1)\"");
-    }
 
     #[test]
     fn presets_end_yesterday() {
