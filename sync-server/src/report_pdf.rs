@@ -96,9 +96,15 @@ const FIGURE_COLUMNS: [(&str, f32); 7] = [
     ("Indeks", 0.10),
 ];
 
-fn figure_columns(first: &'static str) -> Vec<(&'static str, f32)> {
+/// The figure columns under `first`; with a "Zmiana" column after them when `change` (the first column
+/// narrows to make room).
+fn figure_columns(first: &'static str, change: bool) -> Vec<(&'static str, f32)> {
     let mut c = FIGURE_COLUMNS.to_vec();
     c[0].0 = first;
+    if change {
+        c[0].1 = 0.30;
+        c.push(("Zmiana", 0.10));
+    }
     c
 }
 
@@ -205,15 +211,13 @@ pub fn report_pdf(r: &Report, conclusions: Option<&str>) -> Result<Vec<u8>, Stri
         ));
     }
 
-    let mut overall = figure_columns("Ogólna ocena obsługi");
-    overall.push(("Zmiana", 0.10));
+    let overall = figure_columns("Ogólna ocena obsługi", true);
     let mut row = figures_row("wszystkie odpowiedzi", &r.overall);
     row.push(r.overall_change.clone());
     table(&mut b, "Ogólna ocena obsługi", &overall, vec![row]);
     b.push(distribution(&r.overall));
 
-    let mut areas = figure_columns("Obszar");
-    areas.push(("Zmiana", 0.10));
+    let areas = figure_columns("Obszar", true);
     let mut rows: Vec<Vec<String>> = r
         .areas
         .iter()
@@ -242,7 +246,7 @@ pub fn report_pdf(r: &Report, conclusions: Option<&str>) -> Result<Vec<u8>, Stri
         table(
             &mut b,
             &format!("Pytania obszaru {}", area.title),
-            &figure_columns("Pytanie"),
+            &figure_columns("Pytanie", false),
             area.items.iter().map(|i| figures_row(&i.text, &i.figures)).collect(),
         );
     }

@@ -24,7 +24,10 @@ fn a_version_5_database_is_upgraded_and_its_responses_counted() {
     drop(store);
     // What version 5 had: everything but the report counts.
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TABLE tally; PRAGMA user_version = 5;").unwrap();
+    conn.execute_batch(
+        "DROP TABLE tally; ALTER TABLE reports DROP COLUMN pdf; ALTER TABLE reports DROP COLUMN pdf_checksum; PRAGMA user_version = 5;",
+    )
+    .unwrap();
     drop(conn);
 
     let store = Store::open(dir.path()).unwrap();

@@ -2,7 +2,7 @@
 //! responses themselves only for comments and exports, walked one row at a time. Scoring itself is the
 //! `survey` crate's.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::params_from_iter;
 use survey::scoring::RatingStats;
@@ -92,6 +92,28 @@ impl ReportFilter {
     }
 }
 
+/// A text column borrowed from the row (no copy).
+fn text<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> Result<&'r str, StoreError> {
+    Ok(row.get_ref(index)?.as_str().map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e)))?)
+}
+
+/// Sums per question and value.
+type Sums = HashMap<String, HashMap<String, i64>>;
+
+/// Adds `n` to a sum, allocating the key and value only the first time they are seen.
+fn bump(sums: &mut Sums, key: &str, value: &str, n: i64) {
+    let values = match sums.get_mut(key) {
+        Some(values) => values,
+        None => sums.entry(key.to_owned()).or_default(),
+    };
+    match values.get_mut(value) {
+        Some(sum) => *sum += n,
+        None => {
+            values.insert(value.to_owned(), n);
+        }
+    }
+}
+
 /// Counts `n` of a rating value ('1'..'5' or "nie dotyczy").
 fn add(stats: &mut RatingStats, value: &str, n: u64) {
     match value.parse::<usize>() {
@@ -103,20 +125,57 @@ fn add(stats: &mut RatingStats, value: &str, n: u64) {
 
 impl Store {
     /// Every count a report of `filter` needs, summed from the report counts (`tally`): the work grows
-    /// with the days of the period, not with the number of responses.
+    /// with the days of the period, not with the number of responses. One pass in the table's own order
+    /// (day, channel, question, value), summed here, so SQLite never sorts.
     pub fn period_counts(&self, filter: &ReportFilter, overall_key: &str) -> Result<PeriodCounts, StoreError> {
         let conn = self.conn();
         let (clause, params) = filter.tally_clause();
-        let mut counts = PeriodCounts::default();
+        let mut sums: HashMap<Channel, Sums> = HashMap::new();
+        let mut months: HashMap<(String, String), i64> = HashMap::new();
+        let mut hours = [[0i64; 24]; 7];
+        // Rows come day by day: the day's month and weekday are worked out once per day.
+        let mut current_day = String::new();
+        let (mut month, mut weekday) = (String::new(), 0usize);
 
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT t.channel, t.question_key, t.value, sum(t.n) FROM tally t WHERE {clause} GROUP BY 1, 2, 3 HAVING sum(t.n) > 0"
+            "SELECT t.day, t.channel, t.question_key, t.value, t.n FROM tally t WHERE {clause} AND t.n <> 0"
         ))?;
         let mut rows = stmt.query(params_from_iter(&params))?;
         while let Some(row) = rows.next()? {
-            let (channel, key, value, n): (String, String, String, u64) =
-                (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
-            let Some(channel) = Channel::parse(&channel) else { continue };
+            let day = text(row, 0)?;
+            let Some(channel) = Channel::parse(text(row, 1)?) else { continue };
+            let key = text(row, 2)?;
+            let value = text(row, 3)?;
+            let n: i64 = row.get(4)?;
+            if day != current_day {
+                current_day = day.to_owned();
+                month = day.get(..7).unwrap_or(day).to_owned();
+                weekday = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                    .map_or(0, |d| d.weekday().num_days_from_monday() as usize);
+            }
+            if key == overall_key {
+                *months.entry((month.clone(), value.to_owned())).or_default() += n;
+            }
+            if key == tally::HOUR {
+                if matches!(channel, Channel::KioskTouch | Channel::KioskButtons)
+                    && let Some(cell) = value.parse::<usize>().ok().and_then(|h| hours[weekday].get_mut(h))
+                {
+                    *cell += n;
+                }
+                continue;
+            }
+            bump(sums.entry(channel).or_default(), key, value, n);
+        }
+
+        let mut counts = PeriodCounts::default();
+        let flat = sums.into_iter().flat_map(|(channel, keys)| {
+            keys.into_iter().flat_map(move |(key, values)| values.into_iter().map(move |(v, n)| (channel, key.clone(), v, n)))
+        });
+        for (channel, key, value, n) in flat {
+            let Ok(n) = u64::try_from(n) else { continue };
+            if n == 0 {
+                continue;
+            }
             if key == tally::COMPLETE {
                 *counts.by_channel.entry(channel).or_default() += n;
                 let c = counts.completeness.entry(channel).or_default();
@@ -126,8 +185,6 @@ impl Store {
             } else if let Some(dept) = key.strip_prefix(tally::DEPT_OVERALL) {
                 let dept = (!dept.is_empty()).then(|| dept.to_owned());
                 add(counts.overall_by_department.entry(dept).or_default(), &value, n);
-            } else if key.starts_with('#') {
-                // The hour of the day: read by day below, for the weekday.
             } else if let Ok(question) = QuestionKey::parse(&key) {
                 if value.parse::<u8>().is_ok() || value == tally::NOT_APPLICABLE {
                     add(counts.items.entry(question).or_default(), &value, n);
@@ -138,39 +195,14 @@ impl Store {
         }
         counts.versions.sort_unstable();
         counts.versions.dedup();
-
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT substr(t.day, 1, 7), t.value, sum(t.n) FROM tally t WHERE {clause} AND t.question_key = ? GROUP BY 1, 2"
-        ))?;
-        let with_key: Vec<String> = params.iter().cloned().chain(std::iter::once(overall_key.to_owned())).collect();
-        let mut rows = stmt.query(params_from_iter(&with_key))?;
-        while let Some(row) = rows.next()? {
-            let (month, value, n): (String, String, u64) = (row.get(0)?, row.get(1)?, row.get(2)?);
-            add(counts.overall_by_month.entry(month).or_default(), &value, n);
+        for ((month, value), n) in months {
+            add(counts.overall_by_month.entry(month).or_default(), &value, u64::try_from(n).unwrap_or(0));
         }
-
         // The hours are counted in the '*' scope only: a department filter leaves the map empty rather
         // than showing every department's hours under one department's name.
-        if filter.department.is_none() {
-            let mut stmt = conn.prepare_cached(&format!(
-                "SELECT t.day, t.value, sum(t.n) FROM tally t WHERE {clause} AND t.question_key = ? AND t.channel IN (?, ?)
-                 GROUP BY 1, 2"
-            ))?;
-            let all: Vec<String> = params
-                .iter()
-                .cloned()
-                .chain([tally::HOUR, Channel::KioskTouch.as_str(), Channel::KioskButtons.as_str()].map(str::to_owned))
-                .collect();
-            let mut rows = stmt.query(params_from_iter(&all))?;
-            while let Some(row) = rows.next()? {
-                let (day, hour, n): (String, String, u64) = (row.get(0)?, row.get(1)?, row.get(2)?);
-                let (Ok(day), Ok(hour)) = (chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d"), hour.parse::<usize>())
-                else {
-                    continue;
-                };
-                if let Some(cell) = counts.kiosk_hours[day.weekday().num_days_from_monday() as usize].get_mut(hour) {
-                    *cell += n;
-                }
+        for (day, row) in hours.iter().enumerate() {
+            for (hour, n) in row.iter().enumerate() {
+                counts.kiosk_hours[day][hour] = u64::try_from(*n).unwrap_or(0);
             }
         }
         Ok(counts)

@@ -4,7 +4,8 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use survey::sync::{SyncDecision, decide};
 use survey::{AnswerValue, Channel, Response};
 
-use super::{Store, StoreError, audit, now_text, offices, questionnaires, tally};
+use super::tally::Tally;
+use super::{Store, StoreError, audit, now_text, offices};
 
 /// What [`Store::record_response`] did: the sync decision, carried out.
 pub type RecordOutcome = SyncDecision;
@@ -27,7 +28,9 @@ impl Store {
     ) -> Result<RecordOutcome, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let decision = record_in(&tx, response, actor, capture_time)?;
+        let mut tally = Tally::default();
+        let decision = record_in(&tx, &mut tally, response, actor, capture_time)?;
+        tally.flush(&tx)?;
         tx.commit()?;
         Ok(decision)
     }
@@ -41,8 +44,12 @@ impl Store {
     ) -> Result<Vec<RecordOutcome>, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let decisions =
-            batch.iter().map(|(r, at)| record_in(&tx, r, None, Some(*at))).collect::<Result<Vec<_>, _>>()?;
+        let mut tally = Tally::default();
+        let decisions = batch
+            .iter()
+            .map(|(r, at)| record_in(&tx, &mut tally, r, None, Some(*at)))
+            .collect::<Result<Vec<_>, _>>()?;
+        tally.flush(&tx)?;
         tx.commit()?;
         Ok(decisions)
     }
@@ -68,6 +75,7 @@ impl Store {
 /// The sync decision for one response, carried out inside the caller's transaction.
 fn record_in(
     tx: &Transaction<'_>,
+    tally: &mut Tally,
     response: &Response,
     actor: Option<&str>,
     capture_time: Option<chrono::DateTime<chrono::Utc>>,
@@ -87,7 +95,9 @@ fn record_in(
         decision = SyncDecision::AlreadyStored;
     }
     match decision {
-        SyncDecision::Store => insert(tx, response, &id, &payload, capture_time.unwrap_or(response.captured_at))?,
+        SyncDecision::Store => {
+            insert(tx, tally, response, &id, &payload, capture_time.unwrap_or(response.captured_at))?
+        }
         SyncDecision::AlreadyStored => {}
         SyncDecision::Conflict => {
             tx.execute(
@@ -107,6 +117,7 @@ fn record_in(
 
 fn insert(
     tx: &Transaction<'_>,
+    tally: &mut Tally,
     r: &Response,
     id: &str,
     payload: &str,
@@ -147,7 +158,7 @@ fn insert(
     insert_answers(tx, id, &r.answers)?;
     // The stored time is whole seconds; counting that same time keeps the counts equal to a rebuild.
     let counted_at = chrono::DateTime::parse_from_rfc3339(&captured_text).map_or(captured_at, |t| t.to_utc());
-    tally::count(tx, office.id, &questionnaires::parse(&definition)?, r, counted_at, 1)
+    tally.add_to_version((office.id, r.questionnaire_version, &definition), r, counted_at, 1)
 }
 
 pub(super) fn changed_by_admin(tx: &rusqlite::Connection, id: &str) -> Result<bool, StoreError> {

@@ -61,25 +61,68 @@ fn rows(q: &Questionnaire, r: &Response, hour: u32) -> Vec<(String, String, Stri
     out
 }
 
-/// Adds (`sign` = 1) or subtracts (`sign` = -1) one response's counts.
-pub(super) fn count(
-    tx: &Connection,
+fn add_to(
+    pending: &mut HashMap<Key, i64>,
     office_id: i64,
     q: &Questionnaire,
     r: &Response,
     captured_at: DateTime<Utc>,
     sign: i64,
-) -> Result<(), StoreError> {
+) {
     let local = local_time::local(captured_at);
     let day = local.date().to_string();
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO tally (office_id, scope, day, channel, question_key, value, n) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT DO UPDATE SET n = n + excluded.n",
-    )?;
     for (scope, key, value) in rows(q, r, local.hour()) {
-        stmt.execute(params![office_id, scope, day, r.channel.as_str(), key, value, sign])?;
+        *pending.entry((office_id, scope, day.clone(), r.channel.as_str(), key, value)).or_default() += sign;
     }
-    Ok(())
+}
+
+/// One count's key: office, scope, day, channel, question, value.
+type Key = (i64, String, String, &'static str, String, String);
+
+/// Counts gathered in memory and written at once: a kiosk's batch of a day's answers touches a few
+/// hundred counts, not a few dozen per answer. Also keeps each questionnaire version parsed once.
+#[derive(Default)]
+pub(super) struct Tally {
+    pending: HashMap<Key, i64>,
+    versions: HashMap<(i64, u32), Questionnaire>,
+}
+
+impl Tally {
+    /// Adds (`sign` = 1) or subtracts (`sign` = -1) one response's counts.
+    pub(super) fn add(&mut self, office_id: i64, q: &Questionnaire, r: &Response, captured_at: DateTime<Utc>, sign: i64) {
+        add_to(&mut self.pending, office_id, q, r, captured_at, sign);
+    }
+
+    /// [`Tally::add`] for a response to `version`, whose stored definition is given: each version is
+    /// parsed once.
+    pub(super) fn add_to_version(
+        &mut self,
+        (office_id, version, definition): (i64, u32, &str),
+        r: &Response,
+        captured_at: DateTime<Utc>,
+        sign: i64,
+    ) -> Result<(), StoreError> {
+        let q = match self.versions.entry((office_id, version)) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(slot) => slot.insert(super::questionnaires::parse(definition)?),
+        };
+        add_to(&mut self.pending, office_id, q, r, captured_at, sign);
+        Ok(())
+    }
+
+    /// Writes the gathered counts in the caller's transaction.
+    pub(super) fn flush(&mut self, tx: &Connection) -> Result<(), StoreError> {
+        let mut stmt = tx.prepare_cached(
+            "INSERT INTO tally (office_id, scope, day, channel, question_key, value, n) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT DO UPDATE SET n = n + excluded.n",
+        )?;
+        for ((office_id, scope, day, channel, key, value), n) in self.pending.drain() {
+            if n != 0 {
+                stmt.execute(params![office_id, scope, day, channel, key, value, n])?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Adds or subtracts the counts of the stored response `id` as it is now in the database.
@@ -92,7 +135,9 @@ pub(super) fn recount(tx: &Connection, id: &str, sign: i64) -> Result<(), StoreE
         |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
     )?;
     let (response, at) = parse(&payload, &captured_at)?;
-    count(tx, office_id, &super::questionnaires::parse(&definition)?, &response, at, sign)
+    let mut tally = Tally::default();
+    tally.add(office_id, &super::questionnaires::parse(&definition)?, &response, at, sign);
+    tally.flush(tx)
 }
 
 /// A stored response and the time it counts at.
@@ -108,30 +153,25 @@ fn parse(payload: &str, captured_at: &str) -> Result<(Response, DateTime<Utc>), 
 /// Recomputes every count from the responses that are not withdrawn.
 pub(super) fn rebuild(tx: &Connection) -> Result<u64, StoreError> {
     tx.execute("DELETE FROM tally", [])?;
-    let mut versions: HashMap<(i64, u32), Questionnaire> = HashMap::new();
+    let mut tally = Tally::default();
     let mut stmt = tx.prepare(
-        "SELECT office_id, questionnaire_version, payload, captured_at FROM responses WHERE withdrawn_at IS NULL",
+        "SELECT r.office_id, r.questionnaire_version, r.payload, r.captured_at, v.definition FROM responses r
+         JOIN questionnaire_versions v ON v.office_id = r.office_id AND v.version = r.questionnaire_version
+         WHERE r.withdrawn_at IS NULL",
     )?;
     let mut rows = stmt.query([])?;
     let mut counted = 0;
     while let Some(row) = rows.next()? {
-        let (office_id, version, payload, captured_at): (i64, u32, String, String) =
-            (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
-        let q = match versions.entry((office_id, version)) {
-            Entry::Occupied(known) => known.into_mut(),
-            Entry::Vacant(slot) => {
-                let definition: String = tx.query_row(
-                    "SELECT definition FROM questionnaire_versions WHERE office_id = ?1 AND version = ?2",
-                    params![office_id, version],
-                    |r| r.get(0),
-                )?;
-                slot.insert(super::questionnaires::parse(&definition)?)
-            }
-        };
+        let (office_id, version, payload, captured_at, definition): (i64, u32, String, String, String) =
+            (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?);
         let (response, at) = parse(&payload, &captured_at)?;
-        count(tx, office_id, q, &response, at, 1)?;
+        tally.add_to_version((office_id, version, &definition), &response, at, 1)?;
         counted += 1;
+        if counted % 10_000 == 0 {
+            tally.flush(tx)?;
+        }
     }
+    tally.flush(tx)?;
     Ok(counted)
 }
 
