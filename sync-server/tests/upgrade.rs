@@ -1,54 +1,65 @@
-//! Upgrading in place: a database of the previous schema (version 5, before the report counts) is
-//! brought up to date when the server opens it, its responses are counted, and nothing is lost.
+//! Upgrading in place: `fixtures/release-v5.sqlite3` was written by the previous release's own binary
+//! (schema version 5: before the report counts and archived PDFs; see `fixtures/make-release-fixture`).
+//! Opened by this build it is upgraded, its responses are counted for reports, and nothing is lost: the
+//! answers, the admin who could log in, the paired kiosk.
 
 // Test helpers may unwrap: a panic is how a test reports a broken premise.
 #![allow(clippy::unwrap_used)]
 
-use chrono::{NaiveDate, TimeZone, Utc};
-use survey::{AnswerValue, Channel, QuestionKey, Response};
-use sync_server::ingest::ingest;
-use sync_server::store::{ReportFilter, Store};
+use chrono::NaiveDate;
+use survey::{Channel, QuestionKey};
+use sync_server::store::{DB_FILE, ReportFilter, Store};
+
+fn schema_version(path: &std::path::Path) -> i64 {
+    rusqlite::Connection::open(path).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap()
+}
 
 #[test]
-fn a_version_5_database_is_upgraded_and_its_responses_counted() {
+fn a_database_of_the_previous_release_is_upgraded_in_place() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    let office = store.create_office("urzad", "Urząd Gminy Testowo").unwrap();
-    for (day, rating) in [(5, 5), (6, 4), (7, 2)] {
-        let mut r = Response::new("urzad", 1, Channel::Web);
-        r.captured_at = Utc.with_ymd_and_hms(2026, 5, day, 10, 0, 0).unwrap();
-        r.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(rating));
-        ingest(&store, &r).unwrap();
-    }
-    let path = store.path().to_owned();
-    drop(store);
-    // What version 5 had: everything but the report counts.
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch(
-        "DROP TABLE tally; ALTER TABLE reports DROP COLUMN pdf; ALTER TABLE reports DROP COLUMN pdf_checksum; PRAGMA user_version = 5;",
-    )
-    .unwrap();
-    drop(conn);
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/release-v5.sqlite3");
+    std::fs::copy(&fixture, dir.path().join(DB_FILE)).unwrap();
+    assert_eq!(schema_version(&dir.path().join(DB_FILE)), 5);
 
     let store = Store::open(dir.path()).unwrap();
-    let version: i64 =
-        rusqlite::Connection::open(&path).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     let fresh = tempfile::tempdir().unwrap();
-    let latest: i64 = rusqlite::Connection::open(Store::open(fresh.path()).unwrap().path())
-        .unwrap()
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(version, latest);
-    let filter = ReportFilter {
+    assert_eq!(schema_version(store.path()), schema_version(Store::open(fresh.path()).unwrap().path()));
+
+    // The three kiosk answers (5, 4 and a button press of 2 on 5–7 May 2026) are there and counted.
+    assert_eq!(store.responses_of("urzad").unwrap().len(), 3);
+    let office = store.office("urzad").unwrap();
+    let may = ReportFilter {
         office_id: office.id,
         from: NaiveDate::from_ymd_opt(2026, 5, 1).unwrap(),
         to: NaiveDate::from_ymd_opt(2026, 5, 31).unwrap(),
         department: None,
         channels: vec![],
     };
-    let counts = store.period_counts(&filter, "ogolna_ocena").unwrap();
-    assert_eq!(counts.by_channel[&Channel::Web], 3);
+    let counts = store.period_counts(&may, "ogolna_ocena").unwrap();
+    assert_eq!(counts.by_channel[&Channel::KioskTouch], 2);
+    assert_eq!(counts.by_channel[&Channel::KioskButtons], 1);
     assert_eq!(counts.items[&QuestionKey::parse("ogolna_ocena").unwrap()].distribution, [0, 1, 0, 1, 1]);
     assert!(store.report_counts_agree().unwrap());
-    assert_eq!(store.responses_of("urzad").unwrap().len(), 3);
+    let report = sync_server::report::generate(&store, &office, may, 5).unwrap();
+    assert_eq!(report.comments.len(), 1);
+
+    // The admin created by the old release still logs in; the offices and the kiosk are kept.
+    let admin = store.admin_by_login("stary").unwrap().unwrap();
+    assert!(sync_server::password::verify("Stare-Haslo-Wydania-1", &admin.password_hash));
+    assert_eq!(store.offices().unwrap().len(), 2);
+    assert_eq!(store.devices(office.id).unwrap().len(), 1);
+}
+
+#[test]
+fn a_database_of_a_newer_release_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/release-v5.sqlite3"), &path)
+        .unwrap();
+    rusqlite::Connection::open(&path).unwrap().execute_batch("PRAGMA user_version = 99").unwrap();
+    let digest = |p: &std::path::Path| blake3::hash(&std::fs::read(p).unwrap()).to_hex().to_string();
+    let before = digest(&path);
+    let err = Store::open(dir.path()).err().unwrap().to_string();
+    assert!(err.contains("wersję schematu 99") && err.contains("nowszej wersji programu"), "{err}");
+    assert_eq!(digest(&path), before, "the newer database is not touched");
 }

@@ -25,13 +25,19 @@ pub fn latest() -> i64 {
     MIGRATIONS.len() as i64
 }
 
-/// Applies the missing migrations, each in its own transaction; refuses a database from a newer build.
-/// Returns the schema version found.
-pub fn apply(conn: &mut Connection) -> Result<i64, StoreError> {
+/// Refuses a database from a newer build before anything touches it.
+pub fn refuse_newer(conn: &Connection) -> Result<i64, StoreError> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if current > latest() {
         return Err(StoreError::NewerDatabase { found: current, known: latest() });
     }
+    Ok(current)
+}
+
+/// Applies the missing migrations, each in its own transaction; refuses a database from a newer build.
+/// Returns the schema version found.
+pub fn apply(conn: &mut Connection) -> Result<i64, StoreError> {
+    let current = refuse_newer(conn)?;
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;

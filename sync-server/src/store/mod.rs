@@ -92,6 +92,8 @@ impl Store {
             .map_err(|source| StoreError::DataDir { path: data_dir.to_owned(), source })?;
         let path = data_dir.join(DB_FILE);
         let mut conn = Connection::open(&path).map_err(|source| StoreError::Open { path: path.clone(), source })?;
+        // Before switching it to WAL: a newer program's database is left exactly as it was.
+        migrations::refuse_newer(&conn)?;
         configure(&conn).map_err(|source| StoreError::Open { path: path.clone(), source })?;
         let found = migrations::apply(&mut conn)?;
         if found > 0 && found < migrations::TALLY {

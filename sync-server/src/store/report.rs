@@ -94,7 +94,10 @@ impl ReportFilter {
 
 /// A text column borrowed from the row (no copy).
 fn text<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> Result<&'r str, StoreError> {
-    Ok(row.get_ref(index)?.as_str().map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e)))?)
+    Ok(row
+        .get_ref(index)?
+        .as_str()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e)))?)
 }
 
 /// Sums per question and value.
@@ -169,7 +172,8 @@ impl Store {
 
         let mut counts = PeriodCounts::default();
         let flat = sums.into_iter().flat_map(|(channel, keys)| {
-            keys.into_iter().flat_map(move |(key, values)| values.into_iter().map(move |(v, n)| (channel, key.clone(), v, n)))
+            keys.into_iter()
+                .flat_map(move |(key, values)| values.into_iter().map(move |(v, n)| (channel, key.clone(), v, n)))
         });
         for (channel, key, value, n) in flat {
             let Ok(n) = u64::try_from(n) else { continue };

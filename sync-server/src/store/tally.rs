@@ -89,7 +89,14 @@ pub(super) struct Tally {
 
 impl Tally {
     /// Adds (`sign` = 1) or subtracts (`sign` = -1) one response's counts.
-    pub(super) fn add(&mut self, office_id: i64, q: &Questionnaire, r: &Response, captured_at: DateTime<Utc>, sign: i64) {
+    pub(super) fn add(
+        &mut self,
+        office_id: i64,
+        q: &Questionnaire,
+        r: &Response,
+        captured_at: DateTime<Utc>,
+        sign: i64,
+    ) {
         add_to(&mut self.pending, office_id, q, r, captured_at, sign);
     }
 
