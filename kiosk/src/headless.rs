@@ -37,8 +37,16 @@ pub fn run(
                     continue;
                 };
                 flow.reset();
-                store.record(&response)?;
-                panel.feedback.thank_you(&response.id.to_string());
+                match store.record(&response) {
+                    Ok(()) => panel.feedback.thank_you(&response.id.to_string()),
+                    // A full or failing card: said in the log, and the kiosk keeps running for when it
+                    // clears; the press is not thanked.
+                    Err(e) => tracing::error!(error = %e, "nie udało się zapisać odpowiedzi"),
+                }
+                // Between presses: a questionnaire the sync fetched meanwhile.
+                if let Ok(Some((package, _))) = store.questionnaire() {
+                    flow.update_package(package);
+                }
             }
             Err(reason) => {
                 let press = FilteredPress {

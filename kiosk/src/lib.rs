@@ -13,6 +13,7 @@ pub mod headless;
 pub mod panel;
 pub mod store;
 pub mod sync;
+pub mod systemd;
 pub mod ui;
 
 /// The code Slint generates from `ui/*.slint`; it is not ours to lint.

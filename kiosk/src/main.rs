@@ -46,6 +46,12 @@ enum Command {
     },
     /// Print answers pending and sent, and the last sync.
     Status,
+    /// Copy the kiosk's database to FILE (safe while the kiosk runs), e.g. to carry answers by hand.
+    Export {
+        /// The copy to write.
+        #[arg(long)]
+        to: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -99,6 +105,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Some(Command::Export { to }) => {
+            let pending = store.export_to(&to)?;
+            println!("Zapisano kopię bazy kiosku w {} (odpowiedzi oczekujące na wysłanie: {pending}).", to.display());
+            Ok(())
+        }
         None => run_kiosk(config, store, cli.headless),
     }
 }
@@ -127,6 +138,7 @@ fn run_kiosk(config: Config, store: Store, headless: bool) -> anyhow::Result<()>
         let panel = panel.ok_or_else(|| {
             anyhow::anyhow!("kiosk bez ekranu potrzebuje panelu przycisków: --panel gpio albo --panel stdin")
         })?;
+        kiosk::systemd::ready_with_watchdog_thread();
         kiosk::headless::run(&config, &store, panel, Some(&worker), package, &office, &device)?;
         // The simulated panel's input ended: one last pass so that what was answered goes out now.
         if let Err(e) = kiosk::sync::sync_once(&store) {
@@ -141,6 +153,9 @@ fn run_kiosk(config: Config, store: Store, headless: bool) -> anyhow::Result<()>
         ui.attach_panel(panel);
     }
     ui.window.window().set_fullscreen(fullscreen);
+    // Ready once the event loop draws; the watchdog is fed from the UI thread, so a frozen screen is
+    // restarted by systemd.
+    let _watchdog = kiosk::systemd::ready_and_watchdog_on_ui_thread();
     ui.window.run()?;
     Ok(())
 }

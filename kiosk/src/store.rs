@@ -94,6 +94,33 @@ impl Store {
         Ok(Store { conn: Arc::new(Mutex::new(conn)) })
     }
 
+    /// Writes a consistent copy of the database to `target` (SQLite's online backup, one step); returns
+    /// the number of answers in it still waiting to be sent.
+    pub fn export_to(&self, target: &Path) -> Result<u64, StoreError> {
+        {
+            let conn = self.conn();
+            let mut copy = Connection::open(target)?;
+            let backup = rusqlite::backup::Backup::new(&conn, &mut copy)?;
+            // All pages in one step (one consistent snapshot); a step that finds the database busy is
+            // retried.
+            let mut attempts = 0;
+            while backup.step(-1)? != rusqlite::backup::StepResult::Done {
+                attempts += 1;
+                if attempts > 500 {
+                    return Err(rusqlite::Error::SqliteFailure(
+                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                        Some("baza kiosku była zajęta zbyt długo".into()),
+                    )
+                    .into());
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        }
+        let copy = Connection::open(target)?;
+        let _mode: String = copy.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+        Ok(copy.query_row("SELECT count(*) FROM answers WHERE state = 'pending'", [], |r| r.get(0))?)
+    }
+
     fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -305,5 +332,22 @@ mod tests {
         let r = answer(4);
         Store::open(dir.path()).unwrap().record(&r).unwrap();
         assert_eq!(Store::open(dir.path()).unwrap().pending(5).unwrap(), vec![r]);
+    }
+
+    #[test]
+    fn an_export_is_a_whole_database_with_the_pending_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let (a, b) = (answer(5), answer(2));
+        store.record(&a).unwrap();
+        store.record(&b).unwrap();
+        store.acknowledge(&[(a.id, Outcome::Stored)]).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let copy = out.path().join("kopia.sqlite3");
+        assert_eq!(store.export_to(&copy).unwrap(), 1);
+        // The copy opens as a kiosk database of its own, with the answer still to send.
+        let other = tempfile::tempdir().unwrap();
+        std::fs::copy(&copy, other.path().join(DB_FILE)).unwrap();
+        assert_eq!(Store::open(other.path()).unwrap().pending(10).unwrap(), vec![b]);
     }
 }

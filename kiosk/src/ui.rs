@@ -348,6 +348,7 @@ impl Kiosk {
     }
 
     fn on_stored(&self, stored: Stored) {
+        let saved = stored.result.is_ok();
         match stored.result {
             Ok(()) => {
                 if let Some(worker) = &self.state.worker {
@@ -362,7 +363,12 @@ impl Kiosk {
             Err(e) => tracing::error!(error = %e, "nie udało się zapisać odpowiedzi"),
         }
         if stored.thank {
-            self.show_flow();
+            // Thanks only for what is on disk; otherwise the client is told it was not saved.
+            if saved {
+                self.show_flow();
+            } else {
+                self.window.set_screen("not-saved".into());
+            }
             let (weak, state) = (self.window.as_weak(), self.state.clone());
             self.state.thanks.start(
                 TimerMode::SingleShot,
@@ -371,6 +377,8 @@ impl Kiosk {
                     if let Some(window) = weak.upgrade() {
                         let kiosk = Kiosk { window, state: state.clone() };
                         kiosk.state.flow.borrow_mut().reset();
+                        // Between visitors: a questionnaire published meanwhile is shown to the next one.
+                        kiosk.refresh_questionnaire();
                         kiosk.set_language(Lang::Pl);
                         kiosk.window.global::<Theme>().set_scale(1.0);
                         kiosk.show_flow();

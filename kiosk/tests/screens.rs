@@ -256,6 +256,39 @@ fn panel_on_the_touchscreen() {
     assert_eq!(store.pending(10).unwrap().len(), 1);
 }
 
+/// A write that fails (a full or broken memory card, simulated by a trigger refusing inserts) is not
+/// thanked for; once writing works again the next client is thanked, and between the two the kiosk takes
+/// the questionnaire the sync fetched meanwhile.
+fn a_failed_save_is_not_thanked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (k, store) = kiosk(Config::default(), dir.path());
+    let db = rusqlite::Connection::open(dir.path().join(kiosk::store::DB_FILE)).unwrap();
+    db.execute_batch(
+        "CREATE TRIGGER full_card BEFORE INSERT ON answers BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END;",
+    )
+    .unwrap();
+    tap(&k, "4 – dobrze");
+    tap(&k, "Urząd Stanu Cywilnego");
+    tap(&k, "tak");
+    wait_for_screen(&k, "not-saved");
+    assert!(shown(&k, "Przepraszamy, nie udało się zapisać odpowiedzi."));
+    assert!(!shown(&k, "Dziękujemy!"));
+    screenshot(&k, "kiosk-not-saved");
+    assert!(store.pending(10).unwrap().is_empty());
+
+    db.execute_batch("DROP TRIGGER full_card").unwrap();
+    let mut renamed = package();
+    renamed.office_name = "Urząd Gminy Nowa Nazwa".into();
+    store.set_questionnaire(&renamed, "\"v2\"").unwrap();
+    wait_for_screen(&k, "start");
+    assert!(shown(&k, "Urząd Gminy Nowa Nazwa"), "the next client sees what the sync fetched");
+    tap(&k, "5 – bardzo dobrze");
+    tap(&k, "Urząd Stanu Cywilnego");
+    tap(&k, "tak");
+    wait_for_screen(&k, "thanks");
+    assert_eq!(store.pending(10).unwrap().len(), 1);
+}
+
 #[test]
 fn kiosk_screens() {
     // The testing backend without an event loop, with mock time, and with the software renderer so that
@@ -271,4 +304,5 @@ fn kiosk_screens() {
     idle_reset_and_languages();
     service_screen();
     panel_on_the_touchscreen();
+    a_failed_save_is_not_thanked();
 }

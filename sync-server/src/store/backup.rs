@@ -29,11 +29,7 @@ impl Store {
         {
             let conn = self.conn();
             let mut copy = Connection::open(&partial)?;
-            {
-                let backup = rusqlite::backup::Backup::new(&conn, &mut copy)?;
-                // All pages in one step: one read transaction, hence one snapshot.
-                backup.run_to_completion(-1, std::time::Duration::ZERO, None)?;
-            }
+            copy_all_pages(&conn, &mut copy)?;
             // The copy stands alone: no WAL beside it.
             let _: String = copy.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
         }
@@ -44,6 +40,24 @@ impl Store {
         }
         count_responses(target)
     }
+}
+
+/// Copies every page of `from` into `to` with SQLite's online backup. All pages in one step (-1): one read
+/// transaction, hence one consistent snapshot, while writers go on in the WAL. A step that finds the
+/// database locked is retried.
+pub(crate) fn copy_all_pages(from: &Connection, to: &mut Connection) -> Result<(), StoreError> {
+    use rusqlite::backup::StepResult;
+    let backup = rusqlite::backup::Backup::new(from, to)?;
+    for _ in 0..500 {
+        match backup.step(-1)? {
+            StepResult::Done => return Ok(()),
+            StepResult::More | StepResult::Busy | StepResult::Locked => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            _ => {}
+        }
+    }
+    Err(StoreError::BadBackup("baza była zajęta zbyt długo; spróbuj ponownie".into()))
 }
 
 fn io(path: &Path, e: std::io::Error) -> StoreError {
@@ -104,6 +118,9 @@ pub fn restore(data_dir: &Path, from: &Path) -> Result<Restored, StoreError> {
     let db = data_dir.join(DB_FILE);
     let incoming = data_dir.join(format!("{DB_FILE}.przywracana"));
     std::fs::copy(from, &incoming).map_err(|e| io(&incoming, e))?;
+    // The copy's own permissions do not carry over: the database is the service's alone.
+    std::fs::set_permissions(&incoming, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .map_err(|e| io(&incoming, e))?;
     sync_file(&incoming)?;
     let previous = if db.exists() {
         // Fold the WAL into the old file first, so the kept copy is whole on its own.

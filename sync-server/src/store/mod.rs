@@ -131,6 +131,9 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     }
     // secure_delete: a redacted comment's old text is overwritten on disk, not left in a free page.
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")?;
+    // Up to 32 MB of pages kept in memory (the default is 2 MB): a year of answers has indexes far
+    // larger than that, and every insert walks them. Memory is taken only as pages are read.
+    conn.execute_batch("PRAGMA cache_size = -32768;")?;
     conn.busy_timeout(Duration::from_secs(5))?;
     Ok(())
 }

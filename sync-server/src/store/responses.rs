@@ -124,18 +124,24 @@ fn insert(
     captured_at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), StoreError> {
     let office = offices::office_by_slug(tx, &r.office)?;
-    let definition: Option<String> = tx
-        .query_row(
-            "SELECT definition FROM questionnaire_versions WHERE office_id = ?1 AND version = ?2",
-            params![office.id, r.questionnaire_version],
-            |row| row.get(0),
-        )
-        .optional()?;
-    let Some(definition) = definition else {
-        return Err(StoreError::UnknownQuestionnaireVersion {
-            office: r.office.clone(),
-            version: r.questionnaire_version,
-        });
+    // The version's definition is read once per transaction (a batch answers one or two versions).
+    let definition: Option<String> = if tally.knows(office.id, r.questionnaire_version) {
+        None
+    } else {
+        let stored = tx
+            .query_row(
+                "SELECT definition FROM questionnaire_versions WHERE office_id = ?1 AND version = ?2",
+                params![office.id, r.questionnaire_version],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if stored.is_none() {
+            return Err(StoreError::UnknownQuestionnaireVersion {
+                office: r.office.clone(),
+                version: r.questionnaire_version,
+            });
+        }
+        stored
     };
     if let Some(serial) = &r.paper_serial {
         let entered_at: Option<String> = tx
@@ -158,7 +164,13 @@ fn insert(
     insert_answers(tx, id, &r.answers)?;
     // The stored time is whole seconds; counting that same time keeps the counts equal to a rebuild.
     let counted_at = chrono::DateTime::parse_from_rfc3339(&captured_text).map_or(captured_at, |t| t.to_utc());
-    tally.add_to_version((office.id, r.questionnaire_version, &definition), r, counted_at, 1)
+    match definition {
+        Some(definition) => tally.add_to_version((office.id, r.questionnaire_version, &definition), r, counted_at, 1),
+        None => {
+            tally.add_to_known(office.id, r.questionnaire_version, r, counted_at, 1);
+            Ok(())
+        }
+    }
 }
 
 pub(super) fn changed_by_admin(tx: &rusqlite::Connection, id: &str) -> Result<bool, StoreError> {

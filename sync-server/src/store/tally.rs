@@ -100,6 +100,25 @@ impl Tally {
         add_to(&mut self.pending, office_id, q, r, captured_at, sign);
     }
 
+    /// Whether `version` was already read: published versions never change or go away.
+    pub(super) fn knows(&self, office_id: i64, version: u32) -> bool {
+        self.versions.contains_key(&(office_id, version))
+    }
+
+    /// [`Tally::add`] for a response to a version [`Tally::knows`].
+    pub(super) fn add_to_known(
+        &mut self,
+        office_id: i64,
+        version: u32,
+        r: &Response,
+        captured_at: DateTime<Utc>,
+        sign: i64,
+    ) {
+        if let Some(q) = self.versions.get(&(office_id, version)) {
+            add_to(&mut self.pending, office_id, q, r, captured_at, sign);
+        }
+    }
+
     /// [`Tally::add`] for a response to `version`, whose stored definition is given: each version is
     /// parsed once.
     pub(super) fn add_to_version(
