@@ -674,3 +674,62 @@ fn the_printable_questionnaire_downloads_as_pdf() {
     let too_many = p.get("/admin/urzad/alfa/ankieta/pdf?arkusze=501", &cookie);
     assert_eq!(too_many.status, 422);
 }
+
+/// The `href` and `src` values of a page that start with `prefix`.
+fn links(html: &str, prefix: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        for (at, _) in html.match_indices(attr) {
+            let rest = &html[at + attr.len()..];
+            let value = &rest[..rest.find('"').unwrap()];
+            if value.starts_with(prefix) {
+                out.push(value.replace("&amp;", "&"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_admin_page_links_to_its_help_and_no_help_link_is_broken() {
+    let p = panel();
+    let (cookie, _) = p.login("alfa_admin");
+    let (operator, _) = p.login("operator");
+    let mut to_check: Vec<String> = Vec::new();
+    // Each page of the panel names its help section, and the manual's pages link to one another.
+    let pages: Vec<(String, &str)> = OFFICE_ROUTES
+        .iter()
+        .filter(|(method, path)| *method == "GET" && !path.contains("pdf") && !path.contains("csv") && !path.contains("xlsx"))
+        .map(|(_, path)| (format!("/admin/urzad/alfa{path}"), cookie.as_str()))
+        .chain([("/admin/haslo".to_owned(), cookie.as_str()), ("/admin/".to_owned(), operator.as_str())])
+        .collect();
+    for (path, who) in &pages {
+        let page = p.get(path, who);
+        if page.status != 200 {
+            continue; // e.g. /papier/1 of a sheet that does not exist
+        }
+        let help: Vec<String> = links(&page.body, "/admin/pomoc/");
+        assert!(!help.is_empty(), "{path} has no help link");
+        to_check.extend(help);
+    }
+    to_check.extend(links(&p.get("/admin/logowanie", "").body, "/admin/pomoc"));
+    for (stem, _) in sync_server::http::admin::help::CHAPTERS {
+        let page = p.get(&format!("/admin/pomoc/{stem}"), "");
+        assert_eq!(page.status, 200, "chapter {stem}");
+        to_check.extend(links(&page.body, "/admin/pomoc"));
+    }
+    for page in sync_server::http::admin::help::PAGES {
+        to_check.push(format!("/admin/pomoc/{}", sync_server::http::admin::help::section_for(page)));
+    }
+    to_check.sort();
+    to_check.dedup();
+    assert!(to_check.len() > 20, "the manual links to itself: {to_check:?}");
+    for link in &to_check {
+        let (path, fragment) = link.split_once('#').map_or((link.as_str(), None), |(p, f)| (p, Some(f)));
+        let target = p.get(path, "");
+        assert_eq!(target.status, 200, "broken help link {link}");
+        if let Some(fragment) = fragment {
+            assert!(target.body.contains(&format!("id=\"{fragment}\"")), "no section #{fragment} in {path}");
+        }
+    }
+}

@@ -8,6 +8,7 @@
 
 mod dashboard;
 mod editor;
+pub mod help;
 mod kiosks;
 mod login;
 mod office_data;
@@ -89,6 +90,11 @@ pub fn router(state: AppState) -> Router<AppState> {
 
     Router::new()
         .route("/admin/logowanie", get(login::login_form).post(login::login))
+        .route("/admin/pomoc", get(|| help::page(None)))
+        .route("/admin/pomoc/instrukcja.pdf", get(help::pdf))
+        .route("/admin/pomoc/img/{name}", get(help::image))
+        .route("/admin/pomoc/en/{chapter}", get(help::english))
+        .route("/admin/pomoc/{chapter}", get(|chapter| help::page(Some(chapter))))
         .route("/static/admin.css", get(stylesheet))
         .merge(protected)
 }

@@ -23,6 +23,8 @@ pub struct AdminChrome {
     pub nav: Vec<NavLink>,
     /// A message shown above the content (after a save, say).
     pub notice: Option<String>,
+    /// The manual's section about this page.
+    pub help: String,
 }
 
 /// The pages of one office, in the order of the navigation: (path under the office, label).
@@ -68,6 +70,7 @@ impl AdminChrome {
             office_name: office.map_or_else(|| "Wszystkie urzędy".to_owned(), |o| o.name.clone()),
             nav,
             notice: None,
+            help: format!("/admin/pomoc/{}", super::help::section_for(current)),
         }
     }
 
