@@ -163,6 +163,61 @@ fn show(wanted: String) -> Response {
     super::render(StatusCode::OK, &page)
 }
 
+/// The whole manual on one page (Polish chapters in order, with a linked table of contents), from
+/// which `scripts/screenshots` prints the PDF. Anchors get their chapter's name in front, so that the
+/// same heading in two chapters stays two targets.
+pub async fn whole() -> Response {
+    let mut toc = String::from("<nav aria-label=\"Spis treści\" class=\"toc\"><h2>Spis treści</h2><ol>");
+    let mut body = String::new();
+    for (stem, markdown) in CHAPTERS.iter().filter(|(s, _)| *s != "README" && !s.starts_with("en/")) {
+        let (title, html) = render(markdown);
+        // One level down (the chapter is the h2 here), deepest first so nothing moves twice.
+        let html = html
+            .replace("<h3 id=\"", &format!("<h4 id=\"{stem}-"))
+            .replace("</h3>", "</h4>")
+            .replace("<h2 id=\"", &format!("<h3 id=\"{stem}-"))
+            .replace("</h2>", "</h3>");
+        let html = relink(&html);
+        toc.push_str(&format!("<li><a href=\"#{stem}\">{}</a></li>", escape(&title)));
+        body.push_str(&format!("<section class=\"chapter\"><h2 id=\"{stem}\">{}</h2>\n{html}</section>\n", escape(&title)));
+    }
+    toc.push_str("</ol></nav>");
+    let page = HelpPage {
+        title: "Instrukcja obsługi Oceń Urząd".into(),
+        body: format!("{toc}\n{body}"),
+        chapters: Vec::new(),
+        pdf: false,
+        lang: "pl",
+    };
+    super::render(StatusCode::OK, &page)
+}
+
+/// Links between chapters as links within the one page.
+fn relink(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("href=\"/admin/pomoc/") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "href=\"/admin/pomoc/".len()..];
+        let end = after.find('"').unwrap_or(after.len());
+        let target = &after[..end];
+        let local = match target.split_once('#') {
+            Some((stem, anchor)) => format!("#{stem}-{anchor}"),
+            None => format!("#{target}"),
+        };
+        out.push_str(&format!("href=\"{local}"));
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, std::iter::once(Event::Text(text.into())));
+    out
+}
+
 /// A screenshot of the manual.
 pub async fn image(Path(name): Path<String>) -> Response {
     match embedded::IMAGES.iter().find(|(n, _)| *n == name) {

@@ -92,6 +92,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin/logowanie", get(login::login_form).post(login::login))
         .route("/admin/pomoc", get(|| help::page(None)))
         .route("/admin/pomoc/instrukcja.pdf", get(help::pdf))
+        .route("/admin/pomoc/calosc", get(help::whole))
         .route("/admin/pomoc/img/{name}", get(help::image))
         .route("/admin/pomoc/en/{chapter}", get(help::english))
         .route("/admin/pomoc/{chapter}", get(|chapter| help::page(Some(chapter))))
