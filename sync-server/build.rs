@@ -10,9 +10,8 @@ fn main() {
     let mut out = String::new();
     let list = |dir: &Path, ext: &str| {
         println!("cargo:rerun-if-changed={}", dir.display());
-        let mut files: Vec<_> = std::fs::read_dir(dir)
-            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
-            .unwrap_or_default();
+        let mut files: Vec<_> =
+            std::fs::read_dir(dir).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
         files.retain(|p: &std::path::PathBuf| p.extension().is_some_and(|x| x == ext));
         files.sort();
         files
@@ -29,7 +28,9 @@ fn main() {
         let name = path.file_name().and_then(|s| s.to_str()).unwrap_or_default();
         let _ = writeln!(out, "    ({name:?}, include_bytes!({:?})),", path.display().to_string());
     }
-    out.push_str("];\n/// The manual as one PDF, when `scripts/screenshots` has made it.\npub static PDF: Option<&[u8]> = ");
+    out.push_str(
+        "];\n/// The manual as one PDF, when `scripts/screenshots` has made it.\npub static PDF: Option<&[u8]> = ",
+    );
     let pdf = manual.join("instrukcja.pdf");
     println!("cargo:rerun-if-changed={}", pdf.display());
     if pdf.exists() {

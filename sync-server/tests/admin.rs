@@ -699,7 +699,9 @@ fn every_admin_page_links_to_its_help_and_no_help_link_is_broken() {
     // Each page of the panel names its help section, and the manual's pages link to one another.
     let pages: Vec<(String, &str)> = OFFICE_ROUTES
         .iter()
-        .filter(|(method, path)| *method == "GET" && !path.contains("pdf") && !path.contains("csv") && !path.contains("xlsx"))
+        .filter(|(method, path)| {
+            *method == "GET" && !path.contains("pdf") && !path.contains("csv") && !path.contains("xlsx")
+        })
         .map(|(_, path)| (format!("/admin/urzad/alfa{path}"), cookie.as_str()))
         .chain([("/admin/haslo".to_owned(), cookie.as_str()), ("/admin/".to_owned(), operator.as_str())])
         .collect();

@@ -27,11 +27,16 @@ fn key(k: &str) -> QuestionKey {
 /// A quarter of a small office, the same every run (a fixed sequence, not random).
 fn sample_office(store: &Store) {
     let office = store.create_office("urzad", "Urząd Gminy Przykładowo").unwrap();
-    for (k, name) in [("usc", "Urząd Stanu Cywilnego"), ("podatki", "Referat Podatków i Opłat"), ("budownictwo", "Referat Budownictwa")] {
+    for (k, name) in [
+        ("usc", "Urząd Stanu Cywilnego"),
+        ("podatki", "Referat Podatków i Opłat"),
+        ("budownictwo", "Referat Budownictwa"),
+    ] {
         store.add_department("urzad", k, name).unwrap();
     }
     let q = store.current_questionnaire("urzad").unwrap();
-    let comments = ["Bardzo miła obsługa w USC.", "Za mało miejsc parkingowych.", "Proszę o dłuższe godziny w czwartki."];
+    let comments =
+        ["Bardzo miła obsługa w USC.", "Za mało miejsc parkingowych.", "Proszę o dłuższe godziny w czwartki."];
     for i in 0..240u32 {
         let channel = [Channel::Web, Channel::KioskTouch, Channel::KioskButtons, Channel::Paper][(i % 4) as usize];
         let mut r = Response::new("urzad", 1, channel);
@@ -45,7 +50,8 @@ fn sample_office(store: &Store) {
         if channel != Channel::KioskButtons {
             let dept = ["usc", "podatki", "budownictwo", "usc"][(i / 4 % 4) as usize];
             r.answers.insert(key("komorka"), AnswerValue::Choice(dept.into()));
-            r.answers.insert(key("sprawa_zalatwiona"), AnswerValue::Choice(if i % 5 == 0 { "nie" } else { "tak" }.into()));
+            r.answers
+                .insert(key("sprawa_zalatwiona"), AnswerValue::Choice(if i % 5 == 0 { "nie" } else { "tak" }.into()));
             for (n, (_, question)) in q.questions().enumerate() {
                 if matches!(question.kind, survey::QuestionKind::Rating { .. }) && question.key != q.overall_question {
                     let v = (rating as usize + n + i as usize) % 5 + 1;
@@ -61,11 +67,17 @@ fn sample_office(store: &Store) {
     for name in ["parter-wejscie", "pietro-usc"] {
         let code = store.enroll_device(office.id, "sekretarz", name).unwrap();
         let (device, _token) = store.pair_device(&code).unwrap().unwrap();
-        let report = DeviceReport { version: "0.1.0".into(), pending: 0, clock_offset_secs: 1, free_disk_bytes: Some(5_000_000_000) };
+        let report = DeviceReport {
+            version: "0.1.0".into(),
+            pending: 0,
+            clock_offset_secs: 1,
+            free_disk_bytes: Some(5_000_000_000),
+        };
         store.device_seen(device.id, Some(&report)).unwrap();
     }
     let today = sync_server::local_time::local(Utc::now()).date();
-    sync_server::report::archive_period(store, &office, today - Duration::days(90), today - Duration::days(1), 5).unwrap();
+    sync_server::report::archive_period(store, &office, today - Duration::days(90), today - Duration::days(1), 5)
+        .unwrap();
 }
 
 /// The pictures the manual shows: every `img/NAME.png` named in its chapters.
@@ -102,8 +114,8 @@ fn the_manuals_pictures_are_made_from_a_sample_office() {
     runtime.spawn(sync_server::serve::serve_on(listener, AppState::new(store.clone()), std::future::pending()));
 
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let out = std::env::var_os("MANUAL_SCREENSHOT_DIR")
-        .map_or_else(|| root.join("target/manual-screens"), PathBuf::from);
+    let out =
+        std::env::var_os("MANUAL_SCREENSHOT_DIR").map_or_else(|| root.join("target/manual-screens"), PathBuf::from);
     std::fs::create_dir_all(&out).unwrap();
     let mut args = vec![format!("http://{addr}"), "sekretarz".into(), password.into(), out.display().to_string()];
     let pdf = std::env::var("MANUAL_PDF").ok();
@@ -136,7 +148,10 @@ fn the_manuals_pictures_are_made_from_a_sample_office() {
             taken.contains(name) || name.starts_with("kiosk-"),
             "the manual shows {name}, which no screenshot command makes"
         );
-        assert!(manual.join("img").join(name).exists(), "{name} is missing from docs/instrukcja/img: run scripts/screenshots");
+        assert!(
+            manual.join("img").join(name).exists(),
+            "{name} is missing from docs/instrukcja/img: run scripts/screenshots"
+        );
     }
     for name in &taken {
         assert!(shown.contains(name), "{name} is made but the manual never shows it");

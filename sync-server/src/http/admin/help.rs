@@ -34,8 +34,19 @@ pub fn section_for(current: &str) -> &'static str {
 }
 
 /// Every page name [`section_for`] knows, for the test that follows each link.
-pub const PAGES: [&str; 11] =
-    ["pulpit", "papier", "papier/lista", "kioski", "ankieta", "uwagi", "raporty", "dane", "dziennik", "haslo", "urzedy"];
+pub const PAGES: [&str; 11] = [
+    "pulpit",
+    "papier",
+    "papier/lista",
+    "kioski",
+    "ankieta",
+    "uwagi",
+    "raporty",
+    "dane",
+    "dziennik",
+    "haslo",
+    "urzedy",
+];
 
 /// A heading's anchor: lowercase ASCII, Polish letters without their marks, words joined by hyphens.
 pub fn anchor(heading: &str) -> String {
@@ -179,7 +190,10 @@ pub async fn whole() -> Response {
             .replace("</h2>", "</h3>");
         let html = relink(&html);
         toc.push_str(&format!("<li><a href=\"#{stem}\">{}</a></li>", escape(&title)));
-        body.push_str(&format!("<section class=\"chapter\"><h2 id=\"{stem}\">{}</h2>\n{html}</section>\n", escape(&title)));
+        body.push_str(&format!(
+            "<section class=\"chapter\"><h2 id=\"{stem}\">{}</h2>\n{html}</section>\n",
+            escape(&title)
+        ));
     }
     toc.push_str("</ol></nav>");
     let page = HelpPage {
@@ -221,8 +235,10 @@ fn escape(text: &str) -> String {
 /// A screenshot of the manual.
 pub async fn image(Path(name): Path<String>) -> Response {
     match embedded::IMAGES.iter().find(|(n, _)| *n == name) {
-        Some((_, png)) => ([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "public, max-age=3600")], *png)
-            .into_response(),
+        Some((_, png)) => {
+            ([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "public, max-age=3600")], *png)
+                .into_response()
+        }
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }
@@ -252,7 +268,8 @@ mod tests {
 
     #[test]
     fn links_and_pictures_point_into_the_panel() {
-        let (title, html) = render("# Tytuł\n\n## Sekcja A\n\nZob. [raporty](08-raporty.md#archiwum) i ![ekran](img/raport.png).\n");
+        let (title, html) =
+            render("# Tytuł\n\n## Sekcja A\n\nZob. [raporty](08-raporty.md#archiwum) i ![ekran](img/raport.png).\n");
         assert_eq!(title, "Tytuł");
         assert!(html.contains("<h2 id=\"sekcja-a\">Sekcja A</h2>"), "{html}");
         assert!(html.contains("href=\"/admin/pomoc/08-raporty#archiwum\""), "{html}");
