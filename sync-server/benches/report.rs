@@ -3,7 +3,8 @@
 //! as kiosk batches (with the report counts kept beside them). Prints the storing rate, the on-screen
 //! report's time, the PDF's time, the XLSX export's time and the peak memory of the report phase.
 //! Asserts nothing about speed. Run: `cargo bench -p sync-server --bench report`
-//! (`REPORT_BENCH_RESPONSES=100000` for a shorter run; the database takes about 2 GB at a million).
+//! (`REPORT_BENCH_RESPONSES=100000` for a shorter run; the database takes about 6 GB at a million;
+//! `REPORT_BENCH_DIR=DIR` keeps it there and reuses it on the next run instead of storing it again).
 
 // A benchmark's setup may unwrap: a panic is how it reports a broken premise.
 #![allow(clippy::unwrap_used)]
@@ -50,18 +51,72 @@ fn timed<T>(runs: usize, mut work: impl FnMut() -> T) -> (Duration, T) {
 
 fn main() {
     let total: usize = std::env::var("REPORT_BENCH_RESPONSES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
-    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    let office = store.create_office("urzad", "Urząd Gminy Testowo").unwrap();
+    let temporary = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let dir =
+        std::env::var_os("REPORT_BENCH_DIR").map_or_else(|| temporary.path().to_owned(), std::path::PathBuf::from);
+    let store = Store::open(&dir).unwrap();
     let departments = ["usc", "podatki", "budownictwo", "ewidencja", "kasa", "sekretariat"];
-    for d in departments {
-        store.add_department("urzad", d, &format!("Referat {d}")).unwrap();
+    let reused = store.office("urzad").is_ok();
+    let office = if reused {
+        store.office("urzad").unwrap()
+    } else {
+        let office = store.create_office("urzad", "Urząd Gminy Testowo").unwrap();
+        for d in departments {
+            store.add_department("urzad", d, &format!("Referat {d}")).unwrap();
+        }
+        office
+    };
+    println!("report benchmark: {total} responses over 2025, four channels");
+    if !reused {
+        store_year(&store, total, &departments);
     }
+    let size = std::fs::metadata(store.path()).unwrap().len() as f64 / 1e6;
+    println!("database file: {size:.0} MB");
+
+    let year = ReportFilter {
+        office_id: office.id,
+        from: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        to: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+        department: None,
+        channels: vec![],
+    };
+    reset_peak();
+    let (screen, report) = timed(5, || sync_server::report::generate(&store, &office, year.clone(), 5).unwrap());
+    assert_eq!(report.total, total as u64);
+    println!("on-screen report over the year (median of 5): {:.0} ms", screen.as_secs_f64() * 1000.0);
+    let one_department = ReportFilter { department: Some("usc".into()), ..year.clone() };
+    let (dept, _) = timed(5, || sync_server::report::generate(&store, &office, one_department.clone(), 5).unwrap());
+    println!("the same for one department (median of 5): {:.0} ms", dept.as_secs_f64() * 1000.0);
+    let (pdf_time, pdf) = timed(3, || {
+        let report = sync_server::report::generate(&store, &office, year.clone(), 5).unwrap();
+        sync_server::report_pdf::report_pdf(&report, None).unwrap()
+    });
+    println!(
+        "report PDF, generated from the database (median of 3): {:.0} ms, {:.0} KB",
+        pdf_time.as_secs_f64() * 1000.0,
+        pdf.len() as f64 / 1024.0
+    );
+    println!("peak memory of the report phase: {:.0} MB", peak_mb());
+
+    let export_at = Instant::now();
+    let xlsx = sync_server::export::xlsx(&store, "urzad", &year, &report).unwrap();
+    println!(
+        "XLSX export of every response: {:.1} s, {:.0} MB (peak memory so far {:.0} MB)",
+        export_at.elapsed().as_secs_f64(),
+        xlsx.len() as f64 / 1e6,
+        peak_mb()
+    );
+    if let Some(path) = std::env::var_os("REPORT_BENCH_PDF") {
+        std::fs::write(path, &pdf).unwrap();
+    }
+}
+
+/// Stores `total` responses spread over 2025 through the kiosk batch path, and prints the rate.
+fn store_year(store: &Store, total: usize, departments: &[&str]) {
     let q = store.current_questionnaire("urzad").unwrap();
     let mut rng = StdRng::seed_from_u64(2026);
     let start = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
 
-    println!("report benchmark: {total} responses over 2025, four channels");
     let stored_at = Instant::now();
     let mut batch = Vec::with_capacity(1000);
     for i in 0..total {
@@ -113,43 +168,4 @@ fn main() {
         storing.as_secs_f64(),
         total as f64 / storing.as_secs_f64()
     );
-    let size = std::fs::metadata(store.path()).unwrap().len() as f64 / 1e6;
-    println!("database file: {size:.0} MB");
-
-    let year = ReportFilter {
-        office_id: office.id,
-        from: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
-        to: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
-        department: None,
-        channels: vec![],
-    };
-    reset_peak();
-    let (screen, report) = timed(5, || sync_server::report::generate(&store, &office, year.clone(), 5).unwrap());
-    assert_eq!(report.total, total as u64);
-    println!("on-screen report over the year (median of 5): {:.0} ms", screen.as_secs_f64() * 1000.0);
-    let one_department = ReportFilter { department: Some("usc".into()), ..year.clone() };
-    let (dept, _) = timed(5, || sync_server::report::generate(&store, &office, one_department.clone(), 5).unwrap());
-    println!("the same for one department (median of 5): {:.0} ms", dept.as_secs_f64() * 1000.0);
-    let (pdf_time, pdf) = timed(3, || {
-        let report = sync_server::report::generate(&store, &office, year.clone(), 5).unwrap();
-        sync_server::report_pdf::report_pdf(&report, None).unwrap()
-    });
-    println!(
-        "report PDF, generated from the database (median of 3): {:.0} ms, {:.0} KB",
-        pdf_time.as_secs_f64() * 1000.0,
-        pdf.len() as f64 / 1024.0
-    );
-    println!("peak memory of the report phase: {:.0} MB", peak_mb());
-
-    let export_at = Instant::now();
-    let xlsx = sync_server::export::xlsx(&store, "urzad", &year, &report).unwrap();
-    println!(
-        "XLSX export of every response: {:.1} s, {:.0} MB (peak memory so far {:.0} MB)",
-        export_at.elapsed().as_secs_f64(),
-        xlsx.len() as f64 / 1e6,
-        peak_mb()
-    );
-    if let Some(path) = std::env::var_os("REPORT_BENCH_PDF") {
-        std::fs::write(path, &pdf).unwrap();
-    }
 }

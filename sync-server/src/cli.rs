@@ -36,6 +36,9 @@ pub enum Command {
         /// Report breakdown cells with fewer answers are shown as "< N" [default: 5, at least 3].
         #[arg(long, env = "OCEN_SUPPRESSION_THRESHOLD")]
         suppression_threshold: Option<u64>,
+        /// A reverse proxy on this machine forwards the clients (their address is in X-Forwarded-For).
+        #[arg(long, env = "OCEN_BEHIND_PROXY")]
+        behind_proxy: Option<bool>,
     },
     /// Copy the database to FILE, safely while the server runs.
     Backup {
@@ -170,15 +173,18 @@ pub struct AdminCreate {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     init_logging();
-    let (listen, threshold) = match &cli.command {
-        Command::Serve { listen, suppression_threshold } => (*listen, *suppression_threshold),
-        _ => (None, None),
+    let (listen, threshold, behind_proxy) = match &cli.command {
+        Command::Serve { listen, suppression_threshold, behind_proxy } => {
+            (*listen, *suppression_threshold, *behind_proxy)
+        }
+        _ => (None, None, None),
     };
     let settings = config::load(Overrides {
         config: cli.config.clone(),
         data_dir: cli.data_dir.clone(),
         listen,
         suppression_threshold: threshold,
+        behind_proxy,
     })?;
     let data_dir = settings.data_dir.clone();
     match cli.command {

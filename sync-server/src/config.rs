@@ -26,6 +26,7 @@ struct FileSettings {
     data_dir: Option<PathBuf>,
     listen: Option<String>,
     suppression_threshold: Option<u64>,
+    behind_proxy: Option<bool>,
 }
 
 /// The settings in force.
@@ -35,6 +36,8 @@ pub struct Settings {
     pub listen: SocketAddr,
     /// Breakdown cells with fewer answers than this are shown as "< N".
     pub suppression_threshold: u64,
+    /// Behind a reverse proxy on this machine: the survey's per-client limit reads `X-Forwarded-For`.
+    pub behind_proxy: bool,
     /// The file read, if any.
     pub file: Option<PathBuf>,
 }
@@ -46,6 +49,7 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
     pub listen: Option<SocketAddr>,
     pub suppression_threshold: Option<u64>,
+    pub behind_proxy: Option<bool>,
 }
 
 fn read(path: &Path) -> anyhow::Result<FileSettings> {
@@ -84,6 +88,7 @@ pub fn load_with_system_file(overrides: Overrides, system: &Path) -> anyhow::Res
         data_dir: overrides.data_dir.or(from_file.data_dir).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
         listen,
         suppression_threshold,
+        behind_proxy: overrides.behind_proxy.or(from_file.behind_proxy).unwrap_or(false),
         file,
     })
 }
@@ -104,13 +109,14 @@ mod tests {
         let s = load_with_system_file(Overrides::default(), Path::new("/nonexistent/server.toml")).unwrap();
         assert_eq!(s.data_dir, PathBuf::from("./data"));
         assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
-        assert_eq!((s.suppression_threshold, s.file), (5, None));
+        assert_eq!((s.suppression_threshold, s.file, s.behind_proxy), (5, None, false));
     }
 
     #[test]
     fn the_file_is_read_and_the_command_line_wins() {
-        let text = "data_dir = \"/var/lib/ocen-urzad\"\nlisten = \"0.0.0.0:9000\"\nsuppression_threshold = 10\n";
+        let text = "data_dir = \"/var/lib/ocen-urzad\"\nlisten = \"0.0.0.0:9000\"\nsuppression_threshold = 10\nbehind_proxy = true\n";
         let s = with_file(text, Overrides::default()).unwrap();
+        assert!(s.behind_proxy);
         assert_eq!(s.data_dir, PathBuf::from("/var/lib/ocen-urzad"));
         assert_eq!((s.listen.port(), s.suppression_threshold), (9000, 10));
         let over = Overrides { listen: Some("127.0.0.1:1".parse().unwrap()), ..Overrides::default() };

@@ -27,7 +27,10 @@ pub fn run(settings: &Settings) -> anyhow::Result<()> {
         println!("Ustawienia z pliku {}", file.display());
     }
     first_start(&store, &mut std::io::stdout())?;
-    let state = AppState::new(store.clone()).with_suppression_threshold(settings.suppression_threshold);
+    let state = AppState {
+        behind_proxy: settings.behind_proxy,
+        ..AppState::new(store.clone()).with_suppression_threshold(settings.suppression_threshold)
+    };
 
     let runtime = tokio::runtime::Runtime::new().context("nie udało się uruchomić środowiska wykonawczego")?;
     runtime.block_on(async move {

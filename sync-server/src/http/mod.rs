@@ -26,6 +26,8 @@ pub struct AppState {
     pub logins: Arc<admin::throttle::LoginThrottle>,
     /// Report breakdown cells with fewer answers are shown as "< N" (server setting).
     pub suppression_threshold: u64,
+    /// A reverse proxy on this machine forwards the clients: their address is in `X-Forwarded-For`.
+    pub behind_proxy: bool,
 }
 
 impl AppState {
@@ -36,6 +38,7 @@ impl AppState {
             limiter: Arc::default(),
             logins: Arc::default(),
             suppression_threshold: crate::report::DEFAULT_SUPPRESSION,
+            behind_proxy: false,
         }
     }
 

@@ -63,8 +63,10 @@ impl ReportFilter {
             local_time::day_start_text(self.to + chrono::Duration::days(1)),
         ];
         if let Some(dept) = &self.department {
+            // Correlated, so each response is checked through the answers' response index; an IN over
+            // every department answer would first collect them all.
             sql.push_str(
-                " AND r.id IN (SELECT response_id FROM answers WHERE question_key = 'komorka' AND choice = ?)",
+                " AND EXISTS (SELECT 1 FROM answers d WHERE d.response_id = r.id AND d.question_key = 'komorka' AND d.choice = ?)",
             );
             params.push(dept.clone());
         }

@@ -363,7 +363,8 @@ async fn submit(
     if posted.honeypot_filled {
         return data.page(StatusCode::BAD_REQUEST, lang, &posted, &[], Some(w.bad_form.to_owned()));
     }
-    let client = connect.map(|Extension(ConnectInfo(addr))| addr.ip());
+    let peer = connect.map(|Extension(ConnectInfo(addr))| addr.ip());
+    let client = rate_limit::client_address(peer, &headers, state.behind_proxy);
     if let Some(client) = client
         && !state.limiter.allows(client)
     {
