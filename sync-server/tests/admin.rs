@@ -735,3 +735,66 @@ fn every_admin_page_links_to_its_help_and_no_help_link_is_broken() {
         }
     }
 }
+
+#[test]
+fn markup_typed_by_residents_or_admins_is_shown_as_text_everywhere() {
+    let p = panel();
+    let payload = "<script>alert('x')</script><img src=x onerror=alert(1)>";
+    let office = p.store.office("alfa").unwrap();
+    let data = sync_server::store::OfficeData {
+        name: format!("Urząd {payload}"),
+        address: payload.into(),
+        email: "urzad@example.pl".into(),
+        phone: "123".into(),
+        opening_hours: payload.into(),
+    };
+    p.store.update_office_data(office.id, "alfa_admin", &data).unwrap();
+    p.store.add_department("alfa", "zly", payload).unwrap();
+    let mut r = Response::new("alfa", 1, Channel::Web);
+    r.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(3));
+    r.answers.insert(QuestionKey::parse("komorka").unwrap(), AnswerValue::Choice("zly".into()));
+    r.answers.insert(QuestionKey::parse("inne_uwagi").unwrap(), AnswerValue::Text(payload.into()));
+    assert_eq!(ingest(&p.store, &r).unwrap(), Outcome::Stored);
+    let (cookie, _) = p.login("alfa_admin");
+    let today = chrono::Utc::now().date_naive();
+    let period = format!("od={}&do={today}", today - chrono::Duration::days(7));
+    for path in [
+        "/admin/urzad/alfa/pulpit".to_owned(),
+        "/admin/urzad/alfa/uwagi".into(),
+        "/admin/urzad/alfa/dane".into(),
+        format!("/admin/urzad/alfa/raporty/nowy?{period}"),
+        "/admin/urzad/alfa/papier".into(),
+        "/alfa/".into(),
+        "/alfa/ankieta".into(),
+        "/alfa/deklaracja-dostepnosci".into(),
+    ] {
+        let page = p.get(&path, &cookie);
+        assert_eq!(page.status, 200, "{path}");
+        assert!(!page.body.contains("<script>alert") && !page.body.contains("<img src=x"), "{path} shows markup raw");
+        // The office's name is on every page: there, escaped, the text is shown as typed.
+        assert!(
+            page.body.contains("&lt;script&gt;") || page.body.contains("&#60;script&#62;"),
+            "{path}: no escaped text"
+        );
+    }
+    // In the report's PDF it is text, not markup: extracted as it was typed.
+    let pdf = p.get_bytes(&format!("/admin/urzad/alfa/raporty/pdf?{period}"), &cookie);
+    assert!(pdf_text(&pdf).contains("<script>alert('x')</script>"));
+}
+
+#[test]
+fn a_session_id_chosen_before_login_is_never_adopted() {
+    let p = panel();
+    let planted = "ocen_sesja=atakujacy-wybral-ten-identyfikator";
+    let login = p
+        .agent
+        .post(format!("{}/admin/logowanie", p.base))
+        .header("Cookie", planted)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send(format!("login=alfa_admin&password={PASSWORD}"))
+        .unwrap();
+    let issued = reply(login).cookie.unwrap();
+    assert_ne!(issued, planted, "login issues a new session id");
+    assert_eq!(p.get("/admin/urzad/alfa/pulpit", planted).location, "/admin/logowanie", "the planted id opens nothing");
+    assert_eq!(p.get("/admin/urzad/alfa/pulpit", &issued).status, 200);
+}
