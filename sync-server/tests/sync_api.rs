@@ -289,3 +289,36 @@ fn filtered_presses_are_stored_once_and_counted_for_the_dashboard() {
         vec![("outside_hours".to_string(), 1), ("too_soon".to_string(), 2)]
     );
 }
+
+#[test]
+fn a_full_disk_is_a_503_the_kiosk_retries_and_nothing_is_lost() {
+    let a = api();
+    let token = a.paired("urzad", "parter");
+    a.store.simulate_full_disk(true).unwrap();
+    // Batches fill the free pages until one does not fit; that batch is refused as a whole.
+    let mut acknowledged = 0;
+    let (status, body, refused) = loop {
+        let batch: Vec<Response> = (0..50).map(|i| kiosk_answer("urzad", (i % 5 + 1) as u8)).collect();
+        let upload = UploadBatch {
+            wire_version: WIRE_VERSION,
+            device: "k".into(),
+            responses: batch.clone(),
+            device_clock: None,
+            filtered_presses: vec![],
+        };
+        let (status, body) = a.post("/responses", Some(&token), &upload);
+        if status != 200 {
+            break (status, body, batch);
+        }
+        acknowledged += 50;
+        assert!(acknowledged < 20_000, "the disk never filled up");
+    };
+    let e: ApiError = serde_json::from_str(&body).unwrap();
+    assert_eq!((status, e.code.as_str()), (503, "disk_full"));
+    assert!(e.message.contains("zapisane dane są nienaruszone"));
+    assert_eq!(a.count("SELECT count(*) FROM responses"), acknowledged);
+    a.store.simulate_full_disk(false).unwrap();
+    assert!(a.upload(&token, refused.clone(), None).iter().all(|o| *o == Outcome::Stored));
+    assert!(a.upload(&token, refused, None).iter().all(|o| *o == Outcome::AlreadyStored));
+    assert_eq!(a.count("SELECT count(*) FROM responses"), acknowledged + 50);
+}

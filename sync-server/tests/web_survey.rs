@@ -14,6 +14,7 @@ use sync_server::store::{DB_FILE, Store};
 
 struct Server {
     dir: tempfile::TempDir,
+    store: Store,
     base: String,
     agent: ureq::Agent,
     _runtime: tokio::runtime::Runtime,
@@ -28,10 +29,10 @@ fn server_with(limit: u32, offices: &[(&str, &str)]) -> Server {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
-    let state = AppState { limiter: Arc::new(RateLimiter::new(limit)), ..AppState::new(store) };
+    let state = AppState { limiter: Arc::new(RateLimiter::new(limit)), ..AppState::new(store.clone()) };
     runtime.spawn(sync_server::serve::serve_on(listener, state, std::future::pending()));
     let agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().new_agent();
-    Server { dir, base: format!("http://{addr}"), agent, _runtime: runtime }
+    Server { dir, store, base: format!("http://{addr}"), agent, _runtime: runtime }
 }
 
 fn server() -> Server {
@@ -328,4 +329,40 @@ fn only_the_sites_an_office_names_may_frame_its_survey() {
     let (csp, xfo) = csp_and_xfo("/urzad/baner");
     assert!(csp.ends_with("frame-ancestors 'none'"), "{csp}");
     assert_eq!(xfo.as_deref(), Some("DENY"));
+}
+
+#[test]
+fn a_full_disk_refuses_new_surveys_clearly_keeps_the_answers_and_recovers() {
+    let s = server();
+    let first = format!("{}&q_ogolna_ocena=5", s.form_fields("pl"));
+    assert_eq!(s.post("/urzad/ankieta", &first, &[]).status, 303);
+
+    // The database may not grow any more: surveys fit in its free pages until they do not.
+    s.store.simulate_full_disk(true).unwrap();
+    let mut stored = 1;
+    let (second, refused) = loop {
+        let body = format!("{}&q_ogolna_ocena=2&q_co_poprawic=D%C5%82uga+kolejka+{stored}", s.form_fields("pl"));
+        let reply = s.post("/urzad/ankieta", &body, &[]);
+        if reply.status != 303 {
+            break (body, reply);
+        }
+        stored += 1;
+        assert!(stored < 500, "the disk never filled up");
+    };
+    assert_eq!(refused.status, 503);
+    assert!(refused.body.contains("Serwer chwilowo nie może zapisywać ankiet"), "{}", refused.body);
+    assert!(refused.body.contains(&format!("Długa kolejka {stored}")), "what was typed is kept");
+    assert_eq!(s.responses(), stored, "every acknowledged survey is stored, the refused one is not");
+    assert_eq!(s.get("/urzad/").status, 200, "pages that only read still answer");
+    let integrity: String = Connection::open(s.dir.path().join(DB_FILE))
+        .unwrap()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok", "nothing stored is damaged");
+
+    // Space is back: the same form goes through, once.
+    s.store.simulate_full_disk(false).unwrap();
+    assert_eq!(s.post("/urzad/ankieta", &second, &[]).status, 303);
+    assert_eq!(s.post("/urzad/ankieta", &second, &[]).status, 303);
+    assert_eq!(s.responses(), stored + 1);
 }

@@ -15,7 +15,12 @@ pub enum AppError {
     Internal(String),
     /// The thing asked for does not exist.
     NotFound(String),
+    /// The server's disk is full: nothing was stored now, nothing stored before is harmed.
+    DiskFull,
 }
+
+/// What a full disk means to the person who sees it.
+pub const DISK_FULL: &str = "Na dysku serwera zabrakło miejsca: tego zapisu nie wykonano, wcześniej zapisane dane są nienaruszone. Spróbuj ponownie później i powiadom administratora.";
 
 impl AppError {
     pub(crate) fn from_join(e: tokio::task::JoinError) -> Self {
@@ -27,6 +32,10 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::UnknownOffice(_) => AppError::NotFound(e.to_string()),
+            ref full if full.is_disk_full() => {
+                tracing::error!("brak miejsca na dysku serwera: zapis odrzucony, zapisane dane nienaruszone");
+                AppError::DiskFull
+            }
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -46,6 +55,7 @@ impl IntoResponse for AppError {
                 )
             }
             AppError::NotFound(detail) => (StatusCode::NOT_FOUND, ApiError::new("not_found", detail)),
+            AppError::DiskFull => (StatusCode::SERVICE_UNAVAILABLE, ApiError::new("disk_full", DISK_FULL)),
         };
         (status, Json(body)).into_response()
     }

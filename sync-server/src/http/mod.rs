@@ -3,7 +3,7 @@
 
 pub mod admin;
 pub mod api;
-mod error;
+pub mod error;
 mod health;
 pub mod public;
 

@@ -143,6 +143,26 @@ pub(crate) fn now_text() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+impl StoreError {
+    /// Whether the write failed for want of disk space: nothing stored was harmed, and the same write
+    /// succeeds once space is freed, so callers say "try again later" rather than "error".
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DiskFull)
+    }
+}
+
+impl Store {
+    /// Fault injection for tests: with `full`, the database may not grow by a single page (SQLite then
+    /// fails writes exactly as on a full disk); without, it may grow again.
+    pub fn simulate_full_disk(&self, full: bool) -> Result<(), StoreError> {
+        let conn = self.conn();
+        let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        let limit = if full { pages } else { i64::from(u32::MAX) - 1 };
+        let _: i64 = conn.query_row(&format!("PRAGMA max_page_count = {limit}"), [], |r| r.get(0))?;
+        Ok(())
+    }
+}
+
 /// Maps a UNIQUE violation to a friendlier error, leaving every other error as it is.
 fn on_unique_violation(err: rusqlite::Error, friendly: impl FnOnce() -> StoreError) -> StoreError {
     match &err {

@@ -124,6 +124,7 @@ pub async fn create_office(
 fn error_text(e: crate::http::AppError) -> String {
     match e {
         crate::http::AppError::NotFound(m) | crate::http::AppError::Internal(m) => m,
+        crate::http::AppError::DiskFull => crate::http::error::DISK_FULL.to_owned(),
     }
 }
 

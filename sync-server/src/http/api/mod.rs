@@ -47,6 +47,8 @@ fn internal(e: AppError) -> Response {
             )
         }
         AppError::NotFound(m) => error(StatusCode::NOT_FOUND, "not_found", m),
+        // The kiosk backs off and sends the same batch again later; its answers stay pending.
+        AppError::DiskFull => error(StatusCode::SERVICE_UNAVAILABLE, "disk_full", crate::http::error::DISK_FULL),
     }
 }
 

@@ -417,6 +417,9 @@ async fn submit(
             message_page(StatusCode::OK, lang, Some(&data.office), w.thanks_heading, w.already_sent)
         }
         Ok(Outcome::Rejected { errors }) => data.page(StatusCode::UNPROCESSABLE_ENTITY, lang, &posted, &errors, None),
+        Err(AppError::DiskFull) => {
+            data.page(StatusCode::SERVICE_UNAVAILABLE, lang, &posted, &[], Some(w.server_busy.to_owned()))
+        }
         Err(e) => {
             tracing::error!(error = ?e, "nie udało się zapisać ankiety internetowej");
             data.page(StatusCode::INTERNAL_SERVER_ERROR, lang, &posted, &[], Some(w.server_error.to_owned()))
