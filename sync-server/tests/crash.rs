@@ -20,7 +20,9 @@ fn binary() -> Command {
     c
 }
 
-/// Starts `serve` on a free port; returns the process and its address.
+/// Starts `serve` on a free port; returns the process and its address (the caller waits for it; a
+/// server that ends before listening fails the test, and its process has ended anyway).
+#[allow(clippy::zombie_processes)]
 fn serve(dir: &std::path::Path) -> (Child, String) {
     let mut child = binary()
         .arg("--data-dir")
