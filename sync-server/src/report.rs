@@ -101,7 +101,8 @@ pub struct Report {
     pub departments: Vec<DepartmentRow>,
     pub threshold: u64,
     pub settled: Vec<(String, u64, String)>,
-    pub months: Vec<(String, Figures)>,
+    /// The overall rating per month; `None` for a month with fewer answers than the threshold.
+    pub months: Vec<(String, Option<Figures>)>,
     pub comments: Vec<(String, String, String)>,
     pub versions_note: Option<String>,
     /// Button presses not counted as answers, by reason (in Polish), beside the answers.
@@ -305,7 +306,12 @@ pub fn build(input: ReportInput<'_>) -> Report {
         departments,
         threshold: input.threshold,
         settled,
-        months: input.now.overall_by_month.iter().map(|(m, s)| (m.clone(), Figures::of(s))).collect(),
+        months: input
+            .now
+            .overall_by_month
+            .iter()
+            .map(|(m, s)| (m.clone(), (s.n() >= input.threshold).then(|| Figures::of(s))))
+            .collect(),
         comments: input.comments,
         versions_note,
         filtered_presses: input

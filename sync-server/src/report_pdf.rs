@@ -281,7 +281,13 @@ pub fn report_pdf(r: &Report, conclusions: Option<&str>) -> Result<Vec<u8>, Stri
         &mut b,
         "Ogólna ocena według miesięcy",
         &[("Miesiąc", 0.2), ("n", 0.1), ("Średnia", 0.12), ("Zadowoleni %", 0.15), ("", 0.43)],
-        r.months.iter().map(|(m, f)| vec![m.clone(), f.n.to_string(), f.mean.clone(), f.satisfied.clone()]).collect(),
+        r.months
+            .iter()
+            .map(|(m, f)| match f {
+                Some(f) => vec![m.clone(), f.n.to_string(), f.mean.clone(), f.satisfied.clone()],
+                None => vec![m.clone(), format!("< {}", r.threshold), String::new(), String::new()],
+            })
+            .collect(),
     );
     b.extend(heatmap(r));
 

@@ -90,19 +90,22 @@ fn the_report_matches_figures_computed_by_hand() {
         ("podatki".to_string(), "Referat Podatków".to_string()),
     ];
     let questionnaire = store.current_questionnaire("urzad").unwrap();
-    let r = build(ReportInput {
-        office: "Urząd Gminy Testowo",
-        from: filter.from,
-        to: filter.to,
-        scope: "wszystko".into(),
-        questionnaire: &questionnaire,
-        departments: &departments,
-        now: &now,
-        before: &previous,
-        comments: store.period_comments(&filter, 10).unwrap(),
-        filtered_presses: vec![("too_soon".into(), 9)],
-        threshold: 5,
-    });
+    let report = |threshold| {
+        build(ReportInput {
+            office: "Urząd Gminy Testowo",
+            from: filter.from,
+            to: filter.to,
+            scope: "wszystko".into(),
+            questionnaire: &questionnaire,
+            departments: &departments,
+            now: &now,
+            before: &previous,
+            comments: store.period_comments(&filter, 10).unwrap(),
+            filtered_presses: vec![("too_soon".into(), 9)],
+            threshold,
+        })
+    };
+    let r = report(5);
 
     // Overall: 5, 4, 4, 5, 3, 2, 1 and 4 (version 2) → n 8, sum 28, mean 3.5; satisfied 5/8, neutral 1/8,
     // dissatisfied 2/8; index (3.5 − 1) × 25 = 62.5. The previous period: 3, 3 → 3.0; change +0.50.
@@ -126,10 +129,12 @@ fn the_report_matches_figures_computed_by_hand() {
 
     // Matters settled: tak 3, nie 1 → 75 % and 25 %.
     assert_eq!(r.settled, vec![("nie".to_string(), 1, "25,0".to_string()), ("tak".to_string(), 3, "75,0".to_string())]);
-    // Monthly trend: January 5, 4 → 4.5; March 3, 2, 1, 4 → 2.5.
+    // Monthly trend: January 5, 4 → 4.5; February 4, 5 → 4.5; March 3, 2, 1, 4 → 2.5. Each month has fewer
+    // than 5 answers, so under the threshold of 5 each is suppressed; with a threshold of 2 they show.
+    assert!(r.months.iter().all(|(_, f)| f.is_none()), "months below the threshold are suppressed");
     assert_eq!(
-        r.months.iter().map(|(m, f)| (m.as_str(), f.mean.as_str())).collect::<Vec<_>>(),
-        [("2026-01", "4,50"), ("2026-02", "4,50"), ("2026-03", "2,50")]
+        report(2).months.iter().map(|(m, f)| (m.as_str(), f.as_ref().unwrap().mean.clone())).collect::<Vec<_>>(),
+        [("2026-01", "4,50".to_string()), ("2026-02", "4,50".to_string()), ("2026-03", "2,50".to_string())]
     );
     // Two versions answered: the report says how questions are matched.
     assert!(r.versions_note.as_ref().unwrap().contains("wersje ankiety 1, 2"));
