@@ -12,6 +12,7 @@ pub mod http;
 pub mod ingest;
 pub mod input;
 pub mod local_time;
+pub mod logo;
 pub mod password;
 pub mod pdf;
 pub mod printout;

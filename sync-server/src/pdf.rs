@@ -5,7 +5,7 @@
 
 use printpdf::{
     Color, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
-    Pt, Rect, Rgb, TextItem,
+    Pt, RawImage, RawImageData, RawImageFormat, Rect, Rgb, TextItem, XObjectId, XObjectTransform,
 };
 
 pub const PAGE_W: f32 = 210.0;
@@ -42,6 +42,14 @@ pub enum Mark {
         width: f32,
         height: f32,
         gray: f32,
+    },
+    /// A picture added with [`Document::add_image`], drawn `width` × `height` mm.
+    Image {
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
+        image: usize,
     },
 }
 
@@ -114,6 +122,8 @@ pub struct Document {
     regular: printpdf::FontId,
     bold: printpdf::FontId,
     pages: Vec<PdfPage>,
+    /// Pictures added, with their size in pixels.
+    images: Vec<(XObjectId, usize, usize)>,
 }
 
 impl Document {
@@ -125,7 +135,21 @@ impl Document {
         let bold = ParsedFont::from_bytes(crate::fonts::BOLD, 0, &mut warnings).ok_or("nie można wczytać czcionki")?;
         let regular = doc.add_font(&regular);
         let bold = doc.add_font(&bold);
-        Ok(Document { doc, regular, bold, pages: Vec::new() })
+        Ok(Document { doc, regular, bold, pages: Vec::new(), images: Vec::new() })
+    }
+
+    /// Adds a picture once (however many pages show it); [`Mark::Image`] refers to it by the number
+    /// returned.
+    pub fn add_image(&mut self, picture: &crate::logo::Pixels) -> usize {
+        let raw = RawImage {
+            pixels: RawImageData::U8(picture.rgb.clone()),
+            width: picture.width,
+            height: picture.height,
+            data_format: RawImageFormat::RGB8,
+            tag: Vec::new(),
+        };
+        self.images.push((self.doc.add_image(&raw), picture.width, picture.height));
+        self.images.len() - 1
     }
 
     /// Lays `blocks` out and adds their pages, numbered "Strona i z n" after `footer`.
@@ -191,6 +215,21 @@ impl Document {
             Mark::Fill { x, y, width, height, gray: g } => {
                 ops.push(Op::SetFillColor { col: gray(*g) });
                 ops.push(rect(*x, *y, *width, *height, PaintMode::Fill));
+            }
+            Mark::Image { x, y, width, height, image } => {
+                let Some((id, px_w, px_h)) = self.images.get(*image) else { return };
+                // At 72 dpi a pixel is a point; scaled from there to the size asked for.
+                ops.push(Op::UseXobject {
+                    id: id.clone(),
+                    transform: XObjectTransform {
+                        translate_x: Some(mm(*x)),
+                        translate_y: Some(from_top(y + height)),
+                        scale_x: Some(mm(*width).0 / *px_w as f32),
+                        scale_y: Some(mm(*height).0 / *px_h as f32),
+                        dpi: Some(72.0),
+                        ..XObjectTransform::default()
+                    },
+                });
             }
         }
     }

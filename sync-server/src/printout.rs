@@ -23,7 +23,12 @@ pub struct Sheet<'a> {
     pub departments: &'a [(String, String)],
     /// The sheets to print: one per serial number, or a single sheet without one.
     pub serials: Vec<String>,
+    /// The office's logo, printed top left.
+    pub logo: Option<&'a crate::logo::Pixels>,
 }
+
+/// The logo's height on the sheet, in mm.
+const LOGO_HEIGHT: f32 = 18.0;
 
 /// Numbered choices of a question, as paper entry numbers them.
 fn options(q: &Questionnaire, kind: &QuestionKind, departments: &[(String, String)]) -> Vec<(String, String)> {
@@ -58,20 +63,30 @@ fn options(q: &Questionnaire, kind: &QuestionKind, departments: &[(String, Strin
     }
 }
 
-fn blocks(sheet: &Sheet<'_>, serial: Option<&str>) -> Vec<Block> {
+fn blocks(sheet: &Sheet<'_>, serial: Option<&str>, logo: Option<usize>) -> Vec<Block> {
     let q = sheet.questionnaire;
     let mut out = Vec::new();
     let mut marks = Vec::new();
     let mut y = 0.0;
-    // The QR code (to the online survey) stands top right; the heading wraps beside it.
-    let heading = (MARGIN, PAGE_W - 2.0 * MARGIN - QR_SIDE - 4.0);
+    // The logo stands top left and the QR code (to the online survey) top right; the heading wraps
+    // between them.
+    let logo_width = match (logo, sheet.logo) {
+        (Some(image), Some(p)) => {
+            let width = (LOGO_HEIGHT * p.width as f32 / p.height.max(1) as f32).min(40.0);
+            let height = width * p.height as f32 / p.width.max(1) as f32;
+            marks.push(Mark::Image { x: MARGIN, y: 0.0, width, height, image });
+            width + 4.0
+        }
+        _ => 0.0,
+    };
+    let heading = (MARGIN + logo_width, PAGE_W - 2.0 * MARGIN - QR_SIDE - 4.0 - logo_width);
     paragraph_in(&mut marks, &mut y, heading, q.title.get(Lang::Pl), 16.0, true);
     paragraph_in(&mut marks, &mut y, heading, sheet.office_name, 12.0, true);
     if let Some(serial) = serial {
         paragraph_in(&mut marks, &mut y, heading, &format!("Numer arkusza: {serial}"), BODY, true);
     }
     marks.extend(qr_marks(sheet.survey_url, PAGE_W - MARGIN - QR_SIDE, 0.0));
-    y = y.max(QR_SIDE);
+    y = y.max(QR_SIDE).max(if logo_width > 0.0 { LOGO_HEIGHT } else { 0.0 });
     y += 2.0;
     for text in [
         "Badanie jest anonimowe – odpowiedzi prezentujemy wyłącznie w zbiorczych zestawieniach.",
@@ -172,11 +187,12 @@ fn qr_marks(url: &str, x: f32, y: f32) -> Vec<Mark> {
 /// The sheet as a PDF.
 pub fn questionnaire_pdf(sheet: &Sheet<'_>) -> Result<Vec<u8>, String> {
     let mut doc = Document::new("Ankieta – badanie satysfakcji klienta")?;
+    let logo = sheet.logo.map(|p| doc.add_image(p));
     let serials: Vec<Option<&str>> =
         if sheet.serials.is_empty() { vec![None] } else { sheet.serials.iter().map(|s| Some(s.as_str())).collect() };
     for serial in serials {
         let footer = serial.map(|s| format!("Arkusz {s} · ")).unwrap_or_default();
-        doc.add(blocks(sheet, serial), &footer);
+        doc.add(blocks(sheet, serial, logo), &footer);
     }
     Ok(doc.save())
 }

@@ -11,6 +11,10 @@ use survey::default_questionnaire::default_questionnaire;
 use sync_server::printout::{Sheet, questionnaire_pdf};
 
 fn pdf(serials: Vec<String>) -> (tempfile::TempDir, std::path::PathBuf) {
+    pdf_with(serials, None)
+}
+
+fn pdf_with(serials: Vec<String>, logo: Option<&sync_server::logo::Pixels>) -> (tempfile::TempDir, std::path::PathBuf) {
     let q = default_questionnaire();
     let departments = vec![
         ("usc".to_string(), "Urząd Stanu Cywilnego".to_string()),
@@ -22,6 +26,7 @@ fn pdf(serials: Vec<String>) -> (tempfile::TempDir, std::path::PathBuf) {
         questionnaire: &q,
         departments: &departments,
         serials,
+        logo,
     };
     let bytes = questionnaire_pdf(&sheet).unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -144,4 +149,35 @@ fn the_qr_code_on_the_sheet_leads_to_the_online_survey_and_the_file_is_small() {
     // The embedded fonts are subsets (assets/fonts/README.md): a sheet stays far below a whole font's size.
     let size = std::fs::metadata(&path).unwrap().len();
     assert!(size < 200_000, "the sheet is {size} bytes");
+}
+
+#[test]
+fn the_offices_logo_is_printed_on_every_sheet() {
+    // A 60 × 30 logo: a red square on the left half, transparent on the right.
+    let mut data = Vec::new();
+    for _ in 0..30 {
+        for x in 0..60 {
+            data.extend(if x < 30 { [200, 0, 0, 255] } else { [0, 0, 0, 0] });
+        }
+    }
+    let mut png_bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut png_bytes, 60, 30);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.write_header().unwrap().write_image_data(&data).unwrap();
+    let logo = sync_server::logo::decode(&png_bytes, "image/png").unwrap();
+    let (_dir, path) = pdf_with(vec!["2026-00001".into(), "2026-00002".into()], Some(&logo));
+    if let Some(sample) = std::env::var_os("PRINTOUT_LOGO_SAMPLE") {
+        std::fs::copy(&path, sample).unwrap();
+    }
+    let check = Command::new("qpdf").arg("--check").arg(&path).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    let list = Command::new("pdfimages").arg("-list").arg(&path).output().unwrap();
+    let list = String::from_utf8(list.stdout).unwrap();
+    // Header lines, then one line per image drawn: the logo on the first page of each of the two sheets.
+    let drawn: Vec<&str> = list.lines().skip(2).filter(|l| l.contains(" 60 ") && l.contains(" 30 ")).collect();
+    assert_eq!(drawn.len(), 2, "{list}");
+    // The heading moved right of the logo, the text is all there.
+    let text = pages(&path).join(" ");
+    assert!(text.contains("Numer arkusza: 2026-00002"));
 }

@@ -308,12 +308,14 @@ pub async fn questionnaire_pdf(
         .db(move |s| {
             let questionnaire = s.current_questionnaire(&slug)?;
             let departments = s.departments(&slug)?;
+            let logo = s.logo(id)?.and_then(|(bytes, mime)| crate::logo::decode(&bytes, &mime));
             let sheet = crate::printout::Sheet {
                 office_name: &name,
                 survey_url: &survey_url,
                 questionnaire: &questionnaire,
                 departments: &departments,
                 serials: serials.clone(),
+                logo: logo.as_ref(),
             };
             let pdf = crate::printout::questionnaire_pdf(&sheet).map_err(crate::store::StoreError::Corrupt)?;
             let what = match (serials.first(), serials.last()) {
