@@ -89,19 +89,44 @@ impl Default for Config {
 impl Config {
     /// Reads the file, or the defaults when there is none. Mistakes are errors naming the problem.
     pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
-        let Some(path) = path else { return Ok(Config::default()) };
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| anyhow::anyhow!("nie można odczytać konfiguracji {}: {e}", path.display()))?;
-        let config: Config =
-            toml::from_str(&text).map_err(|e| anyhow::anyhow!("błąd w konfiguracji {}: {e}", path.display()))?;
+        Config::load_with_env(path, std::env::vars())
+    }
+
+    /// [`Config::load`] with the environment given: a variable `OCEN_KIOSK_<SETTING>` (e.g.
+    /// `OCEN_KIOSK_SERVER`, `OCEN_KIOSK_FACES`) overrides that top-level setting of the file. Its value is
+    /// read as TOML (`4`, `true`, `["usc"]`), and as a plain string when it is not TOML.
+    pub fn load_with_env(path: Option<&Path>, env: impl Iterator<Item = (String, String)>) -> anyhow::Result<Config> {
+        let (text, source) = match path {
+            Some(path) => (
+                std::fs::read_to_string(path)
+                    .map_err(|e| anyhow::anyhow!("nie można odczytać konfiguracji {}: {e}", path.display()))?,
+                path.display().to_string(),
+            ),
+            None => (String::new(), "(ustawienia domyślne)".to_owned()),
+        };
+        let mut table: toml::Table =
+            toml::from_str(&text).map_err(|e| anyhow::anyhow!("błąd w konfiguracji {source}: {e}"))?;
+        for (name, value) in env {
+            let Some(key) = name.strip_prefix("OCEN_KIOSK_") else { continue };
+            // The data directory and the file's own path are not settings of the file.
+            if matches!(key, "DATA_DIR" | "CONFIG") {
+                continue;
+            }
+            let parsed = toml::from_str::<toml::Table>(&format!("v = {value}")).ok().and_then(|mut t| t.remove("v"));
+            table.insert(key.to_lowercase(), parsed.unwrap_or(toml::Value::String(value)));
+        }
+        let path = source;
+        let config: Config = table
+            .try_into()
+            .map_err(|e| anyhow::anyhow!("błąd w konfiguracji {path} (lub zmiennych OCEN_KIOSK_…): {e}"))?;
         if !matches!(config.faces, 4 | 5) {
-            anyhow::bail!("błąd w konfiguracji {}: faces musi wynosić 4 albo 5", path.display());
+            anyhow::bail!("błąd w konfiguracji {path}: faces musi wynosić 4 albo 5");
         }
         if let Err(e) = crate::filter::parse_hours(&config.opening_hours) {
-            anyhow::bail!("błąd w konfiguracji {}: {e}", path.display());
+            anyhow::bail!("błąd w konfiguracji {path}: {e}");
         }
         if config.follow_ups.len() > 2 {
-            anyhow::bail!("błąd w konfiguracji {}: follow_ups może mieć najwyżej dwa pytania", path.display());
+            anyhow::bail!("błąd w konfiguracji {path}: follow_ups może mieć najwyżej dwa pytania");
         }
         Ok(config)
     }
@@ -122,5 +147,25 @@ mod tests {
             std::fs::write(&path, bad).unwrap();
             assert!(Config::load(Some(&path)).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.toml");
+        std::fs::write(&path, "faces = 5\nserver = \"https://stary.example.pl\"\n").unwrap();
+        let env =
+            |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+        let c = Config::load_with_env(
+            Some(&path),
+            env(&[("OCEN_KIOSK_FACES", "4"), ("OCEN_KIOSK_SERVER", "https://nowy.example.pl"), ("OTHER", "x")])
+                .into_iter(),
+        )
+        .unwrap();
+        assert_eq!((c.faces, c.server.as_str()), (4, "https://nowy.example.pl"));
+        let defaults = Config::load_with_env(None, env(&[("OCEN_KIOSK_IDLE_SECONDS", "90")]).into_iter()).unwrap();
+        assert_eq!(defaults.idle_seconds, 90);
+        let bad = Config::load_with_env(Some(&path), env(&[("OCEN_KIOSK_FACES", "7")]).into_iter());
+        assert!(bad.unwrap_err().to_string().contains("faces musi wynosić 4 albo 5"));
     }
 }

@@ -48,7 +48,15 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("zapisane dane kiosku są uszkodzone: {0}")]
     Corrupt(String),
+    #[error(
+        "baza kiosku ma wersję schematu {found}, a ten program zna najwyżej {known}: pochodzi z nowszej wersji programu. Zainstaluj nowszą wersję zamiast cofać aktualizację."
+    )]
+    NewerDatabase { found: i64, known: i64 },
 }
+
+/// The schema version this build writes (`PRAGMA user_version`). The first schema is version 1; a change
+/// adds a numbered step in [`Store::open`] and raises this.
+pub const SCHEMA_VERSION: i64 = 1;
 
 /// The pairing with the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,10 +95,18 @@ impl Store {
         std::fs::create_dir_all(data_dir)
             .map_err(|source| StoreError::DataDir { path: data_dir.to_owned(), source })?;
         let conn = Connection::open(data_dir.join(DB_FILE))?;
+        // A newer program's database is left exactly as it was.
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::NewerDatabase { found, known: SCHEMA_VERSION });
+        }
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.execute_batch("PRAGMA synchronous = FULL;")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Version 0 is a database of the first releases, made before versions were recorded: its tables
+        // are version 1's, which CREATE … IF NOT EXISTS leaves as they are.
         conn.execute_batch(SCHEMA)?;
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         Ok(Store { conn: Arc::new(Mutex::new(conn)) })
     }
 
@@ -349,5 +365,21 @@ mod tests {
         let other = tempfile::tempdir().unwrap();
         std::fs::copy(&copy, other.path().join(DB_FILE)).unwrap();
         assert_eq!(Store::open(other.path()).unwrap().pending(10).unwrap(), vec![b]);
+    }
+
+    #[test]
+    fn a_database_of_an_older_release_opens_and_a_newer_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = answer(3);
+        Store::open(dir.path()).unwrap().record(&r).unwrap();
+        let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        // As the first releases left it: no version recorded.
+        conn.pragma_update(None, "user_version", 0).unwrap();
+        assert_eq!(Store::open(dir.path()).unwrap().pending(5).unwrap(), vec![r]);
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        let err = Store::open(dir.path()).err().unwrap().to_string();
+        assert!(err.contains("nowszej wersji programu"), "{err}");
     }
 }
