@@ -26,7 +26,7 @@ fn main() {
         .arg("--data-dir")
         .arg(dir.path())
         .args(["serve", "--listen", "127.0.0.1:0"])
-        .env_remove("OCEN_CONFIG")
+        .env("OCEN_CONFIG", "/dev/null")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -20,7 +20,7 @@ fn server(data_dir: &std::path::Path, args: &[&str]) -> std::process::Output {
         .arg("--data-dir")
         .arg(data_dir)
         .args(args)
-        .env_remove("OCEN_CONFIG")
+        .env("OCEN_CONFIG", "/dev/null")
         .output()
         .unwrap()
 }
@@ -108,7 +108,7 @@ fn restore_refuses_a_running_server_and_a_file_that_is_not_a_backup() {
         .arg("--data-dir")
         .arg(dir.path())
         .args(["serve", "--listen", "127.0.0.1:0"])
-        .env_remove("OCEN_CONFIG")
+        .env("OCEN_CONFIG", "/dev/null")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -14,7 +14,8 @@ use sync_server::store::DB_FILE;
 
 fn bin() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sync-server"));
-    cmd.env_remove("OCEN_DATA_DIR").env_remove("OCEN_LISTEN").env("RUST_LOG", "warn");
+    // An empty settings file: a settings file installed on this machine must not change what is tested.
+    cmd.env_remove("OCEN_DATA_DIR").env_remove("OCEN_LISTEN").env("OCEN_CONFIG", "/dev/null").env("RUST_LOG", "warn");
     cmd
 }
 
@@ -298,4 +299,35 @@ fn embedding_is_allowed_only_for_well_formed_origins() {
     let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
     let origins: String = conn.query_row("SELECT embed_origins FROM offices", [], |r| r.get(0)).unwrap();
     assert_eq!(origins, "https://ksiazki.example.pl");
+}
+
+#[test]
+fn report_archive_archives_the_last_whole_quarter_for_the_timer() {
+    let dir = with_office();
+    let out = run(dir.path(), &["report", "archive", "--all-offices", "--previous-period", "quarter"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Zarchiwizowano raport nr 1 urzędu /ksiazki za okres"), "{}", stdout(&out));
+    let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    let (author, from, pdf): (String, String, Vec<u8>) = conn
+        .query_row("SELECT author, period_from, pdf FROM reports", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap();
+    assert_eq!(author, "automat");
+    assert!(
+        from.ends_with("-01-01") || from.ends_with("-04-01") || from.ends_with("-07-01") || from.ends_with("-10-01")
+    );
+    assert!(pdf.starts_with(b"%PDF"));
+
+    let refused = run(dir.path(), &["report", "archive", "--office", "nieznany", "--previous-period", "year"], "");
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("nie ma urzędu o adresie „nieznany”"), "{}", stderr(&refused));
+}
+
+#[test]
+fn a_settings_file_with_a_mistake_is_refused_in_polish() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("server.toml");
+    std::fs::write(&file, "listen = \"127.0.0.1:80\"\nport = 9\n").unwrap();
+    let out = bin().arg("--config").arg(&file).args(["office", "list"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("błąd w pliku konfiguracji"), "{}", stderr(&out));
 }
