@@ -1,6 +1,6 @@
 //! The buttons-only kiosk as it runs in the box: `kiosk --headless --panel stdin`, fed presses on standard
 //! input, acknowledging each stored answer on standard output. Mashing and opening hours are filtered
-//! visibly; a SIGKILL in the middle of a run of presses loses and doubles nothing on the server.
+//! visibly; SIGKILLs at varying moments in the middle of thousands of presses lose and double nothing on the server.
 
 // Test helpers may unwrap: a panic is how a test reports a broken premise.
 #![allow(clippy::unwrap_used)]
@@ -135,19 +135,29 @@ fn a_kill_in_the_middle_of_presses_loses_and_doubles_nothing() {
     kiosk::sync::pair(&KioskStore::open(&data).unwrap(), &format!("http://{addr}"), &code).unwrap();
     let cfg = config(dir.path(), "press_interval_seconds = 0\nburst_per_minute = 1000000\nsync_interval_seconds = 1\n");
 
+    // Six power cuts at moments that vary from round to round (a fixed sequence, the same every run), each
+    // in the middle of a run of 400 presses and of the background sync: thousands of presses in all.
     let mut acked = Vec::new();
-    let (mut child, mut stdin, lines) = start_kiosk(&data, &cfg);
-    for i in 0..40 {
-        writeln!(stdin, "{}", 1 + i % 5).unwrap();
-        if i % 10 == 9 {
-            drain_acks(&lines, &mut acked, Duration::from_millis(300));
+    let mut sent = 0;
+    let mut moment: u64 = 7;
+    for round in 0..6 {
+        let (mut child, mut stdin, lines) = start_kiosk(&data, &cfg);
+        for i in 0..400 {
+            writeln!(stdin, "{}", 1 + (i + round) % 5).unwrap();
         }
+        sent += 400;
+        moment = (moment * 1_103_515_245 + 12_345) % 2_147_483_648;
+        std::thread::sleep(Duration::from_millis(30 + moment % 300));
+        // Power cut: no chance to finish anything.
+        child.kill().unwrap();
+        child.wait().unwrap();
+        drain_acks(&lines, &mut acked, Duration::from_millis(200));
     }
-    // Power cut: no chance to finish anything.
-    child.kill().unwrap();
-    child.wait().unwrap();
-    drain_acks(&lines, &mut acked, Duration::from_millis(200));
-    assert!(acked.len() >= 10, "presses were acknowledged before the kill ({})", acked.len());
+    assert!(
+        acked.len() >= 60 && acked.len() < sent,
+        "kills came in the middle ({} of {sent} acknowledged)",
+        acked.len()
+    );
 
     let (mut child, mut stdin, lines) = start_kiosk(&data, &cfg);
     for i in 0..25 {
@@ -168,8 +178,8 @@ fn a_kill_in_the_middle_of_presses_loses_and_doubles_nothing() {
     for id in &acked {
         assert!(stored_ids.contains(id), "acknowledged answer {id} is missing on the server");
     }
-    // A press committed in the instant before the kill, whose thank-you was never shown, may count too:
-    // it was answered. Nothing else may.
-    assert!(stored.len() <= acked.len() + 1, "{} stored, {} acknowledged", stored.len(), acked.len());
+    // A press committed in the instant before a kill, whose thank-you was never shown, may count too: it
+    // was answered. Nothing else may: at most one per power cut.
+    assert!(stored.len() <= acked.len() + 6, "{} stored, {} acknowledged", stored.len(), acked.len());
     assert!(stored.iter().all(|r| r.channel == Channel::KioskButtons && r.office == "urzad"));
 }
