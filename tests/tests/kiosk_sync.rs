@@ -1,6 +1,7 @@
 //! The real kiosk store and sync client against a real server on loopback: answers made offline arrive
 //! exactly once when the server appears; a lost receipt and a server restart in the middle lose and
-//! duplicate nothing; a revoked kiosk is refused and keeps its answers; a conflicting resend is kept aside.
+//! duplicate nothing; resets mid-body, truncated replies, 500s and delays end with the server count equal
+//! to the kiosk count; a revoked kiosk is refused and keeps its answers; a conflicting resend is kept aside.
 
 // Test helpers may unwrap: a panic is how a test reports a broken premise.
 #![allow(clippy::unwrap_used)]
@@ -213,4 +214,118 @@ fn a_conflicting_resend_is_kept_aside_and_not_counted() {
     assert_eq!(server_count(&server_store), 1);
     let stored = server_store.responses_of("urzad").unwrap();
     assert_eq!(stored[0].answers[&QuestionKey::parse("ogolna_ocena").unwrap()], AnswerValue::Rating(5));
+}
+
+/// What the faulty network does to one connection.
+#[derive(Clone, Copy, Debug)]
+enum Fault {
+    /// Passes it through.
+    None,
+    /// Forwards half of the request's first chunk, then cuts the connection (a reset mid-body).
+    ResetMidRequest,
+    /// Forwards the request, then half of the reply's first chunk, then cuts (a truncated reply).
+    TruncatedReply,
+    /// Answers 500 itself, without reaching the server.
+    ServerError,
+    /// Waits, then passes it through.
+    Delay,
+}
+
+fn forward_half(mut from: TcpStream, mut to: TcpStream) {
+    let mut buf = [0u8; 16 * 1024];
+    if let Ok(n) = from.read(&mut buf) {
+        let _ = to.write_all(&buf[..n / 2]);
+    }
+    let _ = to.shutdown(std::net::Shutdown::Both);
+    let _ = from.shutdown(std::net::Shutdown::Both);
+}
+
+/// A relay that, while `faults` is on, gives each connection the next fault of a fixed cycle.
+fn start_faulty_proxy(upstream: SocketAddr) -> (SocketAddr, Arc<AtomicBool>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let faults = Arc::new(AtomicBool::new(true));
+    let on = faults.clone();
+    std::thread::spawn(move || {
+        let cycle = [Fault::ResetMidRequest, Fault::TruncatedReply, Fault::None, Fault::ServerError, Fault::Delay];
+        for (n, client) in listener.incoming().flatten().enumerate() {
+            let fault = if on.load(Ordering::SeqCst) { cycle[n % cycle.len()] } else { Fault::None };
+            std::thread::spawn(move || {
+                if let Fault::ServerError = fault {
+                    let mut client = client;
+                    let mut buf = [0u8; 16 * 1024];
+                    let _ = client.read(&mut buf);
+                    let _ = client.write_all(
+                        b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    );
+                    let _ = client.shutdown(std::net::Shutdown::Both);
+                    return;
+                }
+                if let Fault::Delay = fault {
+                    std::thread::sleep(Duration::from_millis(300));
+                }
+                let Ok(server) = TcpStream::connect(upstream) else { return };
+                let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+                match fault {
+                    Fault::ResetMidRequest => forward_half(c2, s2),
+                    Fault::TruncatedReply => {
+                        std::thread::spawn(move || relay(c2, s2, None));
+                        forward_half(server, client);
+                    }
+                    _ => {
+                        std::thread::spawn(move || relay(c2, s2, None));
+                        relay(server, client, None);
+                    }
+                }
+            });
+        }
+    });
+    (addr, faults)
+}
+
+#[test]
+fn through_resets_truncated_replies_500s_and_delays_every_answer_arrives_once() {
+    let server_dir = tempfile::tempdir().unwrap();
+    let server_store = Store::open(server_dir.path()).unwrap();
+    let office = server_store.create_office("urzad", "Urząd Gminy Testowo").unwrap();
+    let server = start_server(&server_store);
+    let (proxy, faults) = start_faulty_proxy(server.addr);
+    let kiosk_dir = tempfile::tempdir().unwrap();
+    let kiosk = KioskStore::open(kiosk_dir.path()).unwrap();
+    faults.store(false, Ordering::SeqCst);
+    let code = server_store.enroll_device(office.id, "test", "parter").unwrap();
+    pair(&kiosk, &format!("http://{proxy}"), &code).unwrap();
+    faults.store(true, Ordering::SeqCst);
+
+    let taken: Vec<Response> = (0..1000).map(|i| answer(1 + (i % 5) as u8)).collect();
+    let mut failures = 0;
+    for chunk in taken.chunks(100) {
+        for r in chunk {
+            kiosk.record(r).unwrap();
+        }
+        // Sync passes while the network misbehaves: some fail, some deliver, some lose their receipt.
+        for _ in 0..3 {
+            if sync_once(&kiosk).is_err() {
+                failures += 1;
+            }
+        }
+    }
+    assert!(failures > 5, "the faults happened ({failures} failed passes)");
+
+    // The network heals: the kiosk sends what is left.
+    faults.store(false, Ordering::SeqCst);
+    for _ in 0..20 {
+        if kiosk.status().unwrap().pending == 0 {
+            break;
+        }
+        let _ = sync_once(&kiosk);
+    }
+    assert_eq!(kiosk.status().unwrap().pending, 0);
+    assert_eq!(server_count(&server_store), 1000, "server count equals kiosk count");
+    assert_eq!(server_store.conflict_count().unwrap(), 0);
+    let stored = server_store.responses_of("urzad").unwrap();
+    let ids: std::collections::BTreeSet<_> = stored.iter().map(|r| r.id).collect();
+    assert_eq!(ids.len(), 1000, "no duplicates");
+    assert!(taken.iter().all(|r| ids.contains(&r.id)));
+    assert!(server_store.report_counts_agree().unwrap());
 }
