@@ -113,6 +113,15 @@ async fn compute(state: &AppState, office: &Office, params: &Params) -> Result<O
     state.db(move |s| generate(s, &office, filter, threshold).map(Some)).await.map_err(IntoResponse::into_response)
 }
 
+/// The report of `params`, or the page saying what is missing or wrong with them.
+async fn required(state: &AppState, office: &Office, params: &Params) -> Result<Report, Response> {
+    compute(state, office, params).await?.ok_or_else(no_period)
+}
+
+fn no_period() -> Response {
+    admin_message(StatusCode::UNPROCESSABLE_ENTITY, "Brak okresu", "Wybierz okres raportu.")
+}
+
 pub async fn page(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
@@ -173,7 +182,7 @@ pub async fn csv(
 ) -> Response {
     let params = Params::parse(query.unwrap_or_default().as_bytes());
     let Some(filter) = params.filter(office.id) else {
-        return admin_message(StatusCode::UNPROCESSABLE_ENTITY, "Brak okresu", "Wybierz okres raportu.");
+        return no_period();
     };
     let (from, to) = (filter.from, filter.to);
     let (slug, actor) = (office.slug.clone(), session.admin.login.clone());
@@ -202,13 +211,12 @@ pub async fn xlsx(
     RawQuery(query): RawQuery,
 ) -> Response {
     let params = Params::parse(query.unwrap_or_default().as_bytes());
-    let report = match compute(&state, &office, &params).await {
-        Ok(Some(report)) => report,
-        Ok(None) => return admin_message(StatusCode::UNPROCESSABLE_ENTITY, "Brak okresu", "Wybierz okres raportu."),
+    let report = match required(&state, &office, &params).await {
+        Ok(report) => report,
         Err(page) => return page,
     };
     let Some(filter) = params.filter(office.id) else {
-        return admin_message(StatusCode::UNPROCESSABLE_ENTITY, "Brak okresu", "Wybierz okres raportu.");
+        return no_period();
     };
     let (slug, actor) = (office.slug.clone(), session.admin.login.clone());
     let (from, to) = (filter.from, filter.to);
@@ -236,9 +244,8 @@ pub async fn report_pdf(
     RawQuery(query): RawQuery,
 ) -> Response {
     let params = Params::parse(query.unwrap_or_default().as_bytes());
-    let report = match compute(&state, &office, &params).await {
-        Ok(Some(report)) => report,
-        Ok(None) => return admin_message(StatusCode::UNPROCESSABLE_ENTITY, "Brak okresu", "Wybierz okres raportu."),
+    let report = match required(&state, &office, &params).await {
+        Ok(report) => report,
         Err(page) => return page,
     };
     let name = format!("raport-{}-{}-{}.pdf", office.slug, report.from, report.to);
@@ -256,9 +263,8 @@ pub async fn archive(
     body: Bytes,
 ) -> Response {
     let params = Params::parse(&body);
-    let report = match compute(&state, &office, &params).await {
-        Ok(Some(report)) => report,
-        Ok(None) => return admin_message(StatusCode::UNPROCESSABLE_ENTITY, "Brak okresu", "Wybierz okres raportu."),
+    let report = match required(&state, &office, &params).await {
+        Ok(report) => report,
         Err(page) => return page,
     };
     let (id, actor, conclusions) = (office.id, session.admin.login.clone(), params.conclusions.clone());
