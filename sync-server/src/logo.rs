@@ -107,4 +107,15 @@ mod tests {
         assert!(decode(b"not a picture", "image/png").is_none());
         assert!(decode(b"not a picture", "image/jpeg").is_none());
     }
+
+    #[test]
+    fn a_jpeg_logo_is_read_as_its_colours() {
+        let mut bytes = Vec::new();
+        let pixels: Vec<u8> = (0..16 * 8).flat_map(|_| [200u8, 30, 30]).collect();
+        jpeg_encoder::Encoder::new(&mut bytes, 95).encode(&pixels, 16, 8, jpeg_encoder::ColorType::Rgb).unwrap();
+        let p = decode(&bytes, "image/jpeg").unwrap();
+        assert_eq!((p.width, p.height, p.rgb.len()), (16, 8, 16 * 8 * 3));
+        // JPEG is lossy: close to the red it was made of.
+        assert!(p.rgb.chunks(3).all(|c| c[0] > 180 && c[1] < 60 && c[2] < 60), "{:?}", &p.rgb[..6]);
+    }
 }
