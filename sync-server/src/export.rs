@@ -76,7 +76,7 @@ fn csv_line(out: &mut String, cells: &[String]) {
 
 /// The period's responses as CSV.
 pub fn csv(store: &Store, slug: &str, filter: &ReportFilter) -> Result<String, StoreError> {
-    let columns = Columns::of(store.current_questionnaire(slug)?);
+    let columns = Columns::of(std::sync::Arc::unwrap_or_clone(store.current_questionnaire(slug)?));
     let mut out = String::from("\u{feff}");
     csv_line(&mut out, &columns.header);
     store.for_each_response(filter, |r| csv_line(&mut out, &columns.row(&r)))?;
@@ -133,7 +133,7 @@ fn figures_sheet(sheet: &mut Worksheet, report: &Report, bold: &Format) -> Resul
 /// The report's figures and the period's responses as an XLSX workbook. The responses sheet is written
 /// row by row to a temporary file (constant memory), so a year of a busy office fits.
 pub fn xlsx(store: &Store, slug: &str, filter: &ReportFilter, report: &Report) -> Result<Vec<u8>, StoreError> {
-    let columns = Columns::of(store.current_questionnaire(slug)?);
+    let columns = Columns::of(std::sync::Arc::unwrap_or_clone(store.current_questionnaire(slug)?));
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     figures_sheet(workbook.add_worksheet(), report, &bold).map_err(xlsx_error)?;

@@ -43,7 +43,8 @@ fn outcome(decision: SyncDecision) -> Outcome {
 
 /// Questionnaire versions with their validation context, loaded once per (office, version); `None` for a
 /// version the office never published.
-type Versions = std::collections::HashMap<(String, u32), Option<(survey::Questionnaire, ValidationContext)>>;
+type Versions =
+    std::collections::HashMap<(String, u32), Option<(std::sync::Arc<survey::Questionnaire>, ValidationContext)>>;
 
 /// Validates `response` against the version it answers; `Some(rejection)` when it may not be stored.
 fn check(store: &Store, response: &Response, versions: &mut Versions) -> Result<Option<Outcome>, StoreError> {

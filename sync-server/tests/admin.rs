@@ -401,7 +401,7 @@ fn publishing_archives_a_report_first_and_never_changes_answers_given() {
     assert_eq!(current.version, 2);
     assert_eq!(current.question(&QuestionKey::parse("parking").unwrap()).unwrap().text.pl, "Miejsca do parkowania");
     assert_eq!(
-        p.store.questionnaire_version("alfa", 1).unwrap(),
+        *p.store.questionnaire_version("alfa", 1).unwrap(),
         survey::default_questionnaire::default_questionnaire()
     );
     let payload_after: String = Connection::open(p.dir.path().join(DB_FILE))

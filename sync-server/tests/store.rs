@@ -36,7 +36,7 @@ fn a_new_office_gets_the_default_questionnaire_as_version_1() {
     let (_dir, store) = store();
     let q = store.current_questionnaire("urzad").unwrap();
     assert_eq!(q.version, 1);
-    assert_eq!(q, survey::default_questionnaire::default_questionnaire());
+    assert_eq!(*q, survey::default_questionnaire::default_questionnaire());
 }
 
 #[test]

@@ -8,10 +8,13 @@ mod admins;
 mod audit;
 mod backup;
 mod changes;
+mod checkpoint;
 mod devices;
+mod group_commit;
 mod migrations;
 mod offices;
 mod questionnaires;
+mod readers;
 mod report;
 mod reports;
 mod responses;
@@ -77,12 +80,17 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
 }
 
-/// A handle on the database, cheap to clone. One connection behind a mutex: SQLite has one writer at a
-/// time anyway, and the server's load (a few answers a minute per office) does not need a pool.
+/// A handle on the database, cheap to clone. One writing connection behind a mutex (SQLite has one
+/// writer at a time anyway), a few connections for the reads of busy pages (`readers.rs`), and a thread
+/// that commits concurrent web surveys together (`group_commit.rs`).
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
     path: PathBuf,
+    readers: Arc<readers::ReaderPool>,
+    group_commit: Arc<Mutex<Option<group_commit::GroupCommit>>>,
+    parsed_versions: Arc<questionnaires::ParsedVersions>,
+    _checkpointer: Arc<Option<checkpoint::Checkpointer>>,
 }
 
 impl Store {
@@ -102,7 +110,18 @@ impl Store {
             tx.commit()?;
             tracing::info!(counted, "przeliczono liczniki raportów z zapisanych odpowiedzi");
         }
-        Ok(Store { conn: Arc::new(Mutex::new(conn)), path })
+        // Every transaction takes the write lock when it begins, waiting for it if need be. A deferred one
+        // that read first could otherwise fail at once ("database is locked") when the background
+        // checkpoint empties the log between its read and its write.
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+            readers: Arc::default(),
+            group_commit: Arc::default(),
+            parsed_versions: Arc::default(),
+            _checkpointer: Arc::new(checkpoint::Checkpointer::start(&path)),
+            path,
+        })
     }
 
     /// The database file.
@@ -118,7 +137,7 @@ impl Store {
 
     /// Checks the database answers; used by `/healthz`.
     pub fn ping(&self) -> Result<(), StoreError> {
-        self.conn().query_row("SELECT 1", [], |_| Ok(()))?;
+        self.reader()?.query_row("SELECT 1", [], |_| Ok(()))?;
         Ok(())
     }
 }
@@ -134,6 +153,12 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // Up to 32 MB of pages kept in memory (the default is 2 MB): a year of answers has indexes far
     // larger than that, and every insert walks them. Memory is taken only as pages are read.
     conn.execute_batch("PRAGMA cache_size = -32768;")?;
+    // The log is copied back by a background thread (`checkpoint.rs`), not inside a survey's commit.
+    conn.execute_batch(&format!(
+        "PRAGMA wal_autocheckpoint = {}; PRAGMA journal_size_limit = {};",
+        checkpoint::SAFETY_NET_PAGES,
+        checkpoint::LOG_FILE_LIMIT
+    ))?;
     conn.busy_timeout(Duration::from_secs(5))?;
     Ok(())
 }

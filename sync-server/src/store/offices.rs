@@ -63,7 +63,7 @@ impl Store {
 
     /// Every office, by slug.
     pub fn offices(&self) -> Result<Vec<Office>, StoreError> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let mut stmt = conn.prepare(&format!("SELECT {OFFICE_COLUMNS} FROM offices ORDER BY slug"))?;
         let rows = stmt.query_map([], office_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -71,12 +71,13 @@ impl Store {
 
     /// The office with this slug.
     pub fn office(&self, slug: &str) -> Result<Office, StoreError> {
-        office_by_slug(&self.conn(), slug)
+        office_by_slug(&*self.reader()?, slug)
     }
 }
 
 pub(super) fn office_by_slug(conn: &rusqlite::Connection, slug: &str) -> Result<Office, StoreError> {
-    conn.query_row(&format!("SELECT {OFFICE_COLUMNS} FROM offices WHERE slug = ?1"), [slug], office_row)
+    conn.prepare_cached(&format!("SELECT {OFFICE_COLUMNS} FROM offices WHERE slug = ?1"))?
+        .query_row([slug], office_row)
         .optional()?
         .ok_or_else(|| StoreError::UnknownOffice(slug.to_owned()))
 }
@@ -92,7 +93,7 @@ pub(super) fn insert_office(tx: &Transaction<'_>, slug: &str, name: &str) -> Res
 impl Store {
     /// The office whose own host name is `host` (compared without port and case), if any.
     pub fn office_by_host(&self, host: &str) -> Result<Option<Office>, StoreError> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         Ok(conn
             .query_row(&format!("SELECT {OFFICE_COLUMNS} FROM offices WHERE host = lower(?1)"), [host], office_row)
             .optional()?)
@@ -118,7 +119,7 @@ impl Store {
 
     /// The office's active departments as (key, name), in display order.
     pub fn departments(&self, office_slug: &str) -> Result<Vec<(String, String)>, StoreError> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let office = office_by_slug(&conn, office_slug)?;
         let mut stmt = conn
             .prepare("SELECT key, name FROM departments WHERE office_id = ?1 AND active = 1 ORDER BY position, name")?;
@@ -140,7 +141,7 @@ impl Store {
 
     /// Keys of the office's active departments: the choices of a department question.
     pub fn department_keys(&self, office_slug: &str) -> Result<std::collections::BTreeSet<String>, StoreError> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let office = office_by_slug(&conn, office_slug)?;
         let mut stmt = conn.prepare("SELECT key FROM departments WHERE office_id = ?1 AND active = 1")?;
         let keys = stmt.query_map([office.id], |r| r.get(0))?;

@@ -2,55 +2,78 @@
 //! the schema refuses updates); publishing a change stores the next version.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use survey::{QuestionKey, Questionnaire};
 
 use super::{Store, StoreError, audit, now_text, offices};
 
 impl Store {
     /// The office's newest published questionnaire.
-    pub fn current_questionnaire(&self, office_slug: &str) -> Result<Questionnaire, StoreError> {
-        let conn = self.conn();
+    pub fn current_questionnaire(&self, office_slug: &str) -> Result<Arc<Questionnaire>, StoreError> {
+        let conn = self.reader()?;
         let office = offices::office_by_slug(&conn, office_slug)?;
-        let json: String = conn.query_row(
-            "SELECT definition FROM questionnaire_versions WHERE office_id = ?1 ORDER BY version DESC LIMIT 1",
-            [office.id],
-            |r| r.get(0),
-        )?;
-        parse(&json)
+        let version: Option<u32> = conn
+            .prepare_cached("SELECT max(version) FROM questionnaire_versions WHERE office_id = ?1")?
+            .query_row([office.id], |r| r.get(0))?;
+        version
+            .map(|version| self.published(&conn, office.id, version))
+            .transpose()?
+            .flatten()
+            .ok_or_else(|| StoreError::Corrupt(format!("urząd „{office_slug}” nie ma żadnej wersji ankiety")))
     }
 
     /// One published version of the office's questionnaire.
-    pub fn questionnaire_version(&self, office_slug: &str, version: u32) -> Result<Questionnaire, StoreError> {
-        let conn = self.conn();
+    pub fn questionnaire_version(&self, office_slug: &str, version: u32) -> Result<Arc<Questionnaire>, StoreError> {
+        let conn = self.reader()?;
         let office = offices::office_by_slug(&conn, office_slug)?;
-        let json: Option<String> = conn
-            .query_row(
-                "SELECT definition FROM questionnaire_versions WHERE office_id = ?1 AND version = ?2",
-                params![office.id, version],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let json =
-            json.ok_or_else(|| StoreError::UnknownQuestionnaireVersion { office: office_slug.to_owned(), version })?;
-        parse(&json)
+        self.published(&conn, office.id, version)?
+            .ok_or_else(|| StoreError::UnknownQuestionnaireVersion { office: office_slug.to_owned(), version })
     }
 
     /// Question keys that exist in some version of the office's questionnaire other than `version`.
     pub fn keys_outside_version(&self, office_slug: &str, version: u32) -> Result<BTreeSet<QuestionKey>, StoreError> {
-        let conn = self.conn();
+        let conn = self.reader()?;
         let office = offices::office_by_slug(&conn, office_slug)?;
-        let mut stmt =
-            conn.prepare("SELECT definition FROM questionnaire_versions WHERE office_id = ?1 AND version <> ?2")?;
-        let definitions = stmt.query_map(params![office.id, version], |r| r.get::<_, String>(0))?;
+        let others: Vec<u32> = conn
+            .prepare_cached("SELECT version FROM questionnaire_versions WHERE office_id = ?1 AND version <> ?2")?
+            .query_map(params![office.id, version], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
         let mut keys = BTreeSet::new();
-        for json in definitions {
-            keys.extend(parse(&json?)?.questions().map(|(_, q)| q.key.clone()));
+        for other in others {
+            if let Some(q) = self.published(&conn, office.id, other)? {
+                keys.extend(q.questions().map(|(_, q)| q.key.clone()));
+            }
         }
         Ok(keys)
     }
+
+    /// A published version, parsed once per process: published versions never change (a trigger refuses
+    /// it), and every web survey needs its questionnaire.
+    fn published(
+        &self,
+        conn: &Connection,
+        office_id: i64,
+        version: u32,
+    ) -> Result<Option<Arc<Questionnaire>>, StoreError> {
+        let mut parsed = self.parsed_versions.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(q) = parsed.get(&(office_id, version)) {
+            return Ok(Some(Arc::clone(q)));
+        }
+        let json: Option<String> = conn
+            .prepare_cached("SELECT definition FROM questionnaire_versions WHERE office_id = ?1 AND version = ?2")?
+            .query_row(params![office_id, version], |r| r.get(0))
+            .optional()?;
+        let Some(json) = json else { return Ok(None) };
+        let q = Arc::new(parse(&json)?);
+        parsed.insert((office_id, version), Arc::clone(&q));
+        Ok(Some(q))
+    }
 }
+
+/// Published questionnaire versions already parsed, by (office id, version).
+pub(super) type ParsedVersions = std::sync::Mutex<std::collections::HashMap<(i64, u32), Arc<Questionnaire>>>;
 
 pub(super) fn parse(json: &str) -> Result<Questionnaire, StoreError> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("definicja ankiety: {e}")))

@@ -1,6 +1,6 @@
 //! Storing responses exactly once, whatever the channel and however often they are resent.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, params};
 use survey::sync::{SyncDecision, decide};
 use survey::{AnswerValue, Channel, Response};
 
@@ -73,8 +73,8 @@ impl Store {
 }
 
 /// The sync decision for one response, carried out inside the caller's transaction.
-fn record_in(
-    tx: &Transaction<'_>,
+pub(super) fn record_in(
+    tx: &rusqlite::Connection,
     tally: &mut Tally,
     response: &Response,
     actor: Option<&str>,
@@ -116,7 +116,7 @@ fn record_in(
 }
 
 fn insert(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     tally: &mut Tally,
     r: &Response,
     id: &str,

@@ -136,6 +136,23 @@ impl Tally {
         Ok(())
     }
 
+    /// Runs `work`, keeping the counts it adds only when it succeeds: a response refused inside a shared
+    /// transaction (its savepoint rolled back) must leave no counts behind.
+    pub(super) fn keep_if_ok<T>(
+        &mut self,
+        work: impl FnOnce(&mut Tally) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let kept = std::mem::take(&mut self.pending);
+        let result = work(self);
+        let added = std::mem::replace(&mut self.pending, kept);
+        if result.is_ok() {
+            for (key, n) in added {
+                *self.pending.entry(key).or_default() += n;
+            }
+        }
+        result
+    }
+
     /// Writes the gathered counts in the caller's transaction.
     pub(super) fn flush(&mut self, tx: &Connection) -> Result<(), StoreError> {
         let mut stmt = tx.prepare_cached(
@@ -223,5 +240,44 @@ impl super::Store {
         let kept = snapshot(&tx)?;
         rebuild(&tx)?;
         Ok(kept == snapshot(&tx)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use survey::{AnswerValue, Channel, QuestionKey, Response};
+
+    use super::*;
+
+    #[test]
+    fn counts_of_failed_work_are_dropped_and_of_successful_work_kept() {
+        let q = survey::default_questionnaire::default_questionnaire();
+        let mut r = Response::new("urzad", 1, Channel::Web);
+        r.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(4));
+        let at = Utc::now();
+        let mut tally = Tally::default();
+        tally.add(1, &q, &r, at, 1);
+        let before = tally.pending.clone();
+
+        let failed: Result<(), StoreError> = tally.keep_if_ok(|t| {
+            t.add(1, &q, &r, at, 1);
+            Err(StoreError::Corrupt("odmowa".into()))
+        });
+        assert!(failed.is_err());
+        assert_eq!(tally.pending, before);
+
+        tally
+            .keep_if_ok(|t| {
+                t.add(1, &q, &r, at, 1);
+                Ok(())
+            })
+            .unwrap();
+        assert!(!before.is_empty());
+        for (key, n) in &before {
+            assert_eq!(tally.pending[key], 2 * n);
+        }
+        assert_eq!(tally.pending.len(), before.len());
     }
 }

@@ -99,7 +99,7 @@ async fn load(state: &AppState, office: &Office) -> Result<(Questionnaire, bool,
             let versions: Vec<u32> = s.questionnaire_versions(id)?.iter().map(|q| q.version).collect();
             Ok(match s.draft(id)? {
                 Some(draft) => (draft, true, versions),
-                None => (s.current_questionnaire(&slug)?, false, versions),
+                None => (std::sync::Arc::unwrap_or_clone(s.current_questionnaire(&slug)?), false, versions),
             })
         })
         .await
@@ -243,10 +243,10 @@ pub async fn preview(
     let loaded = state
         .db(move |s| {
             let q = match query.wersja {
-                Some(v) => s.questionnaire_version(&slug, v)?,
+                Some(v) => std::sync::Arc::unwrap_or_clone(s.questionnaire_version(&slug, v)?),
                 None => match s.draft(id)? {
                     Some(d) => d,
-                    None => s.current_questionnaire(&slug)?,
+                    None => std::sync::Arc::unwrap_or_clone(s.current_questionnaire(&slug)?),
                 },
             };
             Ok((q, s.departments(&slug)?))

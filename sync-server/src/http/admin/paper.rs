@@ -55,7 +55,7 @@ async fn sheet_context(
     state: &AppState,
     office: &Office,
     version: Option<u32>,
-) -> Result<(Questionnaire, Vec<(String, String)>), Response> {
+) -> Result<(std::sync::Arc<Questionnaire>, Vec<(String, String)>), Response> {
     let slug = office.slug.clone();
     state
         .db(move |s| {
@@ -325,7 +325,7 @@ async fn stored_sheet(
     state: &AppState,
     office: &Office,
     id: String,
-) -> Result<(StoredResponse, Questionnaire, Vec<(String, String)>), Response> {
+) -> Result<(StoredResponse, std::sync::Arc<Questionnaire>, Vec<(String, String)>), Response> {
     let stored = stored_paper(state, office, id).await?;
     let (q, departments) = sheet_context(state, office, Some(stored.response.questionnaire_version)).await?;
     Ok((stored, q, departments))

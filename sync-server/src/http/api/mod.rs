@@ -199,7 +199,7 @@ async fn questionnaire(State(state): State<AppState>, Kiosk(device): Kiosk, head
             Ok(QuestionnairePackage {
                 wire_version: WIRE_VERSION,
                 office_name: office.name,
-                questionnaire: s.current_questionnaire(&device.office_slug)?,
+                questionnaire: std::sync::Arc::unwrap_or_clone(s.current_questionnaire(&device.office_slug)?),
                 departments: s.departments(&device.office_slug)?,
             })
         })

@@ -22,8 +22,8 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use survey::sync::SyncDecision;
 use survey::validation::{Problem, ValidationContext, ValidationError, validate};
-use survey::wire::Outcome;
 use survey::{Channel, Lang, Questionnaire};
 use uuid::Uuid;
 
@@ -31,7 +31,6 @@ use self::form::PostedForm;
 use self::i18n::words;
 use self::view::{Chrome, HomePage, MessagePage, OfficesPage, StatementPage, SurveyForm, ThanksPage, office_url};
 use super::{AppError, AppState};
-use crate::ingest::ingest;
 use crate::store::Office;
 
 /// Largest survey submission accepted. The default questionnaire filled to the brim, comments at their
@@ -248,7 +247,7 @@ async fn favicon() -> impl IntoResponse {
 /// Everything a survey page needs from the store.
 struct SurveyData {
     office: Office,
-    questionnaire: Questionnaire,
+    questionnaire: std::sync::Arc<Questionnaire>,
     departments: Vec<(String, String)>,
     ctx: ValidationContext,
 }
@@ -402,21 +401,22 @@ async fn submit(
         return data.page(StatusCode::UNPROCESSABLE_ENTITY, lang, &posted, &errors, None);
     }
 
-    let outcome = state.db(move |s| ingest(s, &response)).await;
+    // Validated above against the version it answers; stored once, durably, with the surveys sent at the
+    // same moment (`store/group_commit.rs`).
+    let outcome = state.store.record_web_response(response).await.map_err(AppError::from);
     match outcome {
-        Ok(Outcome::Stored) => {
+        Ok(SyncDecision::Store) => {
             if let Some(client) = client {
                 state.limiter.record(client);
             }
             Redirect::to(&office_url(&data.office, "dziekujemy", lang)).into_response()
         }
         // A double click or a resend of the same form: it is already counted.
-        Ok(Outcome::AlreadyStored) => Redirect::to(&office_url(&data.office, "dziekujemy", lang)).into_response(),
+        Ok(SyncDecision::AlreadyStored) => Redirect::to(&office_url(&data.office, "dziekujemy", lang)).into_response(),
         // The same form sent again with other answers: the first one counts.
-        Ok(Outcome::Conflict) => {
+        Ok(SyncDecision::Conflict) => {
             message_page(StatusCode::OK, lang, Some(&data.office), w.thanks_heading, w.already_sent)
         }
-        Ok(Outcome::Rejected { errors }) => data.page(StatusCode::UNPROCESSABLE_ENTITY, lang, &posted, &errors, None),
         Err(AppError::DiskFull) => {
             data.page(StatusCode::SERVICE_UNAVAILABLE, lang, &posted, &[], Some(w.server_busy.to_owned()))
         }
