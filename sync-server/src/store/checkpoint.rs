@@ -1,7 +1,7 @@
 //! Copying the write-ahead log back into the database file, in the background. SQLite does it by
 //! default inside a commit once the log passes 1,000 pages, and that commit then waits for the copy and
 //! its fsync: a survey answered at that moment waits tens of milliseconds. Here a thread with its own
-//! connection does it every half second without blocking writers (a "passive" checkpoint), and the
+//! connection does it ten times a second without blocking writers (a "passive" checkpoint), and the
 //! in-commit checkpoint is kept only as a safety net for a log that has grown very large.
 
 use std::path::Path;
@@ -12,7 +12,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 /// How often the log is copied back.
-const EVERY: Duration = Duration::from_millis(500);
+const EVERY: Duration = Duration::from_millis(100);
 
 /// Log pages after which a commit checkpoints by itself (about 80 MB): only when the thread cannot keep
 /// up, for instance while a long report read holds an old snapshot.

@@ -83,7 +83,7 @@ pub(super) fn record_in(
     let id = response.id.to_string();
     let payload = serde_json::to_string(response).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let stored: Option<String> =
-        tx.query_row("SELECT payload FROM responses WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
+        tx.prepare_cached("SELECT payload FROM responses WHERE id = ?1")?.query_row([&id], |r| r.get(0)).optional()?;
     let stored: Option<Response> = stored
         .map(|json| serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("odpowiedź {id}: {e}"))))
         .transpose()?;
@@ -156,10 +156,11 @@ fn insert(
         }
     }
     let captured_text = captured_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO responses (id, office_id, questionnaire_version, channel, captured_at, received_at, device, paper_serial, payload)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![id, office.id, r.questionnaire_version, r.channel.as_str(), captured_text, now_text(), r.device, r.paper_serial, payload],
+    )?
+    .execute(params![id, office.id, r.questionnaire_version, r.channel.as_str(), captured_text, now_text(), r.device, r.paper_serial, payload],
     )?;
     insert_answers(tx, id, &r.answers)?;
     // The stored time is whole seconds; counting that same time keeps the counts equal to a rebuild.
@@ -174,7 +175,9 @@ fn insert(
 }
 
 pub(super) fn changed_by_admin(tx: &rusqlite::Connection, id: &str) -> Result<bool, StoreError> {
-    Ok(tx.query_row("SELECT EXISTS (SELECT 1 FROM response_changes WHERE response_id = ?1)", [id], |r| r.get(0))?)
+    Ok(tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM response_changes WHERE response_id = ?1)")?
+        .query_row([id], |r| r.get(0))?)
 }
 
 /// Writes the answers table rows of a response (one per answer, one per chosen option).
