@@ -798,3 +798,61 @@ fn a_session_id_chosen_before_login_is_never_adopted() {
     assert_eq!(p.get("/admin/urzad/alfa/pulpit", planted).location, "/admin/logowanie", "the planted id opens nothing");
     assert_eq!(p.get("/admin/urzad/alfa/pulpit", &issued).status, 200);
 }
+
+#[test]
+fn questionnaire_text_typed_by_an_admin_is_inert_in_pages_pdfs_and_spreadsheets() {
+    let p = panel();
+    let (cookie, csrf) = p.login("alfa_admin");
+    // A question reworded into markup that also starts like a spreadsheet formula.
+    let payload = "=1+1<script>alert('q')</script>";
+    let edit = format!(
+        "csrf={csrf}&op=reword_question&key=parking&text_pl={}&text_en={}&text_uk=",
+        form_urlencoded::byte_serialize(payload.as_bytes()).collect::<String>(),
+        form_urlencoded::byte_serialize(payload.as_bytes()).collect::<String>(),
+    );
+    assert_eq!(p.post("/admin/urzad/alfa/ankieta/zmiana", &cookie, &edit).status, 303);
+    let preview = p.get("/admin/urzad/alfa/ankieta/podglad", &cookie);
+    assert!(!preview.body.contains("<script>alert('q')"), "the preview shows markup raw");
+    assert!(preview.body.contains("script&gt;alert") || preview.body.contains("script&#62;alert"), "{}", preview.body);
+    assert_eq!(p.post("/admin/urzad/alfa/ankieta/publikuj", &cookie, &format!("csrf={csrf}")).status, 200);
+
+    let mut r = Response::new("alfa", 2, Channel::Web);
+    r.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(4));
+    r.answers.insert(QuestionKey::parse("parking").unwrap(), AnswerValue::Rating(2));
+    assert_eq!(ingest(&p.store, &r).unwrap(), Outcome::Stored);
+    let today = chrono::Utc::now().date_naive();
+    let period = format!("od={}&do={today}", today - chrono::Duration::days(7));
+
+    for path in [
+        "/alfa/ankieta".to_owned(),
+        "/alfa/ankieta?lang=en".into(),
+        "/admin/urzad/alfa/ankieta".into(),
+        "/admin/urzad/alfa/papier".into(),
+        format!("/admin/urzad/alfa/raporty/nowy?{period}"),
+    ] {
+        let page = p.get(&path, &cookie);
+        assert_eq!(page.status, 200, "{path}");
+        assert!(!page.body.contains("<script>alert('q')"), "{path} shows the question's markup raw");
+        assert!(page.body.contains("&lt;script&gt;alert") || page.body.contains("&#60;script&#62;alert"), "{path}");
+    }
+    // PDFs: the wording is text, extracted exactly as typed.
+    for path in ["/admin/urzad/alfa/ankieta/pdf".to_owned(), format!("/admin/urzad/alfa/raporty/pdf?{period}")] {
+        let text = pdf_text(&p.get_bytes(&path, &cookie));
+        assert!(text.contains("<script>alert('q')</script>"), "{path}: {text}");
+    }
+    // CSV: the header cell cannot start a formula.
+    let csv = p.get(&format!("/admin/urzad/alfa/raporty/csv?{period}"), &cookie).body;
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(b';').from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let header = reader.headers().unwrap().clone();
+    assert!(header.iter().any(|h| h == format!("'{payload}")), "{header:?}");
+    assert!(!header.iter().any(|h| h.starts_with('=')), "{header:?}");
+    // XLSX: a string cell, and no formula anywhere.
+    let bytes = p.get_bytes(&format!("/admin/urzad/alfa/raporty/xlsx?{period}"), &cookie);
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let answers = book.worksheet_range("Odpowiedzi").unwrap();
+    assert!(answers.rows().next().unwrap().iter().any(|c| c.to_string() == payload));
+    for sheet in book.sheet_names() {
+        assert!(book.worksheet_formula(&sheet).unwrap().used_cells().next().is_none(), "a formula in {sheet}");
+    }
+}
