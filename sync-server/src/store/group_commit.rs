@@ -11,7 +11,7 @@ use rusqlite::Connection;
 use survey::Response;
 use tokio::sync::oneshot;
 
-use super::responses::record_in;
+use super::responses::{record_alone, record_in};
 use super::tally::Tally;
 use super::{RecordOutcome, Store, StoreError};
 
@@ -103,7 +103,7 @@ fn run(conn: &Mutex<Connection>, queue: &Receiver<Job>) {
             // own answer and none is lost because of another.
             Err(_) => {
                 for job in jobs {
-                    let _ = job.reply.send(commit_alone(&mut conn, &job.response));
+                    let _ = job.reply.send(record_alone(&mut conn, &job.response, None, None));
                 }
             }
         }
@@ -127,15 +127,6 @@ fn commit_together(conn: &mut Connection, jobs: &[Job]) -> Result<Vec<Result<Rec
     tally.flush(&tx)?;
     tx.commit()?;
     Ok(outcomes)
-}
-
-fn commit_alone(conn: &mut Connection, response: &Response) -> Result<RecordOutcome, StoreError> {
-    let tx = conn.transaction()?;
-    let mut tally = Tally::default();
-    let outcome = record_in(&tx, &mut tally, response, None, None)?;
-    tally.flush(&tx)?;
-    tx.commit()?;
-    Ok(outcome)
 }
 
 #[cfg(test)]

@@ -26,13 +26,7 @@ impl Store {
         actor: Option<&str>,
         capture_time: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<RecordOutcome, StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let mut tally = Tally::default();
-        let decision = record_in(&tx, &mut tally, response, actor, capture_time)?;
-        tally.flush(&tx)?;
-        tx.commit()?;
-        Ok(decision)
+        record_alone(&mut self.conn(), response, actor, capture_time)
     }
 
     /// Records a kiosk's batch in one transaction: one durable commit for all of it, so a backlog drains
@@ -70,6 +64,21 @@ impl Store {
     pub fn conflict_count(&self) -> Result<u64, StoreError> {
         Ok(self.conn().query_row("SELECT count(*) FROM response_conflicts", [], |r| r.get(0))?)
     }
+}
+
+/// One response in a transaction of its own, with its counts.
+pub(super) fn record_alone(
+    conn: &mut rusqlite::Connection,
+    response: &Response,
+    actor: Option<&str>,
+    capture_time: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<RecordOutcome, StoreError> {
+    let tx = conn.transaction()?;
+    let mut tally = Tally::default();
+    let decision = record_in(&tx, &mut tally, response, actor, capture_time)?;
+    tally.flush(&tx)?;
+    tx.commit()?;
+    Ok(decision)
 }
 
 /// The sync decision for one response, carried out inside the caller's transaction.
