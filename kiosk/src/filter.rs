@@ -6,43 +6,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDateTime, NaiveTime};
 
-/// Why a press was not counted as an answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FilterReason {
-    /// Closer to the last counted press than the configured interval.
-    TooSoon,
-    /// Too many counted presses within a minute: someone playing with the buttons.
-    Burst,
-    /// Outside the office's opening hours.
-    OutsideHours,
-}
-
-impl FilterReason {
-    /// The name used in the database and on the wire.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FilterReason::TooSoon => "too_soon",
-            FilterReason::Burst => "burst",
-            FilterReason::OutsideHours => "outside_hours",
-        }
-    }
-
-    /// Reads the name used in the database and on the wire.
-    pub fn parse(name: &str) -> Option<FilterReason> {
-        [FilterReason::TooSoon, FilterReason::Burst, FilterReason::OutsideHours]
-            .into_iter()
-            .find(|r| r.as_str() == name)
-    }
-
-    /// The reason in Polish, for `kiosk status` and the panel.
-    pub fn label_pl(self) -> &'static str {
-        match self {
-            FilterReason::TooSoon => "za szybko po poprzednim naciśnięciu",
-            FilterReason::Burst => "seria naciśnięć",
-            FilterReason::OutsideHours => "poza godzinami otwarcia",
-        }
-    }
-}
+/// Why a press was not counted: one enum shared with the server, which checks it.
+pub use survey::wire::FilterReason;
 
 /// One span of opening hours: ISO weekdays (1 = Monday … 7 = Sunday) and a time range.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -49,12 +49,7 @@ pub fn run(
                 }
             }
             Err(reason) => {
-                let press = FilteredPress {
-                    id: uuid::Uuid::now_v7(),
-                    captured_at: chrono::Utc::now(),
-                    button,
-                    reason: reason.as_str().into(),
-                };
+                let press = FilteredPress { id: uuid::Uuid::now_v7(), captured_at: chrono::Utc::now(), button, reason };
                 store.record_filtered(&press)?;
                 panel.feedback.filtered(reason.as_str());
             }

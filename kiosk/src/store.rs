@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use survey::Response;
-use survey::wire::{FilteredPress, Outcome, QuestionnairePackage};
+use survey::wire::{FilterReason, FilteredPress, Outcome, QuestionnairePackage};
 
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "kiosk.sqlite3";
@@ -192,7 +192,7 @@ impl Store {
                 press.id.to_string(),
                 press.captured_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
                 press.button,
-                press.reason
+                press.reason.as_str()
             ],
         )?;
         Ok(())
@@ -215,7 +215,8 @@ impl Store {
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?
                     .into(),
                 button,
-                reason,
+                reason: FilterReason::parse(&reason)
+                    .ok_or_else(|| StoreError::Corrupt(format!("nieznany powód odfiltrowania „{reason}”")))?,
             })
         })
         .collect()

@@ -306,7 +306,7 @@ impl Kiosk {
                         id: uuid::Uuid::now_v7(),
                         captured_at: chrono::Utc::now(),
                         button,
-                        reason: reason.as_str().into(),
+                        reason,
                     };
                     let _ = self.state.to_storage.send(ToStore::Filtered(press));
                     if let Some(panel) = &*self.state.panel.borrow() {

@@ -3,12 +3,13 @@
 //! This crate owns what a questionnaire is ([`questionnaire`]), the default questionnaire real offices use
 //! ([`default_questionnaire`]), what an answer is ([`response`]), whether an answer is acceptable
 //! ([`validation`]), what the answers add up to ([`scoring`]), whether an incoming answer is new, a resend
-//! or a conflict ([`sync`]), and the JSON that kiosks and the server exchange ([`wire`]).
+//! or a conflict ([`sync`]), when an answer counts whatever a device's clock says ([`capture_time`]), and the JSON that kiosks and the server exchange ([`wire`]).
 //!
 //! It does not own storage, HTTP or any user interface: no SQL, no sockets, no widgets. Everything here
 //! is pure and deterministic, so the web survey, the kiosk, the reports and the dashboard agree to the
 //! decimal because they all call the same functions.
 
+pub mod capture_time;
 pub mod default_questionnaire;
 pub mod editing;
 pub mod questionnaire;

@@ -2,7 +2,10 @@
 //!
 //! Kiosks resend until they see an acknowledgement, so the same response may arrive many times. Keyed by
 //! the UUIDv7 made at capture, a resend is recognised and ignored; the same id with different content is
-//! a conflict, kept aside for a person to look at, never silently dropped and never counted twice.
+//! a conflict, kept aside for a person to look at, never silently dropped and never counted twice. An
+//! answer an admin has since corrected, withdrawn or redacted is the one exception: the admin's change
+//! stands, and a late resend of the original is acknowledged without being kept (it could bring back a
+//! redacted comment).
 
 use serde::{Deserialize, Serialize};
 
@@ -20,12 +23,24 @@ pub enum SyncDecision {
     Conflict,
 }
 
-/// Decides what to do with `incoming`, given what is stored under the same id.
-pub fn decide(stored: Option<&Response>, incoming: &Response) -> SyncDecision {
+/// What is already stored under an incoming response's id.
+#[derive(Debug, Clone, Copy)]
+pub struct Stored<'a> {
+    /// The stored response (after any change an admin made to it).
+    pub response: &'a Response,
+    /// Whether an admin corrected, withdrew or redacted it after it arrived.
+    pub changed_by_admin: bool,
+}
+
+/// Decides what to do with `incoming`, given what is stored under the same id. This is the whole
+/// decision: the store carries it out and nothing else decides.
+pub fn decide(stored: Option<Stored<'_>>, incoming: &Response) -> SyncDecision {
     match stored {
         None => SyncDecision::Store,
-        Some(existing) if existing == incoming => SyncDecision::AlreadyStored,
-        Some(_) => SyncDecision::Conflict,
+        Some(Stored { response, .. }) if response == incoming => SyncDecision::AlreadyStored,
+        // The admin's change stands; the original is acknowledged so the device stops sending it.
+        Some(Stored { changed_by_admin: true, .. }) => SyncDecision::AlreadyStored,
+        Some(Stored { changed_by_admin: false, .. }) => SyncDecision::Conflict,
     }
 }
 
@@ -44,20 +59,26 @@ mod tests {
         r
     }
 
+    /// (what is stored: rating difference from the incoming one, changed by an admin) → decision.
     #[rstest]
     #[case::new(None, SyncDecision::Store)]
-    #[case::resend(Some(0), SyncDecision::AlreadyStored)]
-    #[case::other_rating(Some(1), SyncDecision::Conflict)]
-    fn decisions(#[case] stored_change: Option<u8>, #[case] expected: SyncDecision) {
+    #[case::resend(Some((0, false)), SyncDecision::AlreadyStored)]
+    #[case::other_rating(Some((1, false)), SyncDecision::Conflict)]
+    #[case::resend_of_a_corrected_answer(Some((0, true)), SyncDecision::AlreadyStored)]
+    #[case::original_of_a_corrected_answer(Some((1, true)), SyncDecision::AlreadyStored)]
+    fn decisions(#[case] stored: Option<(u8, bool)>, #[case] expected: SyncDecision) {
         let incoming = response(5);
-        let stored = stored_change.map(|delta| {
+        let stored = stored.map(|(delta, changed_by_admin)| {
             let mut s = incoming.clone();
             if delta > 0 {
                 s.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(5 - delta));
             }
-            s
+            (s, changed_by_admin)
         });
-        assert_eq!(decide(stored.as_ref(), &incoming), expected);
+        let stored = stored
+            .as_ref()
+            .map(|(response, changed_by_admin)| Stored { response, changed_by_admin: *changed_by_admin });
+        assert_eq!(decide(stored, &incoming), expected);
     }
 
     #[test]
@@ -70,7 +91,10 @@ mod tests {
         let mut other_device = incoming.clone();
         other_device.device = None;
         for stored in [other_channel, other_time, other_device] {
-            assert_eq!(decide(Some(&stored), &incoming), SyncDecision::Conflict);
+            assert_eq!(
+                decide(Some(Stored { response: &stored, changed_by_admin: false }), &incoming),
+                SyncDecision::Conflict
+            );
         }
     }
 }

@@ -94,6 +94,17 @@ pub enum Problem {
     WrongOffice,
     /// The response's channel cannot come through this way (a kiosk sending a web answer).
     WrongChannel,
+    /// The item could not be read as a response or a press at all (malformed JSON, a number out of range,
+    /// an unknown reason); the rest of its batch is read all the same.
+    Unreadable {
+        /// What the reader said, for the technician.
+        detail: String,
+    },
+    /// The server could not store this one item (it failed alone; the rest of its batch was stored).
+    NotStorable,
+    /// A problem this build does not know yet (sent by a newer server): refused all the same.
+    #[serde(other)]
+    Unrecognised,
 }
 
 impl ValidationError {
@@ -191,6 +202,21 @@ impl ValidationError {
                 "Tym kanałem nie można przesłać odpowiedzi tego rodzaju.".into(),
                 "Responses of this kind cannot come through this channel.".into(),
                 "Цим каналом не можна надіслати відповідь такого типу.".into(),
+            ),
+            Problem::Unreadable { detail } => (
+                format!("Nie można odczytać tej pozycji: {detail}"),
+                format!("This item cannot be read: {detail}"),
+                format!("Неможливо прочитати цей запис: {detail}"),
+            ),
+            Problem::NotStorable => (
+                "Serwer nie może zapisać tej odpowiedzi; pozostałe zapisano.".into(),
+                "The server cannot store this response; the others were stored.".into(),
+                "Сервер не може зберегти цю відповідь; решту збережено.".into(),
+            ),
+            Problem::Unrecognised => (
+                "Serwer odrzucił tę odpowiedź.".into(),
+                "The server refused this response.".into(),
+                "Сервер відхилив цю відповідь.".into(),
             ),
         };
         match lang {

@@ -43,10 +43,66 @@ pub struct FilteredPress {
     pub id: Uuid,
     /// When it was pressed, by the device's clock.
     pub captured_at: DateTime<Utc>,
-    /// Which button, from 1 (the unhappiest face).
+    /// Which button, from 1 (the unhappiest face) to at most [`MAX_FACES`].
     pub button: u8,
-    /// `too_soon`, `burst` or `outside_hours`.
-    pub reason: String,
+    /// Why it was not counted.
+    pub reason: FilterReason,
+}
+
+/// Most buttons (faces) a kiosk has; a filtered press naming a higher button is refused.
+pub const MAX_FACES: u8 = 5;
+
+/// Why a press of the button panel was not counted as an answer. The kiosk decides it, the server
+/// checks it; both read it from here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilterReason {
+    /// Closer to the last counted press than the configured interval.
+    TooSoon,
+    /// Too many counted presses within a minute: someone playing with the buttons.
+    Burst,
+    /// Outside the office's opening hours.
+    OutsideHours,
+}
+
+impl FilterReason {
+    /// Every reason, in the order the panel lists them.
+    pub const ALL: [FilterReason; 3] = [FilterReason::TooSoon, FilterReason::Burst, FilterReason::OutsideHours];
+
+    /// The name used in databases and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FilterReason::TooSoon => "too_soon",
+            FilterReason::Burst => "burst",
+            FilterReason::OutsideHours => "outside_hours",
+        }
+    }
+
+    /// Reads the name used in databases and on the wire.
+    pub fn parse(name: &str) -> Option<FilterReason> {
+        FilterReason::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
+    /// The reason in Polish, for `kiosk status` and the panel.
+    pub fn label_pl(self) -> &'static str {
+        match self {
+            FilterReason::TooSoon => "za szybko po poprzednim naciśnięciu",
+            FilterReason::Burst => "seria naciśnięć",
+            FilterReason::OutsideHours => "poza godzinami otwarcia",
+        }
+    }
+}
+
+impl FilteredPress {
+    /// Why the server refuses to keep this press, if it does: a button the panel cannot have.
+    pub fn check(&self) -> Result<(), ValidationError> {
+        if (1..=MAX_FACES).contains(&self.button) {
+            Ok(())
+        } else {
+            let problem = crate::validation::Problem::OutOfRange { min: 1, max: MAX_FACES, got: self.button };
+            Err(ValidationError { question: None, problem })
+        }
+    }
 }
 
 /// A device's clocks at one moment: its wall clock (possibly wrong) and its monotonic clock.
@@ -57,23 +113,6 @@ pub struct DeviceClock {
     pub monotonic: CaptureClock,
     /// The wall clock now, as the device believes it.
     pub wall: DateTime<Utc>,
-}
-
-/// The capture time to count: for an answer captured in the boot the device is still in, the server's
-/// receiving time minus the monotonic time elapsed since capture, which is right whatever the device's
-/// wall clock says. Otherwise (another boot, or no monotonic clock) the device's own capture time.
-pub fn corrected_capture_time(
-    response: &Response,
-    device: Option<&DeviceClock>,
-    received_at: DateTime<Utc>,
-) -> DateTime<Utc> {
-    match (&response.clock, device) {
-        (Some(at), Some(now)) if at.boot_id == now.monotonic.boot_id && at.uptime_ms <= now.monotonic.uptime_ms => {
-            let elapsed = now.monotonic.uptime_ms - at.uptime_ms;
-            received_at - chrono::Duration::milliseconds(i64::try_from(elapsed).unwrap_or(i64::MAX))
-        }
-        _ => response.captured_at,
-    }
 }
 
 /// A kiosk's request to pair with the one-time code the admin gave it.
@@ -143,6 +182,9 @@ pub struct UploadReceipt {
     pub wire_version: u32,
     /// One entry per response sent, in the same order.
     pub results: Vec<ItemReceipt>,
+    /// One entry per filtered press sent, in the same order (absent from servers before this field).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub filtered_results: Vec<ItemReceipt>,
 }
 
 /// What became of one response.
@@ -221,30 +263,6 @@ mod tests {
         assert!(check_wire_version(WIRE_VERSION).is_ok());
         let err = check_wire_version(WIRE_VERSION + 1).unwrap_err();
         assert_eq!(err.code, "unsupported_wire_version");
-    }
-
-    fn at(boot: &str, uptime_ms: u64) -> CaptureClock {
-        CaptureClock { boot_id: boot.into(), uptime_ms }
-    }
-
-    #[test]
-    fn capture_times_are_corrected_within_the_same_boot_only() {
-        use chrono::TimeZone;
-        // The kiosk believes it is 1970 (no clock after a power cut); the answer was taken 90 s before sending.
-        let wrong = Utc.with_ymd_and_hms(1970, 1, 1, 0, 5, 0).unwrap();
-        let received = Utc.with_ymd_and_hms(2026, 11, 28, 10, 0, 0).unwrap();
-        let mut r = Response::new("urzad", 1, crate::Channel::KioskTouch);
-        r.captured_at = wrong;
-        r.clock = Some(at("boot-a", 10_000));
-        let now = DeviceClock { monotonic: at("boot-a", 100_000), wall: wrong + chrono::Duration::seconds(90) };
-        assert_eq!(corrected_capture_time(&r, Some(&now), received), received - chrono::Duration::seconds(90));
-        // Another boot: nothing to go by but the device's own time.
-        let later_boot = DeviceClock { monotonic: at("boot-b", 5_000), ..now.clone() };
-        assert_eq!(corrected_capture_time(&r, Some(&later_boot), received), wrong);
-        assert_eq!(corrected_capture_time(&r, None, received), wrong);
-        // A monotonic time after "now" cannot be: no correction.
-        r.clock = Some(at("boot-a", 200_000));
-        assert_eq!(corrected_capture_time(&r, Some(&now), received), wrong);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proptest::prelude::*;
 use survey::default_questionnaire::default_questionnaire;
 use survey::scoring::{RatingStats, Scorecard};
-use survey::sync::{SyncDecision, decide};
+use survey::sync::{Stored, SyncDecision, decide};
 use survey::{AnswerValue, Answers, Channel, QuestionKind, Response};
 
 fn stats_of(ratings: &[Option<u8>]) -> RatingStats {
@@ -124,7 +124,7 @@ proptest! {
         let mut acked: BTreeSet<uuid::Uuid> = BTreeSet::new();
         let mut deliver = |batch: &[Response], server: &mut BTreeMap<uuid::Uuid, Response>| {
             for r in batch {
-                match decide(server.get(&r.id), r) {
+                match decide(server.get(&r.id).map(|response| Stored { response, changed_by_admin: false }), r) {
                     SyncDecision::Store => { rows_written += 1; server.insert(r.id, r.clone()); }
                     SyncDecision::AlreadyStored => {}
                     SyncDecision::Conflict => conflicts += 1,
@@ -159,5 +159,39 @@ proptest! {
         prop_assert_eq!(server.len(), answers);
         prop_assert!(made.iter().all(|r| server.get(&r.id) == Some(r)));
         prop_assert_eq!(acked.len(), answers);
+    }
+
+    /// Whatever numbers a device sends for its clocks and capture times, the counted time never panics,
+    /// and is either the time given (within the survey's span) or the receiving time, flagged.
+    #[test]
+    fn any_device_clock_gives_a_plausible_counted_time(
+        captured_secs in any::<i64>(),
+        wall_secs in any::<i64>(),
+        uptime_then in any::<u64>(),
+        uptime_now in any::<u64>(),
+        same_boot in any::<bool>(),
+        has_clock in any::<bool>(),
+    ) {
+        use chrono::{DateTime, TimeZone, Utc};
+        use survey::capture_time::{FUTURE_TOLERANCE, counted_capture_time};
+        use survey::wire::DeviceClock;
+        // Any instant chrono can hold, from the whole i64 range of seconds.
+        let instant = |secs: i64| DateTime::from_timestamp(secs.rem_euclid(8_210_298_412_799) - 8_334_601_228_800 / 2, 0)
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let received = Utc.with_ymd_and_hms(2026, 11, 28, 10, 0, 0).unwrap();
+        let began = Utc.with_ymd_and_hms(2026, 1, 15, 0, 0, 0).unwrap();
+        let mut r = Response::new("urzad", 1, Channel::KioskTouch);
+        r.captured_at = instant(captured_secs);
+        r.clock = Some(survey::CaptureClock { boot_id: "a".into(), uptime_ms: uptime_then });
+        let clock = DeviceClock {
+            monotonic: survey::CaptureClock { boot_id: if same_boot { "a" } else { "b" }.into(), uptime_ms: uptime_now },
+            wall: instant(wall_secs),
+        };
+        let counted = counted_capture_time(&r, has_clock.then_some(&clock), received, began);
+        if counted.replaced {
+            prop_assert_eq!(counted.at, received);
+        } else {
+            prop_assert!(counted.at >= began && counted.at <= received + FUTURE_TOLERANCE, "{}", counted.at);
+        }
     }
 }

@@ -12,8 +12,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use survey::validation::{Problem, ValidationError};
 use survey::wire::{
-    ApiError, DeviceClock, FilteredPress, Heartbeat, ItemReceipt, Outcome, PairReply, PairRequest, UploadBatch,
-    UploadReceipt, WIRE_VERSION,
+    ApiError, DeviceClock, FilterReason, FilteredPress, Heartbeat, ItemReceipt, Outcome, PairReply, PairRequest,
+    UploadBatch, UploadReceipt, WIRE_VERSION,
 };
 use survey::{AnswerValue, CaptureClock, Channel, QuestionKey, Response};
 use uuid::Uuid;
@@ -88,7 +88,7 @@ fn upload_batch_v1() {
             id: id("019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f09"),
             captured_at: Utc.with_ymd_and_hms(2026, 11, 28, 9, 15, 31).unwrap(),
             button: 5,
-            reason: "too_soon".into(),
+            reason: FilterReason::TooSoon,
         }],
     };
     golden("upload_batch_v1.json", &batch);
@@ -115,8 +115,38 @@ fn upload_receipt_v1() {
                 },
             },
         ],
+        filtered_results: vec![],
     };
     golden("upload_receipt_v1.json", &receipt);
+}
+
+/// Receipts for filtered presses and the problems of items the server could not read or store were added
+/// within version 1: a kiosk that does not know them ignores the new field, and an unknown problem reads
+/// as [`Problem::Unrecognised`] instead of failing the whole receipt.
+#[test]
+fn upload_receipt_v1_with_filtered_presses() {
+    let refused = |problem| Outcome::Rejected { errors: vec![ValidationError { question: None, problem }] };
+    let receipt = UploadReceipt {
+        wire_version: WIRE_VERSION,
+        results: vec![
+            ItemReceipt {
+                id: id("019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f01"),
+                outcome: refused(Problem::Unreadable { detail: "invalid value: integer `300`".into() }),
+            },
+            ItemReceipt { id: id("019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f02"), outcome: refused(Problem::NotStorable) },
+        ],
+        filtered_results: vec![
+            ItemReceipt { id: id("019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f09"), outcome: Outcome::Stored },
+            ItemReceipt {
+                id: id("019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f0a"),
+                outcome: refused(Problem::OutOfRange { min: 1, max: 5, got: 9 }),
+            },
+        ],
+    };
+    golden("upload_receipt_v1_filtered.json", &receipt);
+    let from_a_newer_server = r#"{"id":"019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f01","outcome":"rejected","errors":[{"problem":"something_new","detail":7}]}"#;
+    let read: ItemReceipt = serde_json::from_str(from_a_newer_server).unwrap();
+    assert_eq!(read.outcome, refused(Problem::Unrecognised));
 }
 
 #[test]

@@ -15,7 +15,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use survey::{AnswerValue, Channel, QuestionKind, Response};
-use sync_server::store::{ReportFilter, Store};
+use sync_server::store::{Incoming, ReportFilter, Store};
 
 /// Peak resident memory since the last reset, in MB (Linux: VmHWM).
 fn peak_mb() -> f64 {
@@ -157,7 +157,7 @@ fn store_year(store: &Store, total: usize, departments: &[&str]) {
         }
         batch.push(r);
         if batch.len() == 1000 || i + 1 == total {
-            let items: Vec<(&Response, chrono::DateTime<Utc>)> = batch.iter().map(|r| (r, r.captured_at)).collect();
+            let items: Vec<Incoming<'_>> = batch.iter().map(Incoming::as_given).collect();
             store.record_batch(&items).unwrap();
             batch.clear();
         }

@@ -119,6 +119,10 @@ pub struct Report {
     /// When the report was made (UTC).
     #[serde(default)]
     pub generated_at: String,
+    /// Responses whose device capture time could not be true (before the survey began, or in the
+    /// future), counted at the moment the server received them.
+    #[serde(default)]
+    pub capture_times_replaced: u64,
 }
 
 /// The hour × weekday map of kiosk answers: the hours with any answer (at least 8:00–15:00), a row per
@@ -184,16 +188,16 @@ pub struct ReportInput<'a> {
     pub before: &'a PeriodCounts,
     pub comments: Vec<(String, String, String)>,
     pub filtered_presses: Vec<(String, u64)>,
+    /// Responses of the period whose device capture time could not be true, counted when received.
+    pub capture_times_replaced: u64,
     pub threshold: u64,
 }
 
 /// A button press's filter reason (as the kiosk reports it) in Polish.
 pub fn filtered_reason_label(reason: &str) -> &str {
-    match reason {
-        "too_soon" => "za szybko po poprzednim naciśnięciu",
-        "burst" => "seria naciśnięć",
-        "outside_hours" => "poza godzinami otwarcia",
-        other => other,
+    match survey::wire::FilterReason::parse(reason) {
+        Some(known) => known.label_pl(),
+        None => reason,
     }
 }
 
@@ -329,6 +333,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
         heatmap: Heatmap::of(&input.now.kiosk_hours),
         priorities,
         generated_at: crate::store::now_text(),
+        capture_times_replaced: input.capture_times_replaced,
     }
 }
 
@@ -363,6 +368,7 @@ pub fn generate(store: &Store, office: &Office, filter: ReportFilter, threshold:
     let previous = store.period_counts(&before, &overall)?;
     let comments = store.period_comments(&filter, 500)?;
     let filtered_presses = store.period_filtered_presses(&filter)?;
+    let capture_times_replaced = store.period_capture_times_replaced(&filter)?;
     Ok(build(ReportInput {
         office: &office.name,
         from,
@@ -374,6 +380,7 @@ pub fn generate(store: &Store, office: &Office, filter: ReportFilter, threshold:
         before: &previous,
         comments,
         filtered_presses,
+        capture_times_replaced,
         threshold,
     }))
 }

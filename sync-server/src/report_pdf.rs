@@ -202,6 +202,13 @@ pub fn report_pdf(r: &Report, conclusions: Option<&str>) -> Result<Vec<u8>, Stri
         8.0,
         false,
     ));
+    if r.capture_times_replaced > 0 {
+        let note = format!(
+            "Odpowiedzi z kiosków z niemożliwym czasem zapisu (sprzed rozpoczęcia badania lub z przyszłości), policzone w chwili odebrania przez serwer: {}.",
+            r.capture_times_replaced
+        );
+        b.push(text_block(&note, BODY, false));
+    }
     if !r.filtered_presses.is_empty() {
         let list: Vec<String> = r.filtered_presses.iter().map(|(reason, n)| format!("{reason} – {n}")).collect();
         b.push(text_block(

@@ -50,7 +50,12 @@ fn concurrent_surveys_resends_and_refusals_end_exactly_once() {
             .into_iter()
             .map(|(kind, r)| {
                 let store = store.clone();
-                tokio::spawn(async move { (kind, r.id, store.record_web_response(r).await) })
+                tokio::spawn(async move {
+                    (kind, r.id, {
+                        let counted = survey::capture_time::CountedTime { at: r.captured_at, replaced: false };
+                        store.record_web_response(r, counted).await
+                    })
+                })
             })
             .collect();
         let mut outcomes = Vec::new();

@@ -92,6 +92,7 @@ fn the_report_matches_figures_computed_by_hand() {
     let questionnaire = store.current_questionnaire("urzad").unwrap();
     let report = |threshold| {
         build(ReportInput {
+            capture_times_replaced: 0,
             office: "Urząd Gminy Testowo",
             from: filter.from,
             to: filter.to,
@@ -169,13 +170,16 @@ fn filtered_presses_of_the_period_are_counted_beside_the_answers() {
     let office = store.office("urzad").unwrap();
     let code = store.enroll_device(office.id, "a", "wyjscie").unwrap();
     let (device, _token) = store.pair_device(&code).unwrap().unwrap();
-    let press = |day: u32, reason: &str| survey::wire::FilteredPress {
+    let press = |day: u32, reason| survey::wire::FilteredPress {
         id: uuid::Uuid::now_v7(),
         captured_at: Utc.with_ymd_and_hms(2026, 2, day, 9, 0, 0).unwrap(),
         button: 1,
-        reason: reason.into(),
+        reason,
     };
-    store.record_filtered_presses(&device, &[press(1, "too_soon"), press(1, "too_soon"), press(2, "burst")]).unwrap();
+    use survey::wire::FilterReason::{Burst, TooSoon};
+    let presses = [press(1, TooSoon), press(1, TooSoon), press(2, Burst)];
+    let counted: Vec<_> = presses.iter().map(|p| (p, p.captured_at)).collect();
+    store.record_filtered_presses(&device, &counted).unwrap();
     let filter = ReportFilter {
         office_id: office.id,
         from: day(2026, 2, 1),

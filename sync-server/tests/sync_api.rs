@@ -7,6 +7,7 @@
 
 use chrono::{TimeZone, Utc};
 use rusqlite::Connection;
+use survey::validation::Problem;
 use survey::wire::{
     ApiError, DeviceClock, Heartbeat, Outcome, PairReply, PairRequest, QuestionnairePackage, UploadBatch,
     UploadReceipt, WIRE_VERSION,
@@ -262,26 +263,38 @@ fn the_api_is_documented() {
 }
 
 #[test]
-fn filtered_presses_are_stored_once_and_counted_for_the_dashboard() {
+fn filtered_presses_are_checked_one_by_one_stored_once_and_counted_for_the_dashboard() {
     let a = api();
     let token = a.paired("urzad", "parter");
-    let press = |reason: &str| survey::wire::FilteredPress {
-        id: uuid::Uuid::now_v7(),
-        captured_at: Utc::now(),
-        button: 5,
-        reason: reason.into(),
+    let press = |reason: &str, button: u32| serde_json::json!({"id": uuid::Uuid::now_v7(), "captured_at": Utc::now(), "button": button, "reason": reason});
+    let presses = vec![
+        press("too_soon", 5),
+        press("too_soon", 1),
+        press("outside_hours", 3),
+        press("made_up", 2),
+        press("burst", 9),
+        press("burst", 300),
+    ];
+    let batch = serde_json::json!({"wire_version": 1, "device": "k", "responses": [], "filtered_presses": presses});
+    let refused = |receipt: &survey::wire::ItemReceipt| match &receipt.outcome {
+        Outcome::Rejected { errors } => Some(errors[0].problem.clone()),
+        _ => None,
     };
-    let presses = vec![press("too_soon"), press("too_soon"), press("outside_hours"), press("made_up")];
-    let batch = UploadBatch {
-        wire_version: 1,
-        device: "k".into(),
-        responses: vec![],
-        device_clock: None,
-        filtered_presses: presses,
-    };
-    for _ in 0..2 {
+    for expected_new in [Outcome::Stored, Outcome::AlreadyStored] {
         let (status, body) = a.post("/responses", Some(&token), &batch);
         assert_eq!(status, 200, "{body}");
+        let receipt: UploadReceipt = serde_json::from_str(&body).unwrap();
+        let ids: Vec<String> = receipt.filtered_results.iter().map(|r| r.id.to_string()).collect();
+        let sent: Vec<String> = presses.iter().map(|p| p["id"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(ids, sent, "one receipt per press, in order");
+        for r in &receipt.filtered_results[..3] {
+            assert_eq!(r.outcome, expected_new);
+        }
+        assert!(
+            matches!(refused(&receipt.filtered_results[3]), Some(Problem::Unreadable { detail }) if detail.contains("made_up"))
+        );
+        assert_eq!(refused(&receipt.filtered_results[4]), Some(Problem::OutOfRange { min: 1, max: 5, got: 9 }));
+        assert!(matches!(refused(&receipt.filtered_results[5]), Some(Problem::Unreadable { .. })));
     }
     let office = a.store.office("urzad").unwrap();
     assert_eq!(
@@ -321,4 +334,113 @@ fn a_full_disk_is_a_503_the_kiosk_retries_and_nothing_is_lost() {
     assert!(a.upload(&token, refused.clone(), None).iter().all(|o| *o == Outcome::Stored));
     assert!(a.upload(&token, refused, None).iter().all(|o| *o == Outcome::AlreadyStored));
     assert_eq!(a.count("SELECT count(*) FROM responses"), acknowledged + 50);
+}
+
+/// Device clocks with numbers out of the ordinary used to panic the capture-time correction and fail the
+/// whole batch with a 500, for ever. Now every answer gets its own outcome, and a capture time that
+/// cannot be true is counted when received, flagged, and said on the report and the kiosk page.
+#[test]
+fn hostile_device_clocks_crash_nothing_and_impossible_times_are_counted_when_received() {
+    let a = api();
+    let token = a.paired("urzad", "parter");
+    let boot = "8b1e0c52-3f7a-4d2b-9c11-2a4e5f6a7b8c";
+    let answer = |captured_at, uptime_ms| {
+        let mut r = kiosk_answer("urzad", 4);
+        r.captured_at = captured_at;
+        r.clock = Some(CaptureClock { boot_id: boot.into(), uptime_ms });
+        r
+    };
+    let decades_ago = Utc.with_ymd_and_hms(1995, 6, 1, 10, 0, 0).unwrap();
+    let centuries_ahead = Utc.with_ymd_and_hms(2466, 6, 1, 10, 0, 0).unwrap();
+    let batches = [
+        // Captured at uptime 0, sent at the largest uptime there is: "elapsed" is beyond any date.
+        (vec![answer(Utc::now(), 0)], u64::MAX),
+        (vec![answer(Utc::now(), u64::MAX)], u64::MAX),
+        (vec![answer(Utc.with_ymd_and_hms(1900, 1, 1, 0, 0, 0).unwrap(), 5)], i64::MAX as u64),
+        // Another boot: nothing to correct with; the device's times are impossible.
+        (vec![answer(decades_ago, 5), answer(centuries_ahead, 5)], 1),
+    ];
+    for (responses, uptime_now) in batches {
+        let clock = DeviceClock {
+            monotonic: CaptureClock {
+                boot_id: if uptime_now == 1 { "inny" } else { boot }.into(),
+                uptime_ms: uptime_now,
+            },
+            wall: Utc::now(),
+        };
+        let outcomes = a.upload(&token, responses, Some(clock));
+        assert!(outcomes.iter().all(|o| *o == Outcome::Stored), "{outcomes:?}");
+    }
+    assert_eq!(a.count("SELECT count(*) FROM responses"), 5);
+    // Nothing is counted decades ago or centuries ahead: all five are within a minute of now.
+    let days: Vec<String> = {
+        let conn = Connection::open(a.dir.path().join(DB_FILE)).unwrap();
+        let mut stmt = conn.prepare("SELECT captured_at FROM responses").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    for day in days {
+        let at = chrono::DateTime::parse_from_rfc3339(&day).unwrap();
+        assert!((Utc::now() - at.to_utc()).num_seconds().abs() < 60, "counted at {day}");
+    }
+    // The three impossible ones are flagged (the first two were in range once corrected or as given).
+    assert_eq!(a.count("SELECT count(*) FROM responses WHERE capture_time_replaced = 1"), 3);
+    let office = a.store.office("urzad").unwrap();
+    let device = a.store.devices(office.id).unwrap().remove(0);
+    assert_eq!(device.capture_times_replaced, 3);
+    let today = sync_server::local_time::local(Utc::now()).date();
+    let filter = sync_server::store::ReportFilter {
+        office_id: office.id,
+        from: today - chrono::Duration::days(1),
+        to: today,
+        department: None,
+        channels: vec![],
+    };
+    let report = sync_server::report::generate(&a.store, &office, filter, 1).unwrap();
+    assert_eq!(report.capture_times_replaced, 3);
+}
+
+/// An answer that cannot be read or cannot be stored gets its own refusal; everything around it in the
+/// batch is stored, and a resend of the batch changes nothing.
+#[test]
+fn a_poisoned_answer_in_the_middle_of_a_batch_does_not_block_the_rest() {
+    let a = api();
+    let token = a.paired("urzad", "parter");
+    let good: Vec<Response> = (1..=4).map(|i| kiosk_answer("urzad", i)).collect();
+    let value = |r: &Response| serde_json::to_value(r).unwrap();
+    let mut unreadable = value(&kiosk_answer("urzad", 3));
+    unreadable["answers"]["ogolna_ocena"] = serde_json::json!({"rating": 300});
+    let poisoned_id = unreadable["id"].as_str().unwrap().to_owned();
+    let mut not_an_object = serde_json::json!([1, 2, 3]);
+    let mut newer_version = kiosk_answer("urzad", 5);
+    newer_version.questionnaire_version = 99;
+    let responses = vec![
+        value(&good[0]),
+        unreadable,
+        value(&good[1]),
+        std::mem::take(&mut not_an_object),
+        value(&good[2]),
+        value(&newer_version),
+        value(&good[3]),
+    ];
+    let batch = serde_json::json!({"wire_version": 1, "device": "k", "responses": responses});
+    for expected in [Outcome::Stored, Outcome::AlreadyStored] {
+        let (status, body) = a.post("/responses", Some(&token), &batch);
+        assert_eq!(status, 200, "{body}");
+        let receipt: UploadReceipt = serde_json::from_str(&body).unwrap();
+        assert_eq!(receipt.results.len(), 7);
+        for i in [0, 2, 4, 6] {
+            assert_eq!(receipt.results[i].outcome, expected, "item {i}");
+        }
+        let problem = |i: usize| match &receipt.results[i].outcome {
+            Outcome::Rejected { errors } => errors[0].problem.clone(),
+            other => panic!("item {i}: {other:?}"),
+        };
+        assert!(matches!(problem(1), Problem::Unreadable { .. }));
+        assert_eq!(receipt.results[1].id.to_string(), poisoned_id, "the refusal names the answer");
+        assert!(matches!(problem(3), Problem::Unreadable { .. }));
+        assert_eq!(receipt.results[3].id, uuid::Uuid::nil());
+        assert!(matches!(problem(5), Problem::WrongVersion { expected: 1, got: 99 }));
+    }
+    assert_eq!(a.count("SELECT count(*) FROM responses"), 4);
+    assert!(a.store.report_counts_agree().unwrap());
 }

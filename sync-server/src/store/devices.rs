@@ -22,6 +22,8 @@ pub struct Device {
     pub reported_pending: Option<i64>,
     pub clock_offset_secs: Option<i64>,
     pub free_disk_bytes: Option<i64>,
+    /// Its answers whose capture time could not be true and were counted when received.
+    pub capture_times_replaced: u64,
 }
 
 /// A kiosk authenticated by its token.
@@ -177,9 +179,11 @@ impl Store {
     pub fn devices(&self, office_id: i64) -> Result<Vec<Device>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id, office_id, name, paired_at, revoked_at, last_seen_at, reported_version, reported_pending,
-                    clock_offset_secs, free_disk_bytes
-             FROM devices WHERE office_id = ?1 ORDER BY name",
+            "SELECT d.id, d.office_id, d.name, d.paired_at, d.revoked_at, d.last_seen_at, d.reported_version,
+                    d.reported_pending, d.clock_offset_secs, d.free_disk_bytes,
+                    (SELECT count(*) FROM responses r
+                     WHERE r.office_id = d.office_id AND r.device = d.name AND r.capture_time_replaced = 1)
+             FROM devices d WHERE d.office_id = ?1 ORDER BY d.name",
         )?;
         let rows = stmt.query_map([office_id], |r| {
             Ok(Device {
@@ -193,6 +197,7 @@ impl Store {
                 reported_pending: r.get(7)?,
                 clock_offset_secs: r.get(8)?,
                 free_disk_bytes: r.get(9)?,
+                capture_times_replaced: r.get(10)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -215,30 +220,34 @@ fn device_by(
 }
 
 impl Store {
-    /// Stores a kiosk's filtered presses once each (a resend is ignored); unknown reasons are skipped.
+    /// Stores a kiosk's checked filtered presses once each, counted at the time given; says for each
+    /// whether it is new (a resend is ignored).
     pub fn record_filtered_presses(
         &self,
         device: &PairedDevice,
-        presses: &[survey::wire::FilteredPress],
-    ) -> Result<(), StoreError> {
+        presses: &[(&survey::wire::FilteredPress, chrono::DateTime<chrono::Utc>)],
+    ) -> Result<Vec<bool>, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        for p in presses.iter().filter(|p| matches!(p.reason.as_str(), "too_soon" | "burst" | "outside_hours")) {
-            tx.execute(
-                "INSERT OR IGNORE INTO filtered_presses (id, office_id, device_id, captured_at, button, reason)
+        let mut new = Vec::with_capacity(presses.len());
+        for (p, counted_at) in presses {
+            let inserted = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO filtered_presses (id, office_id, device_id, captured_at, button, reason)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
+                )?
+                .execute(params![
                     p.id.to_string(),
                     device.office_id,
                     device.id,
-                    p.captured_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    counted_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                     p.button,
-                    p.reason
-                ],
-            )?;
+                    p.reason.as_str()
+                ])?;
+            new.push(inserted == 1);
         }
         tx.commit()?;
-        Ok(())
+        Ok(new)
     }
 
     /// The office's filtered presses by reason.

@@ -9,10 +9,10 @@ use std::thread::JoinHandle;
 
 use rusqlite::Connection;
 use survey::Response;
+use survey::capture_time::CountedTime;
 use tokio::sync::oneshot;
 
-use super::responses::{record_alone, record_in};
-use super::tally::Tally;
+use super::responses::{Incoming, record_alone, record_each};
 use super::{RecordOutcome, Store, StoreError};
 
 /// Most surveys in one commit; more wait for the next (keeps one commit's latency bounded).
@@ -22,7 +22,21 @@ type Reply = oneshot::Sender<Result<RecordOutcome, StoreError>>;
 
 struct Job {
     response: Response,
+    /// The capture time to count, and whether it replaced one that could not be true.
+    counted_at: chrono::DateTime<chrono::Utc>,
+    time_replaced: bool,
     reply: Reply,
+}
+
+impl Job {
+    fn incoming(&self) -> Incoming<'_> {
+        Incoming {
+            response: &self.response,
+            counted_at: self.counted_at,
+            time_replaced: self.time_replaced,
+            actor: None,
+        }
+    }
 }
 
 /// The writer thread and the way to it. Dropping it (with the last [`Store`]) lets the thread finish
@@ -42,11 +56,15 @@ impl Drop for GroupCommit {
 }
 
 impl Store {
-    /// Stores a validated web survey once (the same decision as [`Store::record_response`]), committed
+    /// Stores a validated web survey once (the same decision as [`Store::record_one`]), committed
     /// durably together with the surveys sent at the same moment. Returns once it is on disk.
-    pub async fn record_web_response(&self, response: Response) -> Result<RecordOutcome, StoreError> {
+    pub async fn record_web_response(
+        &self,
+        response: Response,
+        counted: CountedTime,
+    ) -> Result<RecordOutcome, StoreError> {
         let (reply, answer) = oneshot::channel();
-        let mut job = Job { response, reply };
+        let mut job = Job { response, counted_at: counted.at, time_replaced: counted.replaced, reply };
         // A writer thread that ended (it panicked) is replaced once rather than refusing every survey
         // until the server restarts.
         for _ in 0..2 {
@@ -103,7 +121,8 @@ fn run(conn: &Mutex<Connection>, queue: &Receiver<Job>) {
             // own answer and none is lost because of another.
             Err(_) => {
                 for job in jobs {
-                    let _ = job.reply.send(record_alone(&mut conn, &job.response, None, None));
+                    let outcome = record_alone(&mut conn, &job.incoming());
+                    let _ = job.reply.send(outcome);
                 }
             }
         }
@@ -113,18 +132,8 @@ fn run(conn: &Mutex<Connection>, queue: &Receiver<Job>) {
 /// One transaction for all `jobs`; the outcome of each, or the error that failed the whole commit.
 fn commit_together(conn: &mut Connection, jobs: &[Job]) -> Result<Vec<Result<RecordOutcome, StoreError>>, StoreError> {
     let mut tx = conn.transaction()?;
-    let mut tally = Tally::default();
-    let mut outcomes = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        let savepoint = tx.savepoint()?;
-        let outcome = tally.keep_if_ok(|tally| record_in(&savepoint, tally, &job.response, None, None));
-        if outcome.is_ok() {
-            savepoint.commit()?;
-        }
-        // Dropping a savepoint that was not committed rolls it back.
-        outcomes.push(outcome);
-    }
-    tally.flush(&tx)?;
+    let incoming: Vec<Incoming<'_>> = jobs.iter().map(Job::incoming).collect();
+    let outcomes = record_each(&mut tx, incoming.iter())?;
     tx.commit()?;
     Ok(outcomes)
 }
@@ -146,7 +155,7 @@ mod tests {
 
     fn job(response: Response) -> (Job, oneshot::Receiver<Result<RecordOutcome, StoreError>>) {
         let (reply, answer) = oneshot::channel();
-        (Job { response, reply }, answer)
+        (Job { counted_at: response.captured_at, time_replaced: false, response, reply }, answer)
     }
 
     /// Deterministic: the jobs are one commit by construction, not by timing.

@@ -35,7 +35,7 @@ pub use devices::{Device, DeviceReport, PairedDevice, PairingRefused};
 pub use offices::{Department, Office, OfficeData};
 pub use report::{Completeness, PeriodCounts, ReportFilter};
 pub use reports::{ArchivedReport, ReportFiles};
-pub use responses::RecordOutcome;
+pub use responses::{Incoming, RecordOutcome};
 pub use sessions::{Session, max_age_secs as sessions_max_age_secs};
 
 /// The database file's name inside the data directory.
@@ -171,6 +171,24 @@ pub(crate) fn now_text() -> String {
 impl StoreError {
     /// Whether the write failed for want of disk space: nothing stored was harmed, and the same write
     /// succeeds once space is freed, so callers say "try again later" rather than "error".
+    /// Whether the error belongs to one item only (an office or questionnaire version that does not
+    /// exist, a sheet already entered, a stored answer that cannot be read, a constraint the item breaks),
+    /// so that the rest of a batch may still be stored. Anything else (the disk, the database) concerns
+    /// every item alike.
+    pub fn concerns_one_item(&self) -> bool {
+        match self {
+            StoreError::UnknownOffice(_)
+            | StoreError::UnknownQuestionnaireVersion { .. }
+            | StoreError::DuplicateSerial { .. }
+            | StoreError::Corrupt(_) => true,
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
+                matches!(e.code, rusqlite::ErrorCode::ConstraintViolation | rusqlite::ErrorCode::TooBig)
+            }
+            StoreError::Sqlite(rusqlite::Error::ToSqlConversionFailure(_)) => true,
+            _ => false,
+        }
+    }
+
     pub fn is_disk_full(&self) -> bool {
         matches!(self, StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DiskFull)
     }

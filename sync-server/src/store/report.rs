@@ -238,6 +238,13 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Responses of the period whose device capture time was replaced by the receiving time.
+    pub fn period_capture_times_replaced(&self, filter: &ReportFilter) -> Result<u64, StoreError> {
+        let (clause, params) = filter.clause();
+        let sql = format!("SELECT count(*) FROM responses r WHERE {clause} AND r.capture_time_replaced = 1");
+        Ok(self.conn().query_row(&sql, params_from_iter(params), |r| r.get(0))?)
+    }
+
     /// The period's free-text comments, newest first (at most `limit`).
     pub fn period_comments(
         &self,

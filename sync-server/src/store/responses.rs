@@ -1,7 +1,7 @@
 //! Storing responses exactly once, whatever the channel and however often they are resent.
 
 use rusqlite::{OptionalExtension, params};
-use survey::sync::{SyncDecision, decide};
+use survey::sync::{Stored, SyncDecision, decide};
 use survey::{AnswerValue, Channel, Response};
 
 use super::tally::Tally;
@@ -10,42 +10,50 @@ use super::{Store, StoreError, audit, now_text, offices};
 /// What [`Store::record_response`] did: the sync decision, carried out.
 pub type RecordOutcome = SyncDecision;
 
+/// A validated response on its way into the database, with what the intake learnt about it.
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    pub response: &'a Response,
+    /// The capture time to count (a device's clock corrected, or replaced by the receiving time).
+    pub counted_at: chrono::DateTime<chrono::Utc>,
+    /// Whether `counted_at` replaced a capture time that could not be true.
+    pub time_replaced: bool,
+    /// The admin who typed it in (paper), recorded in the audit log.
+    pub actor: Option<&'a str>,
+}
+
+impl<'a> Incoming<'a> {
+    /// A response counted at its own capture time, entered by nobody in particular.
+    pub fn as_given(response: &'a Response) -> Incoming<'a> {
+        Incoming { response, counted_at: response.captured_at, time_replaced: false, actor: None }
+    }
+}
+
 impl Store {
-    /// Stores a validated response once. A resend of the same content is a no-op; the same id with other
-    /// content is kept aside in `response_conflicts` and not counted. A paper sheet whose serial is already
-    /// entered is refused, naming when it was entered. All in one transaction.
+    /// Stores a validated response once, at its own capture time (see [`Store::record_one`]).
     pub fn record_response(&self, response: &Response) -> Result<RecordOutcome, StoreError> {
-        self.record_response_as(response, None, None)
+        self.record_one(&Incoming::as_given(response))
     }
 
-    /// [`Store::record_response`], recording in the audit log who entered it (paper entry by an admin) and
-    /// counting it at `capture_time` when given (a kiosk clock corrected), else at its own capture time.
-    pub fn record_response_as(
-        &self,
-        response: &Response,
-        actor: Option<&str>,
-        capture_time: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> Result<RecordOutcome, StoreError> {
-        record_alone(&mut self.conn(), response, actor, capture_time)
+    /// Stores one validated response once, in its own transaction. What happens is decided by
+    /// `survey::sync::decide`: a resend of the same content is a no-op; the same id with other content is
+    /// kept aside in `response_conflicts` and not counted. A paper sheet whose serial is already entered
+    /// is refused, naming when it was entered.
+    pub fn record_one(&self, incoming: &Incoming<'_>) -> Result<RecordOutcome, StoreError> {
+        record_alone(&mut self.conn(), incoming)
     }
 
     /// Records a kiosk's batch in one transaction: one durable commit for all of it, so a backlog drains
-    /// at the speed of the disk's batched writes rather than one flush per answer. Each item is
-    /// `(response, capture time to count)`; the decisions come back in the same order.
-    pub fn record_batch(
-        &self,
-        batch: &[(&Response, chrono::DateTime<chrono::Utc>)],
-    ) -> Result<Vec<RecordOutcome>, StoreError> {
+    /// at the speed of the disk's batched writes rather than one flush per answer. Each item has its own
+    /// savepoint: one that cannot be stored ([`StoreError::concerns_one_item`]) is rolled back alone and
+    /// gets its error, while the rest are committed. An error of the database as a whole (a full disk)
+    /// fails the batch: nothing is committed and the kiosk sends it again.
+    pub fn record_batch(&self, batch: &[Incoming<'_>]) -> Result<Vec<Result<RecordOutcome, StoreError>>, StoreError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let mut tally = Tally::default();
-        let decisions = batch
-            .iter()
-            .map(|(r, at)| record_in(&tx, &mut tally, r, None, Some(*at)))
-            .collect::<Result<Vec<_>, _>>()?;
-        tally.flush(&tx)?;
+        let mut tx = conn.transaction()?;
+        let outcomes = record_each(&mut tx, batch.iter())?;
         tx.commit()?;
-        Ok(decisions)
+        Ok(outcomes)
     }
 
     /// Responses stored for the office, per channel (channels without responses included, as zero).
@@ -69,26 +77,49 @@ impl Store {
 /// One response in a transaction of its own, with its counts.
 pub(super) fn record_alone(
     conn: &mut rusqlite::Connection,
-    response: &Response,
-    actor: Option<&str>,
-    capture_time: Option<chrono::DateTime<chrono::Utc>>,
+    incoming: &Incoming<'_>,
 ) -> Result<RecordOutcome, StoreError> {
     let tx = conn.transaction()?;
     let mut tally = Tally::default();
-    let decision = record_in(&tx, &mut tally, response, actor, capture_time)?;
+    let decision = record_in(&tx, &mut tally, incoming)?;
     tally.flush(&tx)?;
     tx.commit()?;
     Ok(decision)
+}
+
+/// Records each item under its own savepoint in `tx`: an item that fails with an error of its own
+/// ([`StoreError::concerns_one_item`]) is rolled back alone, with the counts it would have added, and gets
+/// its error; the others stay. Any other error (a full disk) ends the whole transaction at once: SQLite
+/// may already have rolled it back, and a savepoint opened after that would commit on its own. The counts
+/// are written at the end; committing `tx` is the caller's.
+pub(super) fn record_each<'a>(
+    tx: &mut rusqlite::Transaction<'_>,
+    items: impl Iterator<Item = &'a Incoming<'a>>,
+) -> Result<Vec<Result<RecordOutcome, StoreError>>, StoreError> {
+    let mut tally = Tally::default();
+    let mut outcomes = Vec::with_capacity(items.size_hint().0);
+    for incoming in items {
+        let savepoint = tx.savepoint()?;
+        let outcome = tally.keep_if_ok(|tally| record_in(&savepoint, tally, incoming));
+        match outcome {
+            Ok(_) => savepoint.commit()?,
+            // Dropping a savepoint that was not committed rolls it back.
+            Err(e) if !e.concerns_one_item() || savepoint.is_autocommit() => return Err(e),
+            Err(_) => {}
+        }
+        outcomes.push(outcome);
+    }
+    tally.flush(tx)?;
+    Ok(outcomes)
 }
 
 /// The sync decision for one response, carried out inside the caller's transaction.
 pub(super) fn record_in(
     tx: &rusqlite::Connection,
     tally: &mut Tally,
-    response: &Response,
-    actor: Option<&str>,
-    capture_time: Option<chrono::DateTime<chrono::Utc>>,
+    incoming: &Incoming<'_>,
 ) -> Result<RecordOutcome, StoreError> {
+    let response = incoming.response;
     let id = response.id.to_string();
     let payload = serde_json::to_string(response).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let stored: Option<String> =
@@ -96,17 +127,13 @@ pub(super) fn record_in(
     let stored: Option<Response> = stored
         .map(|json| serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("odpowiedź {id}: {e}"))))
         .transpose()?;
-
-    let mut decision = decide(stored.as_ref(), response);
-    if decision == SyncDecision::Conflict && changed_by_admin(tx, &id)? {
-        // An admin corrected or redacted it on purpose; a late resend of the original is acknowledged,
-        // never kept (it could bring back a redacted comment).
-        decision = SyncDecision::AlreadyStored;
-    }
+    let changed = match &stored {
+        Some(_) => changed_by_admin(tx, &id)?,
+        None => false,
+    };
+    let decision = decide(stored.as_ref().map(|response| Stored { response, changed_by_admin: changed }), response);
     match decision {
-        SyncDecision::Store => {
-            insert(tx, tally, response, &id, &payload, capture_time.unwrap_or(response.captured_at))?
-        }
+        SyncDecision::Store => insert(tx, tally, incoming, &id, &payload)?,
         SyncDecision::AlreadyStored => {}
         SyncDecision::Conflict => {
             tx.execute(
@@ -116,7 +143,7 @@ pub(super) fn record_in(
             tracing::warn!(response = %id, "odpowiedź o tym samym identyfikatorze, ale innej treści: odłożona jako konflikt");
         }
     }
-    if let (Some(actor), SyncDecision::Store) = (actor, decision) {
+    if let (Some(actor), SyncDecision::Store) = (incoming.actor, decision) {
         let office = offices::office_by_slug(tx, &response.office)?;
         let serial = response.paper_serial.as_deref().unwrap_or("bez numeru");
         audit::record(tx, Some(office.id), actor, "wprowadzenie ankiety", &format!("{id} (arkusz {serial})"))?;
@@ -127,11 +154,11 @@ pub(super) fn record_in(
 fn insert(
     tx: &rusqlite::Connection,
     tally: &mut Tally,
-    r: &Response,
+    incoming: &Incoming<'_>,
     id: &str,
     payload: &str,
-    captured_at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), StoreError> {
+    let (r, captured_at) = (incoming.response, incoming.counted_at);
     let office = offices::office_by_slug(tx, &r.office)?;
     // The version's definition is read once per transaction (a batch answers one or two versions).
     let definition: Option<String> = if tally.knows(office.id, r.questionnaire_version) {
@@ -166,10 +193,10 @@ fn insert(
     }
     let captured_text = captured_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     tx.prepare_cached(
-        "INSERT INTO responses (id, office_id, questionnaire_version, channel, captured_at, received_at, device, paper_serial, payload)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO responses (id, office_id, questionnaire_version, channel, captured_at, received_at, device, paper_serial, payload, capture_time_replaced)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
-    .execute(params![id, office.id, r.questionnaire_version, r.channel.as_str(), captured_text, now_text(), r.device, r.paper_serial, payload],
+    .execute(params![id, office.id, r.questionnaire_version, r.channel.as_str(), captured_text, now_text(), r.device, r.paper_serial, payload, incoming.time_replaced],
     )?;
     insert_answers(tx, id, &r.answers)?;
     // The stored time is whole seconds; counting that same time keeps the counts equal to a rebuild.

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde::Deserialize;
-use survey::validation::{ValidationContext, validate};
+use survey::validation::{ValidationContext, ValidationError};
 use survey::wire::Outcome;
 use survey::{Channel, QuestionKey, Questionnaire, Response as SurveyResponse};
 use uuid::Uuid;
@@ -18,7 +18,7 @@ use super::paper_form::{self, PaperField};
 use super::view::AdminChrome;
 use super::{admin_message, field, render};
 use crate::http::{AppError, AppState};
-use crate::ingest::{Intake, ingest_with};
+use crate::ingest::{self, ingest_paper};
 use crate::store::{Office, Session, StoreError, StoredResponse};
 
 #[derive(Template)]
@@ -202,15 +202,15 @@ fn read_sheet(
         }
         None => Some("Podaj datę wypełnienia arkusza (RRRR-MM-DD), nie późniejszą niż dziś.".into()),
     };
-    let ctx =
-        ValidationContext { departments: departments.iter().map(|(k, _)| k.clone()).collect(), ..Default::default() };
-    if errors.is_empty()
-        && let Err(found) = validate(q, &ctx, &response)
-    {
-        for e in found {
-            let key = e.question.as_ref().map_or_else(String::new, QuestionKey::to_string);
-            errors.push((key, e.message(survey::Lang::Pl)));
-        }
+    // A sheet with fields that could not be read is not stored; its other problems are shown with them.
+    // A readable sheet is validated once, by the intake, when it is saved.
+    let unreadable = !errors.is_empty() || serial_error.is_some() || date_error.is_some();
+    if unreadable {
+        let ctx = ValidationContext {
+            departments: departments.iter().map(|(k, _)| k.clone()).collect(),
+            ..Default::default()
+        };
+        errors.extend(by_question(&ingest::problems(q, &ctx, &response)));
     }
     (response, errors, serial_error, date_error)
 }
@@ -250,10 +250,7 @@ pub async fn save_entry(
     }
     let actor = session.admin.login.clone();
     let serial = typed.serial.clone();
-    let outcome = match state
-        .db(move |s| Ok(ingest_with(s, &response, &Intake { actor: Some(&actor), ..Intake::default() })))
-        .await
-    {
+    let outcome = match state.db(move |s| Ok(ingest_paper(s, &response, &actor))).await {
         Ok(outcome) => outcome,
         Err(e) => return e.into_response(),
     };
@@ -263,15 +260,7 @@ pub async fn save_entry(
                 form_urlencoded::Serializer::new(String::new()).append_pair("zapisano", &serial).finish();
             Redirect::to(&format!("/admin/urzad/{}/papier?{query}", office.slug)).into_response()
         }
-        Ok(Outcome::Rejected { errors }) => {
-            let errors: Vec<(String, String)> = errors
-                .iter()
-                .map(|e| {
-                    (e.question.as_ref().map_or_else(String::new, QuestionKey::to_string), e.message(survey::Lang::Pl))
-                })
-                .collect();
-            again(&errors, None)
-        }
+        Ok(Outcome::Rejected { errors }) => again(&by_question(&errors), None),
         Ok(Outcome::Conflict) => {
             again(&[], Some("Ten formularz został już zapisany z inną treścią. Otwórz formularz ponownie.".into()))
         }
@@ -280,6 +269,14 @@ pub async fn save_entry(
         }
         Err(e) => AppError::from(e).into_response(),
     }
+}
+
+/// Validation errors as (question key, Polish message), as the sheet's form shows them.
+fn by_question(errors: &[ValidationError]) -> Vec<(String, String)> {
+    errors
+        .iter()
+        .map(|e| (e.question.as_ref().map_or_else(String::new, QuestionKey::to_string), e.message(survey::Lang::Pl)))
+        .collect()
 }
 
 fn duplicate_serial(serial: &str, entered_at: &str) -> String {
@@ -392,12 +389,16 @@ pub async fn save_correction(
         );
     }
     let (office_id, actor) = (office.id, session.admin.login.clone());
-    let saved = match state.db(move |s| Ok(s.correct_response(office_id, &actor, &corrected))).await {
+    let saved = match state.db(move |s| Ok(ingest::correct_paper(s, office_id, &corrected, &actor))).await {
         Ok(saved) => saved,
         Err(e) => return e.into_response(),
     };
     match saved {
-        Ok(()) => Redirect::to(&format!("/admin/urzad/{}/papier/lista", office.slug)).into_response(),
+        Ok(Ok(())) => Redirect::to(&format!("/admin/urzad/{}/papier/lista", office.slug)).into_response(),
+        Ok(Err(found)) => {
+            let errors = by_question(&found);
+            page(&session, &office, &q, &departments, &typed, id.clone(), &errors, None, None, None, Some(&id))
+        }
         Err(StoreError::DuplicateSerial { serial, entered_at }) => {
             let error = Some(duplicate_serial(&serial, &entered_at));
             page(&session, &office, &q, &departments, &typed, id.clone(), &[], error, None, None, Some(&id))

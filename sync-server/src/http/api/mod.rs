@@ -9,15 +9,14 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use survey::validation::{Problem, ValidationError};
+use survey::Response as SurveyResponse;
 use survey::wire::{
-    ApiError, Heartbeat, HeartbeatReply, ItemReceipt, MAX_BATCH, Outcome, PairReply, PairRequest, QuestionnairePackage,
-    UploadBatch, UploadReceipt, WIRE_VERSION, check_wire_version, corrected_capture_time,
+    ApiError, DeviceClock, FilteredPress, Heartbeat, HeartbeatReply, MAX_BATCH, PairReply, PairRequest,
+    QuestionnairePackage, UploadReceipt, WIRE_VERSION, check_wire_version,
 };
-use survey::{Channel, Response as SurveyResponse};
 
 use super::{AppError, AppState};
-use crate::ingest::ingest_batch;
+use crate::ingest::{KioskBatch, Unreadable, ingest_kiosk_batch};
 use crate::store::{DeviceReport, PairedDevice, PairingRefused};
 
 /// Largest upload accepted: a full batch of long answers fits.
@@ -126,22 +125,28 @@ async fn pair(State(state): State<AppState>, payload: Result<Json<PairRequest>, 
     }
 }
 
-/// A response the device may not send at all (another office, a channel that is not a kiosk's).
-fn refused_for_device(device: &PairedDevice, r: &SurveyResponse) -> Option<Outcome> {
-    let problem = if r.office != device.office_slug {
-        Problem::WrongOffice
-    } else if !matches!(r.channel, Channel::KioskTouch | Channel::KioskButtons) {
-        Problem::WrongChannel
-    } else {
-        return None;
-    };
-    Some(Outcome::Rejected { errors: vec![ValidationError { question: None, problem }] })
+/// A kiosk's batch read item by item: an answer or a press that cannot be read (a number out of range, an
+/// unknown reason, a newer kiosk's field) is refused alone in the receipt instead of failing the whole
+/// batch, which the kiosk would otherwise send again for ever. The format is [`survey::wire::UploadBatch`].
+#[derive(serde::Deserialize)]
+struct ReceivedBatch {
+    wire_version: u32,
+    responses: Vec<serde_json::Value>,
+    #[serde(default)]
+    device_clock: Option<serde_json::Value>,
+    #[serde(default)]
+    filtered_presses: Vec<serde_json::Value>,
+}
+
+fn read_item<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, Unreadable> {
+    let id = value.get("id").and_then(|id| id.as_str()).and_then(|id| uuid::Uuid::parse_str(id).ok());
+    serde_json::from_value(value).map_err(|e| Unreadable { id, detail: e.to_string() })
 }
 
 async fn upload(
     State(state): State<AppState>,
     Kiosk(device): Kiosk,
-    payload: Result<Json<UploadBatch>, JsonRejection>,
+    payload: Result<Json<ReceivedBatch>, JsonRejection>,
 ) -> Response {
     let batch = match body(payload) {
         Ok(b) => b,
@@ -150,43 +155,44 @@ async fn upload(
     if let Err(e) = check_wire_version(batch.wire_version) {
         return (StatusCode::BAD_REQUEST, Json(e)).into_response();
     }
-    if batch.responses.len() > MAX_BATCH {
-        return error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "batch_too_large",
-            format!("Za dużo odpowiedzi w jednej paczce ({}, najwyżej {MAX_BATCH}).", batch.responses.len()),
-        );
+    for (count, what) in [(batch.responses.len(), "odpowiedzi"), (batch.filtered_presses.len(), "naciśnięć")] {
+        if count > MAX_BATCH {
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "batch_too_large",
+                format!("Za dużo pozycji ({what}) w jednej paczce ({count}, najwyżej {MAX_BATCH})."),
+            );
+        }
     }
-    let received = chrono::Utc::now();
-    // Each response is committed durably before the receipt is sent; a failure of one (the disk, say)
-    // fails the request, and the kiosk sends the whole batch again: what was stored is "already stored".
-    let results = state
+    let received_at = chrono::Utc::now();
+    // A clock that cannot be read corrects nothing; the capture times are then checked as given.
+    let clock: Option<DeviceClock> = batch.device_clock.and_then(|c| serde_json::from_value(c).ok());
+    let responses: Vec<_> = batch.responses.into_iter().map(read_item::<SurveyResponse>).collect();
+    let presses: Vec<_> = batch.filtered_presses.into_iter().map(read_item::<FilteredPress>).collect();
+    // Everything stored is committed durably before the receipt is sent; a failure of the database as a
+    // whole (the disk, say) fails the request, and the kiosk sends the batch again: what was stored is
+    // then "already stored".
+    let receipt = state
         .db(move |s| {
-            // Responses the device may send are validated and stored together, in one transaction.
-            let allowed: Vec<(SurveyResponse, chrono::DateTime<chrono::Utc>)> = batch
-                .responses
-                .iter()
-                .filter(|r| refused_for_device(&device, r).is_none())
-                .map(|r| (r.clone(), corrected_capture_time(r, batch.device_clock.as_ref(), received)))
-                .collect();
-            let mut stored = ingest_batch(s, &allowed)?.into_iter();
-            let results = batch
-                .responses
-                .iter()
-                .map(|r| ItemReceipt {
-                    id: r.id,
-                    outcome: refused_for_device(&device, r)
-                        .or_else(|| stored.next())
-                        .unwrap_or(Outcome::Rejected { errors: vec![] }),
-                })
-                .collect::<Vec<_>>();
-            s.record_filtered_presses(&device, &batch.filtered_presses)?;
+            let batch = KioskBatch {
+                device: &device,
+                received_at,
+                clock: clock.as_ref(),
+                responses: &responses,
+                presses: &presses,
+            };
+            let receipt = ingest_kiosk_batch(s, &batch)?;
             s.device_seen(device.id, None)?;
-            Ok(results)
+            Ok(receipt)
         })
         .await;
-    match results {
-        Ok(results) => Json(UploadReceipt { wire_version: WIRE_VERSION, results }).into_response(),
+    match receipt {
+        Ok(receipt) => Json(UploadReceipt {
+            wire_version: WIRE_VERSION,
+            results: receipt.responses,
+            filtered_results: receipt.presses,
+        })
+        .into_response(),
         Err(e) => internal(e),
     }
 }

@@ -22,8 +22,8 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use survey::sync::SyncDecision;
-use survey::validation::{Problem, ValidationContext, ValidationError, validate};
+use survey::validation::{Problem, ValidationContext, ValidationError};
+use survey::wire::Outcome;
 use survey::{Channel, Lang, Questionnaire};
 use uuid::Uuid;
 
@@ -31,6 +31,7 @@ use self::form::PostedForm;
 use self::i18n::words;
 use self::view::{Chrome, HomePage, MessagePage, OfficesPage, StatementPage, SurveyForm, ThanksPage, office_url};
 use super::{AppError, AppState};
+use crate::ingest;
 use crate::store::Office;
 
 /// Largest survey submission accepted. The default questionnaire filled to the brim, comments at their
@@ -394,29 +395,30 @@ async fn submit(
         answers,
         clock: None,
     };
-    if let Err(found) = validate(&data.questionnaire, &data.ctx, &response) {
-        errors.extend(found);
-    }
     if !errors.is_empty() {
+        // Fields that could not be read: the survey is not stored, and every other problem is shown too.
+        errors.extend(ingest::problems(&data.questionnaire, &data.ctx, &response));
         return data.page(StatusCode::UNPROCESSABLE_ENTITY, lang, &posted, &errors, None);
     }
 
-    // Validated above against the version it answers; stored once, durably, with the surveys sent at the
-    // same moment (`store/group_commit.rs`).
-    let outcome = state.store.record_web_response(response).await.map_err(AppError::from);
+    // Validated and stored once, durably, with the surveys sent at the same moment (`ingest`).
+    let outcome = ingest::ingest_web(&state.store, &data.office, &data.questionnaire, &data.ctx, response)
+        .await
+        .map_err(AppError::from);
     match outcome {
-        Ok(SyncDecision::Store) => {
+        Ok(Outcome::Stored) => {
             if let Some(client) = client {
                 state.limiter.record(client);
             }
             Redirect::to(&office_url(&data.office, "dziekujemy", lang)).into_response()
         }
         // A double click or a resend of the same form: it is already counted.
-        Ok(SyncDecision::AlreadyStored) => Redirect::to(&office_url(&data.office, "dziekujemy", lang)).into_response(),
+        Ok(Outcome::AlreadyStored) => Redirect::to(&office_url(&data.office, "dziekujemy", lang)).into_response(),
         // The same form sent again with other answers: the first one counts.
-        Ok(SyncDecision::Conflict) => {
+        Ok(Outcome::Conflict) => {
             message_page(StatusCode::OK, lang, Some(&data.office), w.thanks_heading, w.already_sent)
         }
+        Ok(Outcome::Rejected { errors }) => data.page(StatusCode::UNPROCESSABLE_ENTITY, lang, &posted, &errors, None),
         Err(AppError::DiskFull) => {
             data.page(StatusCode::SERVICE_UNAVAILABLE, lang, &posted, &[], Some(w.server_busy.to_owned()))
         }
