@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use survey::Response;
+use survey::validation::{Problem, ValidationError};
 use survey::wire::{FilterReason, FilteredPress, Outcome, QuestionnairePackage};
 
 /// The database file inside the data directory.
@@ -151,12 +152,32 @@ impl Store {
         Ok(())
     }
 
-    /// The oldest answers not yet acknowledged, at most `limit`.
+    /// The oldest answers not yet acknowledged, at most `limit`. An answer whose stored content cannot be
+    /// read (a damaged row, a newer build's format) is set aside as rejected, with the reason, instead of
+    /// stopping every answer behind it; `kiosk status` and the service screen count it.
     pub fn pending(&self, limit: usize) -> Result<Vec<Response>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT payload FROM answers WHERE state = 'pending' ORDER BY id LIMIT ?1")?;
-        let rows = stmt.query_map([limit as i64], |r| r.get::<_, String>(0))?;
-        rows.map(|json| serde_json::from_str(&json?).map_err(|e| StoreError::Corrupt(e.to_string()))).collect()
+        let mut stmt = conn.prepare("SELECT id, payload FROM answers WHERE state = 'pending' ORDER BY id LIMIT ?1")?;
+        let rows = stmt
+            .query_map([limit as i64], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut pending = Vec::with_capacity(rows.len());
+        for (id, json) in rows {
+            match serde_json::from_str(&json) {
+                Ok(response) => pending.push(response),
+                Err(e) => {
+                    tracing::error!(answer = %id, error = %e, "odpowiedź w bazie kiosku nieczytelna: odłożona");
+                    let problem = Problem::Unreadable { detail: format!("w bazie kiosku: {e}") };
+                    let outcome = Outcome::Rejected { errors: vec![ValidationError { question: None, problem }] };
+                    let outcome = serde_json::to_string(&outcome).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    conn.execute(
+                        "UPDATE answers SET state = 'rejected', outcome = ?1, sent_at = ?2 WHERE id = ?3",
+                        params![outcome, now_text(), id],
+                    )?;
+                }
+            }
+        }
+        Ok(pending)
     }
 
     /// Records what the server said about each answer sent: held by the server → sent; rejected → kept

@@ -216,6 +216,54 @@ fn a_conflicting_resend_is_kept_aside_and_not_counted() {
     assert_eq!(stored[0].answers[&QuestionKey::parse("ogolna_ocena").unwrap()], AnswerValue::Rating(5));
 }
 
+/// Answers no server may take (a questionnaire version never published, a rating off the scale), one with
+/// a clock that cannot be true, and one the kiosk's own database cannot read, in the middle of the queue:
+/// everything else arrives, each poisoned answer is held aside on the kiosk with its reason, and the next
+/// pass has nothing left to send.
+#[test]
+fn poisoned_answers_in_the_middle_of_the_queue_do_not_stop_the_rest() {
+    let Paired { server_store, kiosk, kiosk_dir, _server, _dirs, .. } = paired();
+    let db = rusqlite::Connection::open(kiosk_dir.path().join(kiosk::store::DB_FILE)).unwrap();
+    let mut good = 0;
+    for i in 0..30u8 {
+        let mut r = answer(i % 5 + 1);
+        match i {
+            7 => r.questionnaire_version = 99,
+            12 => {
+                r.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(9));
+            }
+            // A clock decades behind in another boot: counted when received, flagged, not refused.
+            18 => {
+                r.captured_at = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 1990, 1, 1, 0, 0, 0).unwrap();
+                r.clock = Some(survey::CaptureClock { boot_id: "inny-rozruch".into(), uptime_ms: 1 });
+                good += 1;
+            }
+            _ => good += 1,
+        }
+        kiosk.record(&r).unwrap();
+        if i == 22 {
+            db.execute("UPDATE answers SET payload = '{\"uszkodzone\": true' WHERE id = ?1", [r.id.to_string()])
+                .unwrap();
+            good -= 1;
+        }
+    }
+    let report = sync_once(&kiosk).unwrap();
+    assert_eq!((report.sent, report.rejected), (good, 2));
+    assert_eq!(server_count(&server_store), good as u64);
+    let status = kiosk.status().unwrap();
+    assert_eq!((status.pending, status.rejected), (0, 3), "held aside on the kiosk, with the reason");
+    let reasons: Vec<String> = db
+        .prepare("SELECT outcome FROM answers WHERE state = 'rejected' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(reasons[0].contains("wrong_version") && reasons[1].contains("out_of_range"), "{reasons:?}");
+    assert!(reasons[2].contains("unreadable"), "{reasons:?}");
+    assert_eq!(sync_once(&kiosk).unwrap(), kiosk::sync::PassReport::default(), "nothing left to send");
+}
+
 /// What the faulty network does to one connection.
 #[derive(Clone, Copy, Debug)]
 enum Fault {

@@ -10,7 +10,7 @@ pub mod public;
 use std::sync::Arc;
 
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::{Router, middleware};
 use survey::Lang;
 
@@ -106,7 +106,15 @@ async fn security_headers(mut response: Response) -> Response {
     response
 }
 
-async fn not_found() -> Response {
+/// An address no surface has: answered in the form of the surface it looks like (JSON under the API).
+async fn not_found(uri: axum::http::Uri) -> Response {
+    let missing = AppError::NotFound("Nie ma takiego adresu. Sprawdź adres.".into()).into_response();
+    if uri.path().starts_with("/api/") {
+        return error::as_json(missing).await;
+    }
+    if uri.path().starts_with("/admin") {
+        return admin::show_failure(missing).await;
+    }
     let w = public::i18n::words(Lang::Pl);
     public::message_page(StatusCode::NOT_FOUND, Lang::Pl, None, w.not_found, w.not_found)
 }

@@ -121,10 +121,12 @@ pub async fn create_office(
     }
 }
 
+/// What the operator is told when an office or admin cannot be created: what the store said for a
+/// duplicate name or a missing office, never the inside details of an internal error.
 fn error_text(e: crate::http::AppError) -> String {
     match e {
-        crate::http::AppError::NotFound(m) | crate::http::AppError::Internal(m) => m,
-        crate::http::AppError::DiskFull => crate::http::error::DISK_FULL.to_owned(),
+        crate::http::AppError::NotFound(m) | crate::http::AppError::Conflict(m) => m,
+        other => other.failure().1.message,
     }
 }
 

@@ -98,6 +98,12 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin/pomoc/{chapter}", get(|chapter| help::page(Some(chapter))))
         .route("/static/admin.css", get(stylesheet))
         .merge(protected)
+        .layer(axum::middleware::map_response(show_failure))
+}
+
+/// The panel shows every failure as its own Polish page (see `http::error`).
+pub(crate) async fn show_failure(response: Response) -> Response {
+    super::error::as_page(response, view::admin_message)
 }
 
 async fn stylesheet() -> impl IntoResponse {

@@ -29,26 +29,16 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/questionnaire", get(questionnaire))
         .route("/api/v1/heartbeat", post(heartbeat))
         .route("/api/v1/openapi.json", get(openapi))
+        .layer(axum::middleware::map_response(super::error::as_json))
 }
 
 fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
     (status, Json(ApiError::new(code, message))).into_response()
 }
 
+/// A failure of the store, as the API's JSON (the router's `as_json` gives it its form).
 fn internal(e: AppError) -> Response {
-    match e {
-        AppError::Internal(detail) => {
-            tracing::error!(%detail, "błąd API synchronizacji");
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "Błąd serwera. Kiosk ponowi próbę później; nic nie zostało utracone.",
-            )
-        }
-        AppError::NotFound(m) => error(StatusCode::NOT_FOUND, "not_found", m),
-        // The kiosk backs off and sends the same batch again later; its answers stay pending.
-        AppError::DiskFull => error(StatusCode::SERVICE_UNAVAILABLE, "disk_full", crate::http::error::DISK_FULL),
-    }
+    e.into_response()
 }
 
 /// A JSON body, or the structured error saying why it could not be read.

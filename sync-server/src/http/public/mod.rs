@@ -54,6 +54,12 @@ pub fn router() -> Router<AppState> {
         .route("/{slug}/logo", get(logo))
         .route("/{slug}/baner", get(banner::kit_page))
         .route("/{slug}/baner/{file}", get(banner::image))
+        .layer(axum::middleware::map_response(show_failure))
+}
+
+/// The public pages show every failure as a Polish page with what to do (see `http::error`).
+pub(crate) async fn show_failure(response: Response) -> Response {
+    super::error::as_page(response, |status, title, message| message_page(status, Lang::Pl, None, title, message))
 }
 
 #[derive(Deserialize, Default)]
