@@ -81,15 +81,18 @@ fn main() {
         channels: vec![],
     };
     reset_peak();
-    let (screen, report) = timed(5, || sync_server::report::generate(&store, &office, year.clone(), 5).unwrap());
+    let (screen, report) =
+        timed(5, || sync_server::documents::report_figures::generate(&store, &office, year.clone(), 5).unwrap());
     assert_eq!(report.total, total as u64);
     println!("on-screen report over the year (median of 5): {:.0} ms", screen.as_secs_f64() * 1000.0);
     let one_department = ReportFilter { department: Some("usc".into()), ..year.clone() };
-    let (dept, _) = timed(5, || sync_server::report::generate(&store, &office, one_department.clone(), 5).unwrap());
+    let (dept, _) = timed(5, || {
+        sync_server::documents::report_figures::generate(&store, &office, one_department.clone(), 5).unwrap()
+    });
     println!("the same for one department (median of 5): {:.0} ms", dept.as_secs_f64() * 1000.0);
     let (pdf_time, pdf) = timed(3, || {
-        let report = sync_server::report::generate(&store, &office, year.clone(), 5).unwrap();
-        sync_server::report_pdf::report_pdf(&report, None).unwrap()
+        let report = sync_server::documents::report_figures::generate(&store, &office, year.clone(), 5).unwrap();
+        sync_server::documents::report_pdf::report_pdf(&report, None).unwrap()
     });
     println!(
         "report PDF, generated from the database (median of 3): {:.0} ms, {:.0} KB",
@@ -99,7 +102,7 @@ fn main() {
     println!("peak memory of the report phase: {:.0} MB", peak_mb());
 
     let export_at = Instant::now();
-    let xlsx = sync_server::export::xlsx(&store, "urzad", &year, &report).unwrap();
+    let xlsx = sync_server::documents::export::xlsx(&store, "urzad", &year, &report).unwrap();
     println!(
         "XLSX export of every response: {:.1} s, {:.0} MB (peak memory so far {:.0} MB)",
         export_at.elapsed().as_secs_f64(),

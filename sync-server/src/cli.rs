@@ -210,7 +210,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let (from, to) = previous_period.dates(crate::local_time::local(chrono::Utc::now()).date());
             for office in offices {
-                let id = crate::report::archive_period(&store, &office, from, to, settings.suppression_threshold)?;
+                let id = crate::documents::archived_report::archive_period(
+                    &store,
+                    &office,
+                    from,
+                    to,
+                    settings.suppression_threshold,
+                )?;
                 println!("Zarchiwizowano raport nr {id} urzędu /{} za okres {from} – {to}.", office.slug);
             }
             Ok(())

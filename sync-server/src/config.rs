@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
-use crate::report::DEFAULT_SUPPRESSION;
+use crate::documents::report_figures::DEFAULT_SUPPRESSION;
 
 /// The file the Debian package installs.
 pub const SYSTEM_CONFIG: &str = "/etc/ocen-urzad/server.toml";

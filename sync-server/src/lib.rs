@@ -6,17 +6,11 @@
 
 pub mod cli;
 pub mod config;
-pub mod export;
-pub mod fonts;
+pub mod documents;
 pub mod http;
 pub mod ingest;
 pub mod input;
 pub mod local_time;
-pub mod logo;
 pub mod password;
-pub mod pdf;
-pub mod printout;
-pub mod report;
-pub mod report_pdf;
 pub mod serve;
 pub mod store;

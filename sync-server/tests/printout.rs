@@ -8,13 +8,16 @@
 use std::process::Command;
 
 use survey::default_questionnaire::default_questionnaire;
-use sync_server::printout::{Sheet, questionnaire_pdf};
+use sync_server::documents::printout::{Sheet, questionnaire_pdf};
 
 fn pdf(serials: Vec<String>) -> (tempfile::TempDir, std::path::PathBuf) {
     pdf_with(serials, None)
 }
 
-fn pdf_with(serials: Vec<String>, logo: Option<&sync_server::logo::Pixels>) -> (tempfile::TempDir, std::path::PathBuf) {
+fn pdf_with(
+    serials: Vec<String>,
+    logo: Option<&sync_server::documents::logo::Pixels>,
+) -> (tempfile::TempDir, std::path::PathBuf) {
     let q = default_questionnaire();
     let departments = vec![
         ("usc".to_string(), "Urząd Stanu Cywilnego".to_string()),
@@ -165,7 +168,7 @@ fn the_offices_logo_is_printed_on_every_sheet() {
     encoder.set_color(png::ColorType::Rgba);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.write_header().unwrap().write_image_data(&data).unwrap();
-    let logo = sync_server::logo::decode(&png_bytes, "image/png").unwrap();
+    let logo = sync_server::documents::logo::decode(&png_bytes, "image/png").unwrap();
     let (_dir, path) = pdf_with(vec!["2026-00001".into(), "2026-00002".into()], Some(&logo));
     if let Some(sample) = std::env::var_os("PRINTOUT_LOGO_SAMPLE") {
         std::fs::copy(&path, sample).unwrap();

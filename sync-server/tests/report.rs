@@ -7,8 +7,8 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use survey::{AnswerValue, Channel, QuestionKey, Response};
+use sync_server::documents::report_figures::{ReportInput, build};
 use sync_server::ingest::ingest;
-use sync_server::report::{ReportInput, build};
 use sync_server::store::{NewAdmin, ReportFiles, ReportFilter, Store};
 
 fn key(k: &str) -> QuestionKey {

@@ -395,7 +395,7 @@ fn hostile_device_clocks_crash_nothing_and_impossible_times_are_counted_when_rec
         department: None,
         channels: vec![],
     };
-    let report = sync_server::report::generate(&a.store, &office, filter, 1).unwrap();
+    let report = sync_server::documents::report_figures::generate(&a.store, &office, filter, 1).unwrap();
     assert_eq!(report.capture_times_replaced, 3);
 }
 

@@ -40,7 +40,7 @@ fn a_database_of_the_previous_release_is_upgraded_in_place() {
     assert_eq!(counts.by_channel[&Channel::KioskButtons], 1);
     assert_eq!(counts.items[&QuestionKey::parse("ogolna_ocena").unwrap()].distribution, [0, 1, 0, 1, 1]);
     assert!(store.report_counts_agree().unwrap());
-    let report = sync_server::report::generate(&store, &office, may, 5).unwrap();
+    let report = sync_server::documents::report_figures::generate(&store, &office, may, 5).unwrap();
     assert_eq!(report.comments.len(), 1);
 
     // The admin created by the old release still logs in; the offices and the kiosk are kept.

@@ -76,8 +76,14 @@ fn sample_office(store: &Store) {
         store.device_seen(device.id, Some(&report)).unwrap();
     }
     let today = sync_server::local_time::local(Utc::now()).date();
-    sync_server::report::archive_period(store, &office, today - Duration::days(90), today - Duration::days(1), 5)
-        .unwrap();
+    sync_server::documents::archived_report::archive_period(
+        store,
+        &office,
+        today - Duration::days(90),
+        today - Duration::days(1),
+        5,
+    )
+    .unwrap();
 }
 
 /// The pictures the manual shows: every `img/NAME.png` named in its chapters.

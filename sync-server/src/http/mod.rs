@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod cross_site;
 pub mod error;
 mod health;
 pub mod public;
@@ -37,7 +38,7 @@ impl AppState {
             store,
             limiter: Arc::default(),
             logins: Arc::default(),
-            suppression_threshold: crate::report::DEFAULT_SUPPRESSION,
+            suppression_threshold: crate::documents::report_figures::DEFAULT_SUPPRESSION,
             behind_proxy: false,
         }
     }

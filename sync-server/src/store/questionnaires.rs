@@ -130,7 +130,7 @@ impl Store {
         &self,
         office_id: i64,
         actor: &str,
-        report: &super::reports::ReportFiles<'_>,
+        report: &super::report_archive::ReportFiles<'_>,
     ) -> Result<(u32, i64), StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
@@ -145,13 +145,13 @@ impl Store {
             })?;
         draft.version = latest + 1;
         let now = now_text();
-        let what = super::reports::Archived {
+        let what = super::report_archive::Archived {
             reason: "przed zmianą ankiety",
             period_from: None,
             period_to: &now,
             conclusions: "",
         };
-        let report_id = super::reports::archive(&tx, office_id, actor, &what, report)?;
+        let report_id = super::report_archive::archive(&tx, office_id, actor, &what, report)?;
         insert_version(&tx, office_id, &draft)?;
         tx.execute("DELETE FROM questionnaire_drafts WHERE office_id = ?1", [office_id])?;
         audit::record(

@@ -221,7 +221,7 @@ pub async fn office_dashboard(
             kiosks: devices.into_iter().filter(|d| d.revoked_at.is_none()).map(super::kiosks::describe).collect(),
             filtered: filtered
                 .iter()
-                .map(|(reason, n)| (crate::report::filtered_reason_label(reason).to_owned(), *n))
+                .map(|(reason, n)| (crate::documents::report_figures::filtered_reason_label(reason).to_owned(), *n))
                 .collect(),
         },
     )

@@ -1,6 +1,6 @@
 //! "Pomoc": the user manual (`docs/instrukcja`, embedded at build time) as pages of the panel, its
 //! screenshots, and the whole manual as a PDF. Every admin page links to its section (see
-//! [`section_for`]). The manual is public, like the repository it comes from: an admin who cannot log in
+//! [`super::view::section_for`]). The manual is public, like the repository it comes from: an admin who cannot log in
 //! reads it too.
 
 use askama::Template;
@@ -15,38 +15,7 @@ mod embedded {
 
 pub use embedded::CHAPTERS;
 
-/// Where the help for an admin page (`current` of [`super::view::AdminChrome`]) is: chapter and anchor.
-pub fn section_for(current: &str) -> &'static str {
-    match current {
-        "pulpit" => "02-pierwsze-uruchomienie#panel-administracyjny",
-        "papier" => "07-ankieta-papierowa#wprowadzanie-arkusza",
-        "papier/lista" => "07-ankieta-papierowa#lista-wprowadzonych-arkuszy",
-        "kioski" => "05-kiosk#parowanie-kiosku-z-serwerem",
-        "ankieta" => "09-zmiana-ankiety#edytor",
-        "uwagi" => "10-konta-i-bezpieczenstwo#anonimizacja-uwag",
-        "raporty" => "08-raporty#generowanie-raportu",
-        "dane" => "03-dane-urzedu#nazwa-i-kontakt",
-        "dziennik" => "10-konta-i-bezpieczenstwo#dziennik-zdarzen",
-        "haslo" => "02-pierwsze-uruchomienie#zmiana-hasla",
-        "urzedy" => "10-konta-i-bezpieczenstwo#role",
-        _ => "README",
-    }
-}
-
-/// Every page name [`section_for`] knows, for the test that follows each link.
-pub const PAGES: [&str; 11] = [
-    "pulpit",
-    "papier",
-    "papier/lista",
-    "kioski",
-    "ankieta",
-    "uwagi",
-    "raporty",
-    "dane",
-    "dziennik",
-    "haslo",
-    "urzedy",
-];
+pub use super::view::{PAGES, section_for};
 
 /// A heading's anchor: lowercase ASCII, Polish letters without their marks, words joined by hyphens.
 pub fn anchor(heading: &str) -> String {
@@ -246,7 +215,7 @@ pub async fn image(Path(name): Path<String>) -> Response {
 /// The whole manual as a PDF.
 pub async fn pdf() -> Response {
     match embedded::PDF {
-        Some(pdf) => super::report::pdf_response(pdf.to_vec(), "instrukcja-ocen-urzad.pdf"),
+        Some(pdf) => super::view::pdf_response(pdf.to_vec(), "instrukcja-ocen-urzad.pdf"),
         None => super::admin_message(
             StatusCode::NOT_FOUND,
             "Brak pliku",

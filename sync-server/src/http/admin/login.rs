@@ -48,7 +48,7 @@ pub async fn login_form(State(state): State<AppState>, headers: HeaderMap) -> Re
 }
 
 pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if crate::http::public::is_cross_site(&headers) {
+    if crate::http::cross_site::is_cross_site(&headers) {
         return admin_message(StatusCode::FORBIDDEN, "Odmowa", "Logowanie z innej witryny jest niedozwolone.");
     }
     let login = field(&body, "login").trim().to_owned();

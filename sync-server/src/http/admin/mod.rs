@@ -15,7 +15,7 @@ mod office_data;
 mod paper;
 mod paper_form;
 mod records;
-mod report;
+mod report_pages;
 pub mod throttle;
 mod view;
 
@@ -59,17 +59,17 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/ankieta", get(editor::page))
         .route("/ankieta/zmiana", post(editor::edit))
         .route("/ankieta/podglad", get(editor::preview))
-        .route("/ankieta/pdf", get(report::questionnaire_pdf))
+        .route("/ankieta/pdf", get(report_pages::questionnaire_pdf))
         .route("/ankieta/publikuj", post(editor::publish))
         .route("/ankieta/odrzuc", post(editor::discard))
         .route("/uwagi", get(records::comments))
         .route("/uwagi/anonimizuj", post(records::redact))
         .route("/raporty", get(records::reports))
-        .route("/raporty/nowy", get(report::page))
-        .route("/raporty/csv", get(report::csv))
-        .route("/raporty/xlsx", get(report::xlsx))
-        .route("/raporty/pdf", get(report::report_pdf))
-        .route("/raporty/archiwizuj", post(report::archive))
+        .route("/raporty/nowy", get(report_pages::page))
+        .route("/raporty/csv", get(report_pages::csv))
+        .route("/raporty/xlsx", get(report_pages::xlsx))
+        .route("/raporty/pdf", get(report_pages::report_pdf))
+        .route("/raporty/archiwizuj", post(report_pages::archive))
         .route("/raporty/{id}", get(records::report))
         .route("/raporty/{id}/pdf", get(records::report_pdf))
         .route("/dziennik", get(records::audit_log))
@@ -165,7 +165,7 @@ async fn check_csrf(Extension(session): Extension<Session>, req: Request, next: 
     if req.method() != Method::POST {
         return next.run(req).await;
     }
-    if super::public::is_cross_site(req.headers()) {
+    if super::cross_site::is_cross_site(req.headers()) {
         return admin_message(StatusCode::FORBIDDEN, "Odmowa", "Formularz wysłano z innej witryny. Odmówiono.");
     }
     let refusal = || {

@@ -35,7 +35,7 @@ struct ReportPage {
     page: AdminChrome,
     slug: String,
     /// The figures as a report, when they are in the current format (older archives show them raw).
-    parsed: Option<crate::report::Report>,
+    parsed: Option<crate::documents::report_figures::Report>,
     report: ArchivedReport,
 }
 
@@ -120,7 +120,7 @@ pub async fn report_pdf(
     };
     let id = office.id;
     match state.db(move |s| s.report_pdf(id, wanted)).await {
-        Ok(Some(pdf)) => super::report::pdf_response(pdf, &format!("raport-{}-nr-{wanted}.pdf", office.slug)),
+        Ok(Some(pdf)) => super::view::pdf_response(pdf, &format!("raport-{}-nr-{wanted}.pdf", office.slug)),
         Ok(None) => admin_message(StatusCode::NOT_FOUND, "Nie znaleziono", "Ten raport nie ma zapisanego pliku PDF."),
         Err(e) => e.into_response(),
     }

@@ -1,8 +1,8 @@
 //! The frame of admin pages (navigation, the logout form) and small pages shared by the panel.
 
 use askama::Template;
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 
 use super::render;
 use crate::store::{Office, Role, Session};
@@ -70,7 +70,7 @@ impl AdminChrome {
             office_name: office.map_or_else(|| "Wszystkie urzędy".to_owned(), |o| o.name.clone()),
             nav,
             notice: None,
-            help: format!("/admin/pomoc/{}", super::help::section_for(current)),
+            help: format!("/admin/pomoc/{}", section_for(current)),
         }
     }
 
@@ -91,4 +91,54 @@ struct MessagePage<'a> {
 /// A page with one message and a link back to the panel, for refusals and errors.
 pub fn admin_message(status: StatusCode, title: &str, message: &str) -> Response {
     render(status, &MessagePage { title, message })
+}
+
+/// Where the help for an admin page (`current` of [`AdminChrome`]) is: chapter and anchor.
+pub fn section_for(current: &str) -> &'static str {
+    match current {
+        "pulpit" => "02-pierwsze-uruchomienie#panel-administracyjny",
+        "papier" => "07-ankieta-papierowa#wprowadzanie-arkusza",
+        "papier/lista" => "07-ankieta-papierowa#lista-wprowadzonych-arkuszy",
+        "kioski" => "05-kiosk#parowanie-kiosku-z-serwerem",
+        "ankieta" => "09-zmiana-ankiety#edytor",
+        "uwagi" => "10-konta-i-bezpieczenstwo#anonimizacja-uwag",
+        "raporty" => "08-raporty#generowanie-raportu",
+        "dane" => "03-dane-urzedu#nazwa-i-kontakt",
+        "dziennik" => "10-konta-i-bezpieczenstwo#dziennik-zdarzen",
+        "haslo" => "02-pierwsze-uruchomienie#zmiana-hasla",
+        "urzedy" => "10-konta-i-bezpieczenstwo#role",
+        _ => "README",
+    }
+}
+
+/// Every page name [`section_for`] knows, for the test that follows each link.
+pub const PAGES: [&str; 11] = [
+    "pulpit",
+    "papier",
+    "papier/lista",
+    "kioski",
+    "ankieta",
+    "uwagi",
+    "raporty",
+    "dane",
+    "dziennik",
+    "haslo",
+    "urzedy",
+];
+
+/// A file to download.
+pub fn download(content_type: &str, filename: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// A PDF to download.
+pub fn pdf_response(pdf: Vec<u8>, filename: &str) -> Response {
+    download("application/pdf", filename, pdf)
 }

@@ -22,8 +22,8 @@ pub const SIZES: [(u32, u32); 4] = [(300, 100), (468, 60), (728, 90), (250, 250)
 
 static FONTS: LazyLock<Arc<usvg::fontdb::Database>> = LazyLock::new(|| {
     let mut db = usvg::fontdb::Database::new();
-    db.load_font_data(crate::fonts::REGULAR.to_vec());
-    db.load_font_data(crate::fonts::BOLD.to_vec());
+    db.load_font_data(crate::documents::fonts::REGULAR.to_vec());
+    db.load_font_data(crate::documents::fonts::BOLD.to_vec());
     Arc::new(db)
 });
 

@@ -322,21 +322,6 @@ fn token_time(token: Uuid) -> Option<DateTime<Utc>> {
     (age >= -chrono::Duration::minutes(5) && age <= chrono::Duration::hours(FORM_VALID_HOURS)).then_some(at)
 }
 
-/// A form submitted from another site is refused: browsers say so in `Sec-Fetch-Site`, older ones in
-/// `Origin`. Requests without either (non-browser clients) carry no ambient authority here and pass.
-pub(crate) fn is_cross_site(headers: &HeaderMap) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        return site == "cross-site";
-    }
-    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    match (origin, host) {
-        (Some("null"), _) => true,
-        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, rest)| rest) != Some(host),
-        _ => false,
-    }
-}
-
 async fn submit(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -363,7 +348,7 @@ async fn submit(
         Ok(data) => data,
         Err(page) => return page,
     };
-    if is_cross_site(&headers) {
+    if super::cross_site::is_cross_site(&headers) {
         return message_page(StatusCode::FORBIDDEN, lang, Some(&data.office), w.cross_site, w.cross_site);
     }
     if posted.honeypot_filled {

@@ -8,7 +8,7 @@ use survey::default_questionnaire::MATTER_SETTLED;
 use survey::scoring::{RatingStats, Scorecard};
 use survey::{Lang, QuestionKind, Questionnaire};
 
-use crate::store::{Office, PeriodCounts, ReportFiles, ReportFilter, Store, StoreError};
+use crate::store::{Office, PeriodCounts, ReportFilter, Store, StoreError};
 
 /// Breakdown cells with fewer answers than this are shown as "< 5".
 pub const DEFAULT_SUPPRESSION: u64 = 5;
@@ -383,35 +383,6 @@ pub fn generate(store: &Store, office: &Office, filter: ReportFilter, threshold:
         capture_times_replaced,
         threshold,
     }))
-}
-
-/// The report as archived: its figures as JSON and its PDF (with the conclusions printed in it).
-pub fn files(report: &Report, conclusions: &str) -> Result<(String, Vec<u8>), StoreError> {
-    let figures = serde_json::to_string_pretty(report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let pdf = crate::report_pdf::report_pdf(report, Some(conclusions)).map_err(StoreError::Corrupt)?;
-    Ok((figures, pdf))
-}
-
-/// Generates and archives the report of `from`..=`to` for every channel and department, by "automat"
-/// (the quarterly or yearly timer); returns the archived report's id.
-pub fn archive_period(
-    store: &Store,
-    office: &Office,
-    from: chrono::NaiveDate,
-    to: chrono::NaiveDate,
-    threshold: u64,
-) -> Result<i64, StoreError> {
-    let filter = ReportFilter { office_id: office.id, from, to, department: None, channels: vec![] };
-    let report = generate(store, office, filter, threshold)?;
-    let (figures, pdf) = files(&report, "")?;
-    let period = (from.to_string(), to.to_string());
-    store.archive_report(
-        office.id,
-        "automat",
-        (&period.0, &period.1),
-        &ReportFiles { figures: &figures, pdf: &pdf },
-        "",
-    )
 }
 
 /// The report of every result to date (from the first response to today), as made before the

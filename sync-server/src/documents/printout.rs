@@ -6,7 +6,7 @@
 
 use survey::{Lang, QuestionKind, Questionnaire};
 
-use crate::pdf::{Block, Document, MARGIN, Mark, PAGE_W, PT, paragraph, paragraph_in};
+use crate::documents::a4::{Block, Document, MARGIN, Mark, PAGE_W, PT, paragraph, paragraph_in};
 
 const BODY: f32 = 10.0;
 const LINE: f32 = 5.0;
@@ -24,7 +24,7 @@ pub struct Sheet<'a> {
     /// The sheets to print: one per serial number, or a single sheet without one.
     pub serials: Vec<String>,
     /// The office's logo, printed top left.
-    pub logo: Option<&'a crate::logo::Pixels>,
+    pub logo: Option<&'a crate::documents::logo::Pixels>,
 }
 
 /// The logo's height on the sheet, in mm.

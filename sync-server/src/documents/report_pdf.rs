@@ -2,8 +2,8 @@
 //! weekday map drawn as vector rectangles (no chart needs a browser). Suppressed cells read "< N" here
 //! too; comments and conclusions are printed as text, never interpreted.
 
-use crate::pdf::{Block, Document, MARGIN, Mark, PAGE_W, PT, paragraph};
-use crate::report::{Figures, Report};
+use crate::documents::a4::{Block, Document, MARGIN, Mark, PAGE_W, PT, paragraph};
+use crate::documents::report_figures::{Figures, Report};
 
 const BODY: f32 = 9.0;
 const ROW: f32 = 5.2;
@@ -53,7 +53,7 @@ fn table(blocks: &mut Vec<Block>, title: &str, columns: &[(&str, f32)], rows: Ve
     for row in rows {
         // A long first cell (a question's text) wraps within its column; the figures stand on its first line.
         let first_width = columns.first().map_or(WIDTH, |c| c.1 * WIDTH) - 2.0;
-        let lines = crate::pdf::wrap(row.first().map_or("", String::as_str), BODY, first_width);
+        let lines = crate::documents::a4::wrap(row.first().map_or("", String::as_str), BODY, first_width);
         let mut block = first.take().unwrap_or_default();
         let y = block.height;
         for (i, line) in lines.iter().enumerate() {

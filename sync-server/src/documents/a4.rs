@@ -130,9 +130,10 @@ impl Document {
     pub fn new(title: &str) -> Result<Document, String> {
         let mut doc = PdfDocument::new(title);
         let mut warnings = Vec::new();
-        let regular =
-            ParsedFont::from_bytes(crate::fonts::REGULAR, 0, &mut warnings).ok_or("nie można wczytać czcionki")?;
-        let bold = ParsedFont::from_bytes(crate::fonts::BOLD, 0, &mut warnings).ok_or("nie można wczytać czcionki")?;
+        let regular = ParsedFont::from_bytes(crate::documents::fonts::REGULAR, 0, &mut warnings)
+            .ok_or("nie można wczytać czcionki")?;
+        let bold = ParsedFont::from_bytes(crate::documents::fonts::BOLD, 0, &mut warnings)
+            .ok_or("nie można wczytać czcionki")?;
         let regular = doc.add_font(&regular);
         let bold = doc.add_font(&bold);
         Ok(Document { doc, regular, bold, pages: Vec::new(), images: Vec::new() })
@@ -140,7 +141,7 @@ impl Document {
 
     /// Adds a picture once (however many pages show it); [`Mark::Image`] refers to it by the number
     /// returned.
-    pub fn add_image(&mut self, picture: &crate::logo::Pixels) -> usize {
+    pub fn add_image(&mut self, picture: &crate::documents::logo::Pixels) -> usize {
         let raw = RawImage {
             pixels: RawImageData::U8(picture.rgb.clone()),
             width: picture.width,

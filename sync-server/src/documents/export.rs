@@ -6,7 +6,7 @@
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use survey::{AnswerValue, Lang, QuestionKey, QuestionKind, Questionnaire, Response};
 
-use crate::report::{Figures, Report};
+use crate::documents::report_figures::{Figures, Report};
 use crate::store::{ReportFilter, Store, StoreError};
 
 /// The columns: fixed ones, then every question of the current questionnaire.

@@ -5,15 +5,15 @@ use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, NaiveDate, Utc};
 use survey::Channel;
 
-use super::view::AdminChrome;
+use super::view::{AdminChrome, download, pdf_response};
 use super::{admin_message, render};
+use crate::documents::report_figures::{Report, generate};
 use crate::http::AppState;
-use crate::report::{Report, generate};
 use crate::store::{Office, ReportFiles, ReportFilter, Session};
 
 /// The report's parameters as the form and the links carry them.
@@ -156,24 +156,7 @@ pub async fn page(
     render(StatusCode::OK, &page)
 }
 
-/// A file to download.
-fn download(content_type: &str, filename: &str, body: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-/// A PDF to download.
-pub fn pdf_response(pdf: Vec<u8>, filename: &str) -> Response {
-    download("application/pdf", filename, pdf)
-}
-
-/// The period's responses as CSV (see [`crate::export`]).
+/// The period's responses as CSV (see [`crate::documents::export`]).
 pub async fn csv(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
@@ -188,7 +171,7 @@ pub async fn csv(
     let (slug, actor) = (office.slug.clone(), session.admin.login.clone());
     let built = state
         .db(move |s| {
-            let out = crate::export::csv(s, &slug, &filter)?;
+            let out = crate::documents::export::csv(s, &slug, &filter)?;
             s.audit(Some(filter.office_id), &actor, "eksport CSV", &format!("{from} – {to}"))?;
             Ok(out)
         })
@@ -222,7 +205,7 @@ pub async fn xlsx(
     let (from, to) = (filter.from, filter.to);
     let built = state
         .db(move |s| {
-            let out = crate::export::xlsx(s, &slug, &filter, &report)?;
+            let out = crate::documents::export::xlsx(s, &slug, &filter, &report)?;
             s.audit(Some(filter.office_id), &actor, "eksport XLSX", &format!("{from} – {to}"))?;
             Ok(out)
         })
@@ -249,7 +232,7 @@ pub async fn report_pdf(
         Err(page) => return page,
     };
     let name = format!("raport-{}-{}-{}.pdf", office.slug, report.from, report.to);
-    match tokio::task::spawn_blocking(move || crate::report_pdf::report_pdf(&report, None)).await {
+    match tokio::task::spawn_blocking(move || crate::documents::report_pdf::report_pdf(&report, None)).await {
         Ok(Ok(pdf)) => pdf_response(pdf, &name),
         _ => admin_message(StatusCode::INTERNAL_SERVER_ERROR, "Błąd", "Nie udało się przygotować pliku PDF."),
     }
@@ -271,7 +254,7 @@ pub async fn archive(
     let (from, to) = (report.from.clone(), report.to.clone());
     let archived = state
         .db(move |s| {
-            let (figures, pdf) = crate::report::files(&report, &conclusions)?;
+            let (figures, pdf) = crate::documents::archived_report::files(&report, &conclusions)?;
             s.archive_report(id, &actor, (&from, &to), &ReportFiles { figures: &figures, pdf: &pdf }, &conclusions)
         })
         .await;
@@ -314,8 +297,8 @@ pub async fn questionnaire_pdf(
         .db(move |s| {
             let questionnaire = s.current_questionnaire(&slug)?;
             let departments = s.departments(&slug)?;
-            let logo = s.logo(id)?.and_then(|(bytes, mime)| crate::logo::decode(&bytes, &mime));
-            let sheet = crate::printout::Sheet {
+            let logo = s.logo(id)?.and_then(|(bytes, mime)| crate::documents::logo::decode(&bytes, &mime));
+            let sheet = crate::documents::printout::Sheet {
                 office_name: &name,
                 survey_url: &survey_url,
                 questionnaire: &questionnaire,
@@ -323,7 +306,8 @@ pub async fn questionnaire_pdf(
                 serials: serials.clone(),
                 logo: logo.as_ref(),
             };
-            let pdf = crate::printout::questionnaire_pdf(&sheet).map_err(crate::store::StoreError::Corrupt)?;
+            let pdf =
+                crate::documents::printout::questionnaire_pdf(&sheet).map_err(crate::store::StoreError::Corrupt)?;
             let what = match (serials.first(), serials.last()) {
                 (Some(a), Some(b)) => format!("arkusze {a} – {b}"),
                 _ => "bez numerów".to_owned(),

@@ -2,9 +2,9 @@
 //! Polish and Ukrainian glyphs, so output never depends on the fonts of the machine.
 
 /// DejaVu Sans.
-pub const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub const REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 /// DejaVu Sans Bold.
-pub const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+pub const BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
 
 #[cfg(test)]
 mod tests {
