@@ -20,6 +20,7 @@ pub const MAX_BATCH: usize = 500;
 
 /// Responses sent by one kiosk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadBatch {
     /// Always [`WIRE_VERSION`] when sent by this build.
     pub wire_version: u32,
@@ -38,6 +39,7 @@ pub struct UploadBatch {
 
 /// A press of the button panel that was not counted as an answer, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FilteredPress {
     /// UUIDv7 made at the press.
     pub id: Uuid,
@@ -51,6 +53,7 @@ pub struct FilteredPress {
 
 /// A device's clocks at one moment: its wall clock (possibly wrong) and its monotonic clock.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceClock {
     /// The monotonic clock now.
     #[serde(flatten)]
@@ -78,6 +81,7 @@ pub fn corrected_capture_time(
 
 /// A kiosk's request to pair with the one-time code the admin gave it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PairRequest {
     /// Always [`WIRE_VERSION`] when sent by this build.
     pub wire_version: u32,
@@ -87,6 +91,7 @@ pub struct PairRequest {
 
 /// The server's answer to a successful pairing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PairReply {
     /// The wire version of the reply.
     pub wire_version: u32,
@@ -100,6 +105,7 @@ pub struct PairReply {
 
 /// What a kiosk reports regularly, whether or not it has answers to send.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Heartbeat {
     /// Always [`WIRE_VERSION`] when sent by this build.
     pub wire_version: u32,
@@ -116,6 +122,7 @@ pub struct Heartbeat {
 
 /// The server's answer to a heartbeat.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HeartbeatReply {
     /// The wire version of the reply.
     pub wire_version: u32,
@@ -125,6 +132,7 @@ pub struct HeartbeatReply {
 
 /// What a kiosk needs to ask the office's questions: the current questionnaire and the departments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionnairePackage {
     /// The wire version of the reply.
     pub wire_version: u32,
@@ -138,6 +146,7 @@ pub struct QuestionnairePackage {
 
 /// The server's answer to an [`UploadBatch`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadReceipt {
     /// The wire version of the reply.
     pub wire_version: u32,
@@ -147,6 +156,7 @@ pub struct UploadReceipt {
 
 /// What became of one response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemReceipt {
     /// The response's id.
     pub id: Uuid,
@@ -157,6 +167,7 @@ pub struct ItemReceipt {
 
 /// What the server did with one response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// Stored now.
@@ -182,6 +193,7 @@ impl Outcome {
 
 /// An error of a whole request, for machines: a stable code plus a Polish message for the technician.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     /// The wire version of the reply.
     pub wire_version: u32,
