@@ -5,13 +5,13 @@
 
 use std::sync::LazyLock;
 
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::Response;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::internal;
-use crate::http::AppError;
+use crate::http::{AppError, validators};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -72,9 +72,9 @@ pub fn document() -> Result<&'static str, AppError> {
 }
 
 /// `GET /api/v1/openapi.json`.
-pub(super) async fn serve() -> Response {
+pub(super) async fn serve(headers: HeaderMap) -> Response {
     match document() {
-        Ok(json) => ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], json).into_response(),
+        Ok(json) => validators::file(&headers, HeaderValue::from_static("application/json"), None, json),
         Err(e) => internal(e),
     }
 }
