@@ -272,6 +272,10 @@ fn document(server: &Server) -> Value {
     assert_eq!(reply.status, 200);
     assert_eq!(reply.body["openapi"], "3.1.0");
     assert_eq!(reply.body["info"]["title"], "Oceń Urząd – API synchronizacji kiosków");
+    // Asked again with its tag, as its own description says.
+    let again = server.call("get", "/api/v1/openapi.json", None, None, reply.etag.as_deref());
+    assert_eq!(again.status, 304);
+    assert!(!reply.body["paths"]["/api/v1/openapi.json"]["get"]["responses"]["304"].is_null());
     reply.body
 }
 

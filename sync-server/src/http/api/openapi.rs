@@ -166,7 +166,13 @@ mod operations {
         get,
         tag = "kiosk",
         path = "/api/v1/openapi.json",
-        responses((status = 200, description = "Dokument OpenAPI API synchronizacji", body = Object))
+        params(("If-None-Match" = Option<String>, Header, description = "ETag z poprzedniej odpowiedzi")),
+        responses(
+            (status = 200, description = "Dokument OpenAPI API synchronizacji", body = Object,
+                headers(("ETag" = String, description = "Znacznik tej wersji dokumentu"))),
+            (status = 304, description = "Bez zmian od podanego ETag",
+                headers(("ETag" = String, description = "Znacznik tej wersji dokumentu"))),
+        )
     )]
     fn openapi_json() {}
 }
