@@ -8,6 +8,9 @@
 //! It does not own storage, HTTP or any user interface: no SQL, no sockets, no widgets. Everything here
 //! is pure and deterministic, so the web survey, the kiosk, the reports and the dashboard agree to the
 //! decimal because they all call the same functions.
+//!
+//! With the `openapi` feature (the server enables it), the sync wire types and the types they carry
+//! also derive their OpenAPI schemas (`utoipa::ToSchema`), so the published API document follows serde.
 
 pub mod capture_time;
 pub mod default_questionnaire;

@@ -9,6 +9,12 @@ use crate::text::LocalizedText;
 /// The stable name of a question. Reports match answers across questionnaire versions by this key, so a
 /// reworded question keeps its key and a question with a new meaning gets a new one.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+// On the wire a plain string (serde goes through `String`), limited to the shape `is_valid_key` checks.
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = String, pattern = "^[a-z][a-z0-9_]{0,63}$", example = "ogolna_ocena")
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct QuestionKey(String);
 
@@ -66,6 +72,7 @@ pub const RATING_MAX: u8 = 5;
 
 /// A published (or draft) questionnaire of one office.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Questionnaire {
     /// The version number. Once published, a version never changes; edits create the next number.
     pub version: u32,
@@ -74,6 +81,7 @@ pub struct Questionnaire {
     /// The key of the overall rating: the one question every channel asks, the kiosk's smiley question.
     pub overall_question: QuestionKey,
     /// Labels of ratings 1 to 5, in order.
+    #[cfg_attr(feature = "openapi", schema(min_items = 5, max_items = 5))]
     pub rating_labels: [LocalizedText; 5],
     /// Label of the "not applicable / no opinion" answer.
     pub not_applicable_label: LocalizedText,
@@ -83,6 +91,7 @@ pub struct Questionnaire {
 
 /// A group of questions shown together. Sections holding satisfaction ratings are the report's "areas".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Section {
     /// Stable key of the section; also the area key in reports.
     pub key: QuestionKey,
@@ -97,6 +106,7 @@ pub struct Section {
 
 /// One question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Question {
     /// Stable key (see [`QuestionKey`]).
     pub key: QuestionKey,
@@ -110,6 +120,7 @@ pub struct Question {
 
 /// What a rating measures: satisfaction counts in the area's figures, importance is shown beside them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RatingPurpose {
     /// "How well did we do?"
@@ -120,6 +131,7 @@ pub enum RatingPurpose {
 
 /// The kinds of question the system knows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum QuestionKind {
     /// A rating from 1 to 5, optionally with "nie dotyczy / nie mam zdania".
@@ -151,6 +163,7 @@ pub enum QuestionKind {
 
 /// One option of a choice question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChoiceOption {
     /// Stable key stored in answers.
     pub key: QuestionKey,

@@ -11,6 +11,7 @@ use crate::questionnaire::QuestionKey;
 
 /// Where an answer was captured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// The web survey reached through the "Oceń Urząd" banner.
@@ -61,6 +62,7 @@ impl fmt::Display for Channel {
 
 /// The answer to one question. The JSON shape is part of the sync wire format (see [`crate::wire`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AnswerValue {
     /// A rating from 1 to 5.
@@ -80,6 +82,7 @@ pub type Answers = BTreeMap<QuestionKey, AnswerValue>;
 
 /// One filled-in questionnaire.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Response {
     /// UUIDv7 made where the answer was captured (kiosk, browser form, paper entry). It makes every write
     /// idempotent: the same id arriving twice is stored once.
@@ -99,6 +102,7 @@ pub struct Response {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paper_serial: Option<String>,
     /// The answers given; questions left out are simply absent.
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<QuestionKey, AnswerValue>))]
     pub answers: Answers,
     /// The kiosk's monotonic clock at capture, to correct `captured_at` when the wall clock was wrong
     /// (a Raspberry Pi has no battery-backed clock). Absent for other channels.
@@ -109,6 +113,7 @@ pub struct Response {
 /// Where on a device's monotonic clock something happened: the boot it happened in and the time since
 /// that boot. Unlike the wall clock, it is right even after a power cut without network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaptureClock {
     /// The Linux boot id (`/proc/sys/kernel/random/boot_id`), different after every boot.
     pub boot_id: String,

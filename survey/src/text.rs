@@ -42,6 +42,7 @@ impl Lang {
 /// One text in every language. An empty translation falls back to Polish, so a half-translated
 /// questionnaire still shows every question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LocalizedText {
     /// Polish, always present.
     pub pl: String,

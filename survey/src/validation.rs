@@ -26,6 +26,7 @@ pub struct ValidationContext {
 
 /// One reason a response is refused. `question` is `None` for problems of the response as a whole.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValidationError {
     /// The question concerned, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37,6 +38,7 @@ pub struct ValidationError {
 
 /// What is wrong with an answer or a response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "problem", rename_all = "snake_case")]
 pub enum Problem {
     /// The response claims another questionnaire version than the one it is checked against.

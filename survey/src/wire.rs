@@ -20,6 +20,7 @@ pub const MAX_BATCH: usize = 500;
 
 /// Responses sent by one kiosk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadBatch {
     /// Always [`WIRE_VERSION`] when sent by this build.
     pub wire_version: u32,
@@ -38,6 +39,7 @@ pub struct UploadBatch {
 
 /// A press of the button panel that was not counted as an answer, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FilteredPress {
     /// UUIDv7 made at the press.
     pub id: Uuid,
@@ -55,6 +57,7 @@ pub const MAX_FACES: u8 = 5;
 /// Why a press of the button panel was not counted as an answer. The kiosk decides it, the server
 /// checks it; both read it from here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FilterReason {
     /// Closer to the last counted press than the configured interval.
@@ -107,6 +110,7 @@ impl FilteredPress {
 
 /// A device's clocks at one moment: its wall clock (possibly wrong) and its monotonic clock.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceClock {
     /// The monotonic clock now.
     #[serde(flatten)]
@@ -117,6 +121,7 @@ pub struct DeviceClock {
 
 /// A kiosk's request to pair with the one-time code the admin gave it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PairRequest {
     /// Always [`WIRE_VERSION`] when sent by this build.
     pub wire_version: u32,
@@ -126,6 +131,7 @@ pub struct PairRequest {
 
 /// The server's answer to a successful pairing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PairReply {
     /// The wire version of the reply.
     pub wire_version: u32,
@@ -139,6 +145,7 @@ pub struct PairReply {
 
 /// What a kiosk reports regularly, whether or not it has answers to send.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Heartbeat {
     /// Always [`WIRE_VERSION`] when sent by this build.
     pub wire_version: u32,
@@ -155,6 +162,7 @@ pub struct Heartbeat {
 
 /// The server's answer to a heartbeat.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HeartbeatReply {
     /// The wire version of the reply.
     pub wire_version: u32,
@@ -164,6 +172,7 @@ pub struct HeartbeatReply {
 
 /// What a kiosk needs to ask the office's questions: the current questionnaire and the departments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionnairePackage {
     /// The wire version of the reply.
     pub wire_version: u32,
@@ -177,6 +186,7 @@ pub struct QuestionnairePackage {
 
 /// The server's answer to an [`UploadBatch`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadReceipt {
     /// The wire version of the reply.
     pub wire_version: u32,
@@ -189,6 +199,7 @@ pub struct UploadReceipt {
 
 /// What became of one response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemReceipt {
     /// The response's id.
     pub id: Uuid,
@@ -199,6 +210,7 @@ pub struct ItemReceipt {
 
 /// What the server did with one response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// Stored now.
@@ -224,6 +236,7 @@ impl Outcome {
 
 /// An error of a whole request, for machines: a stable code plus a Polish message for the technician.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     /// The wire version of the reply.
     pub wire_version: u32,

@@ -7,13 +7,16 @@ pub mod cross_site;
 pub mod error;
 mod health;
 pub mod public;
+mod validators;
 
 use std::sync::Arc;
 
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, HeaderName, HeaderValue, StatusCode, Version, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Router, middleware};
 use survey::Lang;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{Predicate, SizeAbove};
 
 use crate::store::Store;
 
@@ -68,7 +71,8 @@ pub fn content_security_policy(frame_ancestors: &str) -> String {
     )
 }
 
-/// The whole application, with the security headers every response carries.
+/// The whole application, with the security headers every response carries, compressed for clients
+/// that accept gzip or Brotli.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
@@ -78,6 +82,18 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .with_state(state)
         .layer(middleware::map_response(security_headers))
+        // Below about one network packet, compressing saves nothing worth the time.
+        .layer(CompressionLayer::new().compress_when(SizeAbove::new(1024).and(is_text)))
+        .layer(middleware::map_response(validators::weaken_when_encoded))
+}
+
+/// Whether a response is text, which gzip shrinks several times over (pages, CSS, JSON, SVG, CSV).
+/// Everything else here is compressed already (PDF, PNG, JPEG, XLSX – a ZIP file): compressing it
+/// again costs time and saves nothing. tower-http's default would compress all but raster images.
+fn is_text(_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions) -> bool {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let mime = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    mime.starts_with("text/") || matches!(mime.as_str(), "application/json" | "image/svg+xml")
 }
 
 /// Adds the security headers a handler did not set itself. A page that may be framed by an office's own
@@ -118,4 +134,28 @@ async fn not_found(uri: axum::http::Uri) -> Response {
     }
     let w = public::i18n::words(Lang::Pl);
     public::message_page(StatusCode::NOT_FOUND, Lang::Pl, None, w.not_found, w.not_found)
+}
+
+#[cfg(test)]
+mod tests {
+    use rstest::rstest;
+
+    use super::*;
+
+    #[rstest]
+    #[case("text/html; charset=utf-8", true)]
+    #[case("text/css; charset=utf-8", true)]
+    #[case("text/csv; charset=utf-8", true)]
+    #[case("application/json", true)]
+    #[case("image/svg+xml", true)]
+    #[case("application/pdf", false)]
+    #[case("image/png", false)]
+    #[case("image/jpeg", false)]
+    #[case("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", false)]
+    #[case("", false)]
+    fn only_text_is_compressed(#[case] content_type: &str, #[case] compressed: bool) {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_str(content_type).unwrap());
+        assert_eq!(is_text(StatusCode::OK, Version::HTTP_11, &headers, &Extensions::new()), compressed);
+    }
 }

@@ -5,9 +5,11 @@
 
 use askama::Template;
 use axum::extract::Path;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::http::validators;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/manual.rs"));
@@ -202,20 +204,21 @@ fn escape(text: &str) -> String {
 }
 
 /// A screenshot of the manual.
-pub async fn image(Path(name): Path<String>) -> Response {
+pub async fn image(Path(name): Path<String>, headers: HeaderMap) -> Response {
     match embedded::IMAGES.iter().find(|(n, _)| *n == name) {
         Some((_, png)) => {
-            ([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "public, max-age=3600")], *png)
-                .into_response()
+            validators::file(&headers, HeaderValue::from_static("image/png"), Some("public, max-age=3600"), *png)
         }
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }
 
 /// The whole manual as a PDF.
-pub async fn pdf() -> Response {
+pub async fn pdf(headers: HeaderMap) -> Response {
     match embedded::PDF {
-        Some(pdf) => super::view::pdf_response(pdf.to_vec(), "instrukcja-ocen-urzad.pdf"),
+        Some(pdf) => validators::respond(&headers, validators::tag(pdf), None, || {
+            super::view::pdf_response(pdf.to_vec(), "instrukcja-ocen-urzad.pdf")
+        }),
         None => super::admin_message(
             StatusCode::NOT_FOUND,
             "Brak pliku",

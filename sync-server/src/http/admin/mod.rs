@@ -106,11 +106,9 @@ pub(crate) async fn show_failure(response: Response) -> Response {
     super::error::as_page(response, view::admin_message)
 }
 
-async fn stylesheet() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
-        include_str!("../../../static/admin.css"),
-    )
+async fn stylesheet(headers: axum::http::HeaderMap) -> Response {
+    let css = header::HeaderValue::from_static("text/css; charset=utf-8");
+    super::validators::file(&headers, css, Some("public, max-age=3600"), include_str!("../../../static/admin.css"))
 }
 
 fn render(status: StatusCode, page: &impl Template) -> Response {

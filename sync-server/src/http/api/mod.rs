@@ -1,13 +1,15 @@
 //! The kiosks' sync API under `/api/v1/`: pairing, upload of answers, the questionnaire to ask, and the
 //! heartbeat. JSON in, JSON out; every error is an [`ApiError`] with a stable code and a Polish message.
-//! Documented in `docs/sync-api.md` and by the OpenAPI document at `/api/v1/openapi.json`.
+//! Documented in `docs/sync-api.md` and by the OpenAPI document at `/api/v1/openapi.json` ([`openapi`]).
+
+pub mod openapi;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use axum::{Json, Router};
 use survey::Response as SurveyResponse;
 use survey::wire::{
@@ -22,13 +24,23 @@ use crate::store::{DeviceReport, PairedDevice, PairingRefused};
 /// Largest upload accepted: a full batch of long answers fits.
 pub const MAX_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
 
+/// A path of the API and the handlers that answer there.
+type Route = (&'static str, fn() -> MethodRouter<AppState>);
+
+/// Every route of the API. The router is built from this table alone, and a test checks that each path
+/// is described in the OpenAPI document: a route cannot be added without its description.
+const ROUTES: [Route; 5] = [
+    ("/api/v1/pair", || post(pair)),
+    ("/api/v1/responses", || post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))),
+    ("/api/v1/questionnaire", || get(questionnaire)),
+    ("/api/v1/heartbeat", || post(heartbeat)),
+    ("/api/v1/openapi.json", || get(openapi::serve)),
+];
+
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/pair", post(pair))
-        .route("/api/v1/responses", post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
-        .route("/api/v1/questionnaire", get(questionnaire))
-        .route("/api/v1/heartbeat", post(heartbeat))
-        .route("/api/v1/openapi.json", get(openapi))
+    ROUTES
+        .into_iter()
+        .fold(Router::new(), |router, (path, methods)| router.route(path, methods()))
         .layer(axum::middleware::map_response(super::error::as_json))
 }
 
@@ -234,11 +246,4 @@ async fn heartbeat(
         Ok(()) => Json(HeartbeatReply { wire_version: WIRE_VERSION, server_time: now }).into_response(),
         Err(e) => internal(e),
     }
-}
-
-async fn openapi() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-        include_str!("../../../static/openapi.json"),
-    )
 }

@@ -6,7 +6,7 @@ use std::sync::{Arc, LazyLock};
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use resvg::{tiny_skia, usvg};
 use survey::Lang;
@@ -14,7 +14,7 @@ use survey::Lang;
 use super::i18n::words;
 use super::view::{Chrome, office_url};
 use super::{LangQuery, office, render};
-use crate::http::AppState;
+use crate::http::{AppState, validators};
 use crate::store::Office;
 
 /// The sizes offered: the common web banner formats that fit an office homepage's side or top bar.
@@ -161,7 +161,11 @@ pub async fn kit_page(
     render(StatusCode::OK, &page)
 }
 
-pub async fn image(State(state): State<AppState>, Path((slug, file)): Path<(String, String)>) -> Response {
+pub async fn image(
+    State(state): State<AppState>,
+    Path((slug, file)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
     let office = match office(&state, slug, Lang::Pl).await {
         Ok(office) => office,
         Err(page) => return page,
@@ -171,15 +175,16 @@ pub async fn image(State(state): State<AppState>, Path((slug, file)): Path<(Stri
         let size = (w.parse().ok()?, h.parse().ok()?);
         SIZES.contains(&size).then_some((size, ext))
     });
-    let cache = (header::CACHE_CONTROL, "public, max-age=86400");
+    let cache = Some("public, max-age=86400");
     match parsed {
         Some(((w, h), "svg")) => {
-            ([(header::CONTENT_TYPE, "image/svg+xml"), cache], svg(w, h, &alt_text(&office))).into_response()
+            validators::file(&headers, HeaderValue::from_static("image/svg+xml"), cache, svg(w, h, &alt_text(&office)))
         }
         Some(((w, h), "png")) => {
             let alt = alt_text(&office);
+            // Drawn even for a client that has it, to learn its tag: a 304 saves data, not drawing.
             match tokio::task::spawn_blocking(move || png(w, h, &alt)).await {
-                Ok(Ok(bytes)) => ([(header::CONTENT_TYPE, "image/png"), cache], bytes).into_response(),
+                Ok(Ok(bytes)) => validators::file(&headers, HeaderValue::from_static("image/png"), cache, bytes),
                 Ok(Err(e)) => crate::http::AppError::Internal(format!("baner PNG: {e}")).into_response(),
                 Err(e) => crate::http::AppError::from_join(e).into_response(),
             }

@@ -16,7 +16,7 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
@@ -30,7 +30,7 @@ use uuid::Uuid;
 use self::form::PostedForm;
 use self::i18n::words;
 use self::view::{Chrome, HomePage, MessagePage, OfficesPage, StatementPage, SurveyForm, ThanksPage, office_url};
-use super::{AppError, AppState};
+use super::{AppError, AppState, validators};
 use crate::ingest;
 use crate::store::Office;
 
@@ -210,7 +210,7 @@ async fn statement(State(state): State<AppState>, Path(slug): Path<String>, Quer
     }
 }
 
-async fn logo(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+async fn logo(State(state): State<AppState>, Path(slug): Path<String>, headers: HeaderMap) -> Response {
     let office = match office(&state, slug, Lang::Pl).await {
         Ok(office) => office,
         Err(page) => return page,
@@ -218,16 +218,8 @@ async fn logo(State(state): State<AppState>, Path(slug): Path<String>) -> Respon
     let id = office.id;
     match state.db(move |s| s.logo(id)).await {
         Ok(Some((bytes, mime))) => {
-            let mime =
-                axum::http::HeaderValue::from_str(&mime).unwrap_or(axum::http::HeaderValue::from_static("image/png"));
-            (
-                [
-                    (header::CONTENT_TYPE, mime),
-                    (header::CACHE_CONTROL, axum::http::HeaderValue::from_static("public, max-age=300")),
-                ],
-                bytes,
-            )
-                .into_response()
+            let mime = HeaderValue::from_str(&mime).unwrap_or(HeaderValue::from_static("image/png"));
+            validators::file(&headers, mime, Some("public, max-age=300"), bytes)
         }
         Ok(None) => {
             let w = words(Lang::Pl);
@@ -237,18 +229,14 @@ async fn logo(State(state): State<AppState>, Path(slug): Path<String>) -> Respon
     }
 }
 
-async fn stylesheet() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
-        include_str!("../../../static/style.css"),
-    )
+async fn stylesheet(headers: HeaderMap) -> Response {
+    let css = HeaderValue::from_static("text/css; charset=utf-8");
+    validators::file(&headers, css, Some("public, max-age=3600"), include_str!("../../../static/style.css"))
 }
 
-async fn favicon() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
-        include_str!("../../../static/favicon.svg"),
-    )
+async fn favicon(headers: HeaderMap) -> Response {
+    let svg = HeaderValue::from_static("image/svg+xml");
+    validators::file(&headers, svg, Some("public, max-age=86400"), include_str!("../../../static/favicon.svg"))
 }
 
 /// Everything a survey page needs from the store.
