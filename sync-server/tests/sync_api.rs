@@ -322,3 +322,79 @@ fn a_full_disk_is_a_503_the_kiosk_retries_and_nothing_is_lost() {
     assert!(a.upload(&token, refused, None).iter().all(|o| *o == Outcome::AlreadyStored));
     assert_eq!(a.count("SELECT count(*) FROM responses"), acknowledged + 50);
 }
+
+/// One reply read off a raw connection: status, headers (names in lower case) and body.
+fn raw_reply(stream: &mut std::net::TcpStream) -> (u16, Vec<(String, String)>, String) {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let mut byte = [0u8; 1];
+    while !bytes.ends_with(b"\r\n\r\n") {
+        assert_eq!(stream.read(&mut byte).unwrap(), 1, "the connection ended inside a reply's head");
+        bytes.push(byte[0]);
+    }
+    let head = String::from_utf8(bytes).unwrap();
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(name, value)| (name.trim().to_lowercase(), value.trim().to_owned()))
+        .collect();
+    let length = headers.iter().find(|(n, _)| n == "content-length").map_or(0, |(_, v)| v.parse().unwrap());
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).unwrap();
+    (status, headers, String::from_utf8(body).unwrap())
+}
+
+fn closes(headers: &[(String, String)]) -> bool {
+    headers.iter().any(|(n, v)| n == "connection" && v.eq_ignore_ascii_case("close"))
+}
+
+/// Whether the server ended the connection (rather than keeping it for another request).
+fn ended(stream: &mut std::net::TcpStream) -> bool {
+    use std::io::Read;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(2))).unwrap();
+    match stream.read(&mut [0u8; 1]) {
+        Ok(0) => true,
+        Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+        Ok(_) => false,
+    }
+}
+
+#[test]
+fn a_reply_given_before_the_body_is_read_ends_the_connection_and_says_so() {
+    use std::io::Write;
+    let a = api();
+    let addr = a.base.trim_start_matches("http://").split('/').next().unwrap().to_owned();
+    let batch = r#"{"wire_version":1,"device":"k","responses":[]}"#;
+    let head = |token: &str, length: usize| {
+        format!(
+            "POST /api/v1/responses HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
+        )
+    };
+
+    // The body is still on its way when the token is refused, as with a large upload on a slow line.
+    let mut slow = std::net::TcpStream::connect(&addr).unwrap();
+    slow.write_all(head("nieznany", batch.len()).as_bytes()).unwrap();
+    let (status, headers, body) = raw_reply(&mut slow);
+    assert_eq!(status, 401, "{body}");
+    assert!(closes(&headers), "a kept-alive client would send its next request into a closed connection: {headers:?}");
+
+    // The body came with the head: hyper could keep the connection, but the header is a promise it keeps.
+    let mut whole = std::net::TcpStream::connect(&addr).unwrap();
+    whole.write_all(format!("{}{batch}", head("nieznany", batch.len())).as_bytes()).unwrap();
+    let (status, headers, _) = raw_reply(&mut whole);
+    assert_eq!(status, 401);
+    assert!(closes(&headers), "{headers:?}");
+    assert!(ended(&mut whole), "the connection stayed open after `Connection: close`");
+
+    // A reply given after the body was read keeps the connection for the next request.
+    let token = a.paired("urzad", "parter");
+    let mut kept = std::net::TcpStream::connect(&addr).unwrap();
+    for _ in 0..2 {
+        kept.write_all(format!("{}{batch}", head(&token, batch.len())).as_bytes()).unwrap();
+        let (status, headers, body) = raw_reply(&mut kept);
+        assert_eq!(status, 200, "{body}");
+        assert!(!closes(&headers), "{headers:?}");
+    }
+}

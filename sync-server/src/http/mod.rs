@@ -6,6 +6,7 @@ pub mod api;
 pub mod error;
 mod health;
 pub mod public;
+mod unread_body;
 
 use std::sync::Arc;
 
@@ -67,7 +68,8 @@ pub fn content_security_policy(frame_ancestors: &str) -> String {
     )
 }
 
-/// The whole application, with the security headers every response carries.
+/// The whole application, with the security headers every response carries. A response to a request
+/// whose body was left unread closes the connection (`unread_body.rs`).
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
@@ -77,6 +79,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .with_state(state)
         .layer(middleware::map_response(security_headers))
+        .layer(middleware::from_fn(unread_body::close_if_unread))
 }
 
 /// Adds the security headers a handler did not set itself. A page that may be framed by an office's own
