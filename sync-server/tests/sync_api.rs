@@ -398,3 +398,67 @@ fn a_reply_given_before_the_body_is_read_ends_the_connection_and_says_so() {
         assert!(!closes(&headers), "{headers:?}");
     }
 }
+
+#[test]
+fn an_oversized_pairing_or_heartbeat_gets_a_structured_413() {
+    let a = api();
+    let token = a.paired("urzad", "parter");
+    let padding = "x".repeat(sync_server::http::api::MAX_SMALL_BYTES);
+    let pairing = format!(r#"{{"wire_version":1,"code":"{padding}"}}"#);
+    let heartbeat = format!(
+        r#"{{"wire_version":1,"app_version":"{padding}","pending":0,"clock":{{"boot_id":"b","uptime_ms":1,"wall":"2026-01-01T00:00:00Z"}}}}"#
+    );
+    for (path, body) in [("/pair", pairing), ("/heartbeat", heartbeat)] {
+        let mut r = a
+            .agent
+            .post(format!("{}{path}", a.base))
+            .header("Authorization", &format!("Bearer {token}"))
+            .header("Content-Type", "application/json")
+            .send(body)
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 413, "{path}");
+        let e: ApiError = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+        assert_eq!((e.wire_version, e.code.as_str()), (WIRE_VERSION, "too_large"), "{path}");
+        assert!(
+            e.message.contains(&format!("najwyżej {} bajtów", sync_server::http::api::MAX_SMALL_BYTES)),
+            "{}",
+            e.message
+        );
+    }
+}
+
+#[test]
+fn a_client_still_sending_after_a_413_gets_the_reply_not_a_reset() {
+    use std::io::{Read, Write};
+    let a = api();
+    let token = a.paired("urzad", "parter");
+    let addr = a.base.trim_start_matches("http://").split('/').next().unwrap().to_owned();
+    let length = sync_server::http::api::MAX_UPLOAD_BYTES + 1024 * 1024;
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "POST /api/v1/responses HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
+    )
+    .unwrap();
+    // Past the limit: the server refuses while this client has a megabyte still to send.
+    let chunk = vec![b' '; 64 * 1024];
+    let mut sent = 0;
+    while sent < sync_server::http::api::MAX_UPLOAD_BYTES + 64 * 1024 {
+        s.write_all(&chunk).expect("the server stopped reading before its limit");
+        sent += chunk.len();
+    }
+    let (status, headers, body) = raw_reply(&mut s);
+    assert_eq!(status, 413);
+    assert!(closes(&headers), "{headers:?}");
+    assert_eq!(serde_json::from_str::<ApiError>(&body).unwrap().code, "too_large");
+    // The rest arrives after the reply: it is read and thrown away, not answered with a reset.
+    while sent < length {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        s.write_all(&chunk).expect("the server reset the connection while the client was still sending");
+        sent += chunk.len();
+    }
+    s.shutdown(std::net::Shutdown::Write).unwrap();
+    assert_eq!(s.read(&mut [0u8; 1]).unwrap(), 0, "the server's side ends after the reply");
+}

@@ -10,6 +10,7 @@ mod unread_body;
 
 use std::sync::Arc;
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::{Router, middleware};
@@ -68,6 +69,11 @@ pub fn content_security_policy(frame_ancestors: &str) -> String {
     )
 }
 
+/// Largest request body of a route that does not set its own limit. Routes that read a body set one to
+/// fit what they take (the sync API, the survey form, the admin panel's forms and logo, the login); this
+/// one bounds a route added without thinking of it.
+pub const DEFAULT_BODY_BYTES: usize = 16 * 1024;
+
 /// The whole application, with the security headers every response carries. A response to a request
 /// whose body was left unread closes the connection (`unread_body.rs`).
 pub fn app(state: AppState) -> Router {
@@ -78,6 +84,7 @@ pub fn app(state: AppState) -> Router {
         .merge(public::router())
         .fallback(not_found)
         .with_state(state)
+        .layer(DefaultBodyLimit::max(DEFAULT_BODY_BYTES))
         .layer(middleware::map_response(security_headers))
         .layer(middleware::from_fn(unread_body::close_if_unread))
 }

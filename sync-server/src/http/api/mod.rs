@@ -23,12 +23,18 @@ use crate::store::{DeviceReport, PairedDevice, PairingRefused};
 /// Largest upload accepted: a full batch of long answers fits.
 pub const MAX_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
 
+/// Largest pairing request or heartbeat accepted. Either is a few hundred bytes; anything near this is not
+/// from a kiosk, and reading it would only cost memory.
+pub const MAX_SMALL_BYTES: usize = 4 * 1024;
+
+/// The sync API, each route with the body limit of what it takes (those that read no body have the
+/// application's default, `http/mod.rs`).
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/pair", post(pair))
+        .route("/api/v1/pair", post(pair).layer(DefaultBodyLimit::max(MAX_SMALL_BYTES)))
         .route("/api/v1/responses", post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
         .route("/api/v1/questionnaire", get(questionnaire))
-        .route("/api/v1/heartbeat", post(heartbeat))
+        .route("/api/v1/heartbeat", post(heartbeat).layer(DefaultBodyLimit::max(MAX_SMALL_BYTES)))
         .route("/api/v1/openapi.json", get(openapi))
 }
 
@@ -52,16 +58,18 @@ fn internal(e: AppError) -> Response {
     }
 }
 
-/// A JSON body, or the structured error saying why it could not be read.
+/// An upload's JSON body, or the structured error saying why it could not be read.
 fn body<T>(payload: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
+    body_within(payload, MAX_UPLOAD_BYTES, " Wyślij mniejsze paczki.")
+}
+
+/// A JSON body of a route limited to `limit` bytes, or the structured error saying why it could not be
+/// read; `advice` follows the message about a body over the limit.
+fn body_within<T>(payload: Result<Json<T>, JsonRejection>, limit: usize, advice: &str) -> Result<T, Response> {
     payload.map(|Json(v)| v).map_err(|rejection| {
         let status = rejection.status();
         if status == StatusCode::PAYLOAD_TOO_LARGE {
-            error(
-                status,
-                "too_large",
-                format!("Za dużo danych naraz (najwyżej {MAX_UPLOAD_BYTES} bajtów). Wyślij mniejsze paczki."),
-            )
+            error(status, "too_large", format!("Za dużo danych naraz (najwyżej {limit} bajtów).{advice}"))
         } else {
             error(StatusCode::BAD_REQUEST, "bad_json", format!("Nieprawidłowe dane JSON: {}", rejection.body_text()))
         }
@@ -98,7 +106,7 @@ impl FromRequestParts<AppState> for Kiosk {
 }
 
 async fn pair(State(state): State<AppState>, payload: Result<Json<PairRequest>, JsonRejection>) -> Response {
-    let request = match body(payload) {
+    let request = match body_within(payload, MAX_SMALL_BYTES, "") {
         Ok(r) => r,
         Err(e) => return e,
     };
@@ -223,7 +231,7 @@ async fn heartbeat(
     Kiosk(device): Kiosk,
     payload: Result<Json<Heartbeat>, JsonRejection>,
 ) -> Response {
-    let beat = match body(payload) {
+    let beat = match body_within(payload, MAX_SMALL_BYTES, "") {
         Ok(b) => b,
         Err(e) => return e,
     };
