@@ -24,6 +24,11 @@ struct Api {
 }
 
 fn api() -> Api {
+    api_with(|state| state)
+}
+
+/// The API served with the state `configure` makes of the default one.
+fn api_with(configure: impl FnOnce(AppState) -> AppState) -> Api {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     store.create_office("urzad", "Urząd Gminy Testowo").unwrap();
@@ -31,7 +36,8 @@ fn api() -> Api {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let base = format!("http://{}/api/v1", listener.local_addr().unwrap());
-    runtime.spawn(sync_server::serve::serve_on(listener, AppState::new(store.clone()), std::future::pending()));
+    let state = configure(AppState::new(store.clone()));
+    runtime.spawn(sync_server::serve::serve_on(listener, state, std::future::pending()));
     let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
     Api { dir, store, base, agent, _runtime: runtime }
 }
@@ -397,6 +403,47 @@ fn a_reply_given_before_the_body_is_read_ends_the_connection_and_says_so() {
         assert_eq!(status, 200, "{body}");
         assert!(!closes(&headers), "{headers:?}");
     }
+}
+
+#[test]
+fn wrong_pairing_codes_are_limited_per_client_and_a_right_code_from_another_still_pairs() {
+    // Behind a proxy the client is the address it forwards: one test can be many clients.
+    let a = api_with(|state| AppState { behind_proxy: true, ..state });
+    let pair = |client: &str, code: &str| {
+        let mut r = a
+            .agent
+            .post(format!("{}/pair", a.base))
+            .header("X-Forwarded-For", client)
+            .send_json(PairRequest { wire_version: WIRE_VERSION, code: code.into() })
+            .unwrap();
+        let retry_after = r.headers().get("retry-after").map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+        (r.status().as_u16(), retry_after, serde_json::from_str::<ApiError>(&r.body_mut().read_to_string().unwrap()))
+    };
+    let office = a.store.office("urzad").unwrap();
+    for n in 0..10 {
+        let (status, _, e) = pair("203.0.113.5", &format!("ZLY{n:01}-KOD0"));
+        assert_eq!((status, e.unwrap().code.as_str()), (403, "unknown_code"), "wrong code {n}");
+    }
+    let right = a.store.enroll_device(office.id, "test", "parter").unwrap();
+    // The eleventh code within the minute is not even tried, right or wrong.
+    for code in ["ZLY0-KOD1", right.as_str()] {
+        let (status, retry_after, e) = pair("203.0.113.5", code);
+        assert_eq!(status, 429);
+        let e = e.unwrap();
+        assert_eq!((e.wire_version, e.code.as_str()), (WIRE_VERSION, "too_many_attempts"));
+        assert!(e.message.contains("Zbyt wiele błędnych kodów parowania"), "{}", e.message);
+        let retry_after = retry_after.expect("Retry-After");
+        assert!((1..=60).contains(&retry_after), "{retry_after}");
+    }
+    let (status, _, _) = pair("198.51.100.20", &right);
+    assert_eq!(status, 200, "another client pairs with the right code");
+
+    // An IPv6 client is its /64: a new address in it does not start a new count.
+    for n in 0..10 {
+        assert_eq!(pair(&format!("2001:db8:aa:1::{n:x}"), "ZLY0-KOD2").0, 403);
+    }
+    assert_eq!(pair("2001:db8:aa:1:ffff::1", "ZLY0-KOD2").0, 429);
+    assert_eq!(pair("2001:db8:aa:2::1", "ZLY0-KOD2").0, 403);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod client_key;
 pub mod error;
 mod health;
 pub mod public;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub store: Store,
     pub limiter: Arc<public::rate_limit::RateLimiter>,
     pub logins: Arc<admin::throttle::LoginThrottle>,
+    /// Wrong pairing codes per client (`api/pairing_limit.rs`).
+    pub pairings: Arc<api::pairing_limit::PairingLimiter>,
     /// Report breakdown cells with fewer answers are shown as "< N" (server setting).
     pub suppression_threshold: u64,
     /// A reverse proxy on this machine forwards the clients: their address is in `X-Forwarded-For`.
@@ -39,6 +42,7 @@ impl AppState {
             store,
             limiter: Arc::default(),
             logins: Arc::default(),
+            pairings: Arc::default(),
             suppression_threshold: crate::report::DEFAULT_SUPPRESSION,
             behind_proxy: false,
         }

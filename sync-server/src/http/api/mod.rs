@@ -2,13 +2,17 @@
 //! heartbeat. JSON in, JSON out; every error is an [`ApiError`] with a stable code and a Polish message.
 //! Documented in `docs/sync-api.md` and by the OpenAPI document at `/api/v1/openapi.json`.
 
+pub mod pairing_limit;
+
+use std::net::SocketAddr;
+
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use survey::validation::{Problem, ValidationError};
 use survey::wire::{
     ApiError, Heartbeat, HeartbeatReply, ItemReceipt, MAX_BATCH, Outcome, PairReply, PairRequest, QuestionnairePackage,
@@ -105,7 +109,12 @@ impl FromRequestParts<AppState> for Kiosk {
     }
 }
 
-async fn pair(State(state): State<AppState>, payload: Result<Json<PairRequest>, JsonRejection>) -> Response {
+async fn pair(
+    State(state): State<AppState>,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    payload: Result<Json<PairRequest>, JsonRejection>,
+) -> Response {
     let request = match body_within(payload, MAX_SMALL_BYTES, "") {
         Ok(r) => r,
         Err(e) => return e,
@@ -113,8 +122,14 @@ async fn pair(State(state): State<AppState>, payload: Result<Json<PairRequest>, 
     if let Err(e) = check_wire_version(request.wire_version) {
         return (StatusCode::BAD_REQUEST, Json(e)).into_response();
     }
+    let peer = connect.map(|Extension(ConnectInfo(addr))| addr.ip());
+    let client = crate::http::public::rate_limit::client_address(peer, &headers, state.behind_proxy);
+    if let Err(wait) = state.pairings.try_code(client) {
+        return too_many_attempts(pairing_limit::seconds(wait));
+    }
     match state.db(move |s| s.pair_device(&request.code)).await {
         Ok(Ok((device, token))) => {
+            state.pairings.paired(client);
             Json(PairReply { wire_version: WIRE_VERSION, token, office: device.office_slug, device: device.name })
                 .into_response()
         }
@@ -132,6 +147,19 @@ async fn pair(State(state): State<AppState>, payload: Result<Json<PairRequest>, 
         }
         Err(e) => internal(e),
     }
+}
+
+/// The refusal of a client that sent too many wrong pairing codes, with the seconds it must wait.
+fn too_many_attempts(seconds: u64) -> Response {
+    let mut response = error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+        format!(
+            "Zbyt wiele błędnych kodów parowania z tego adresu w ciągu minuty. Sprawdź kod w panelu (Kioski) i spróbuj ponownie za {seconds} s."
+        ),
+    );
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
 }
 
 /// A response the device may not send at all (another office, a channel that is not a kiosk's).
