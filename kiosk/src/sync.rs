@@ -69,13 +69,20 @@ impl Client {
     /// Exchanges a pairing code for the kiosk's token.
     pub fn pair(&self, code: &str) -> Result<PairReply, SyncError> {
         let body = PairRequest { wire_version: WIRE_VERSION, code: code.trim().to_owned() };
+        // Sent once, never again at once: the server spends the code when it reads the request, so if the
+        // connection broke after that, a resend could only be refused as a used code, and the technician
+        // would be told the code was wrong rather than that the network failed. Pairing is the first
+        // request of a new client anyway, so it never goes out on a kept connection the server has closed.
         Self::reply(self.agent.post(format!("{}/pair", self.base)).send_json(&body))
     }
 
     /// Sends a batch; the receipt says what became of each answer.
     pub fn upload(&self, token: &str, batch: &UploadBatch) -> Result<UploadReceipt, SyncError> {
         let auth = format!("Bearer {token}");
-        Self::reply(self.agent.post(format!("{}/responses", self.base)).header("Authorization", &auth).send_json(batch))
+        // Idempotent: every answer has its id, a resend is recognised as already stored.
+        Self::reply(again_if_closed(|| {
+            self.agent.post(format!("{}/responses", self.base)).header("Authorization", &auth).send_json(batch)
+        }))
     }
 
     /// The current questionnaire, or `None` when it has not changed since `etag`.
@@ -84,12 +91,15 @@ impl Client {
         token: &str,
         etag: Option<&str>,
     ) -> Result<Option<(QuestionnairePackage, String)>, SyncError> {
-        let mut request =
-            self.agent.get(format!("{}/questionnaire", self.base)).header("Authorization", &format!("Bearer {token}"));
-        if let Some(etag) = etag {
-            request = request.header("If-None-Match", etag);
-        }
-        let mut response = request.call().map_err(|e| SyncError::Network(e.to_string()))?;
+        let auth = format!("Bearer {token}");
+        let mut response = again_if_closed(|| {
+            let mut request = self.agent.get(format!("{}/questionnaire", self.base)).header("Authorization", &auth);
+            if let Some(etag) = etag {
+                request = request.header("If-None-Match", etag);
+            }
+            request.call()
+        })
+        .map_err(|e| SyncError::Network(e.to_string()))?;
         if response.status().as_u16() == 304 {
             return Ok(None);
         }
@@ -108,11 +118,43 @@ impl Client {
     /// Reports the kiosk's state.
     pub fn heartbeat(&self, token: &str, beat: &Heartbeat) -> Result<(), SyncError> {
         let auth = format!("Bearer {token}");
-        Self::reply::<serde_json::Value>(
-            self.agent.post(format!("{}/heartbeat", self.base)).header("Authorization", &auth).send_json(beat),
-        )
+        // Idempotent: it only says how the kiosk is now.
+        Self::reply::<serde_json::Value>(again_if_closed(|| {
+            self.agent.post(format!("{}/heartbeat", self.base)).header("Authorization", &auth).send_json(beat)
+        }))
         .map(|_| ())
     }
+}
+
+/// Sends a request that may safely arrive twice, and sends it once more at once when the first try found
+/// its connection closed by the server.
+///
+/// The agent keeps connections open between the requests of a pass. The server (or a proxy before it) may
+/// close a kept connection just as the next request goes out on it: after a refusal, after its idle time,
+/// at a restart. That request then fails before any reply, and nothing is wrong with the network: waiting
+/// a backoff period (seconds to minutes) for it would only delay the answers. The second try takes another
+/// connection; if it fails too, the failure is real and the usual backoff follows.
+fn again_if_closed(
+    send: impl Fn() -> Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+    match send() {
+        Err(e) if closed_by_server(&e) => {
+            tracing::debug!(error = %e, "połączenie zamknięte przez serwer; ponawiam od razu");
+            send()
+        }
+        other => other,
+    }
+}
+
+/// Whether a request failed because the connection it went out on was already closed at the other end.
+/// ureq reports the end of the connection before a reply as `UnexpectedEof` ("Peer disconnected"); a
+/// reset, an abort or a broken pipe are the same, seen at another moment of the send.
+fn closed_by_server(e: &ureq::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(e, ureq::Error::Io(io) if matches!(
+        io.kind(),
+        ErrorKind::UnexpectedEof | ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe
+    ))
 }
 
 /// Pairs the kiosk: exchanges the code for a token and saves the pairing.
@@ -261,9 +303,113 @@ fn run(store: &Store, interval: Duration, woken: &Receiver<()>) {
 
 #[cfg(test)]
 mod tests {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::{Arc, Mutex};
+
     use rand::SeedableRng;
+    use survey::CaptureClock;
+    use survey::wire::DeviceClock;
 
     use super::*;
+
+    /// What the loopback server saw: request lines in order, and how many connections.
+    #[derive(Default)]
+    struct Seen {
+        requests: Vec<String>,
+        connections: usize,
+    }
+
+    /// A server on loopback that answers `{}` to every request but the second: that one it reads and then
+    /// closes the connection without a reply, as a server does that closes a kept connection just as the
+    /// client sends its next request on it.
+    fn closing_server() -> (String, Arc<Mutex<Seen>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let counted = Arc::clone(&seen);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { return };
+                counted.lock().unwrap().connections += 1;
+                let counted = Arc::clone(&counted);
+                std::thread::spawn(move || serve(stream, &counted));
+            }
+        });
+        (base, seen)
+    }
+
+    fn serve(stream: TcpStream, seen: &Mutex<Seen>) {
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut writer = stream;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            let mut length = 0;
+            loop {
+                let mut header = String::new();
+                reader.read_line(&mut header).unwrap();
+                if header.trim().is_empty() {
+                    break;
+                }
+                if let Some((name, value)) = header.split_once(':')
+                    && name.eq_ignore_ascii_case("content-length")
+                {
+                    length = value.trim().parse().unwrap();
+                }
+            }
+            reader.read_exact(&mut vec![0u8; length]).unwrap();
+            let number = {
+                let mut seen = seen.lock().unwrap();
+                seen.requests.push(line.trim().to_owned());
+                seen.requests.len()
+            };
+            if number == 2 {
+                return;
+            }
+            writer
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+                .unwrap();
+        }
+    }
+
+    fn beat() -> Heartbeat {
+        Heartbeat {
+            wire_version: WIRE_VERSION,
+            app_version: "test".into(),
+            pending: 0,
+            clock: DeviceClock {
+                monotonic: CaptureClock { boot_id: "b".into(), uptime_ms: 1 },
+                wall: chrono::Utc::now(),
+            },
+            free_disk_bytes: None,
+        }
+    }
+
+    #[test]
+    fn a_kept_connection_closed_by_the_server_is_replaced_at_once() {
+        let (base, seen) = closing_server();
+        let client = Client::new(&base);
+        client.heartbeat("t", &beat()).unwrap();
+        // Goes out on the kept connection, which the server closes: sent again at once on a new one.
+        client.heartbeat("t", &beat()).unwrap();
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.requests.len(), 3, "{:?}", seen.requests);
+        assert_eq!(seen.connections, 2);
+    }
+
+    #[test]
+    fn a_pairing_is_never_sent_twice() {
+        let (base, seen) = closing_server();
+        let client = Client::new(&base);
+        client.heartbeat("t", &beat()).unwrap();
+        let failed = client.pair("K7PX-M2QD");
+        assert!(matches!(failed, Err(SyncError::Network(_))), "{failed:?}");
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.requests, ["POST /api/v1/heartbeat HTTP/1.1", "POST /api/v1/pair HTTP/1.1"]);
+    }
 
     #[test]
     fn backoff_doubles_up_to_five_minutes_with_bounded_jitter() {

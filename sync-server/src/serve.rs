@@ -1,9 +1,19 @@
 //! `sync-server serve`: first-start set-up, then the HTTP server until SIGTERM or Ctrl-C.
 
+mod linger;
+
 use std::io::Write;
-use std::net::SocketAddr;
+use std::pin::pin;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
+use axum::Extension;
+use axum::extract::ConnectInfo;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::sync::{Semaphore, watch};
+use tower::Layer;
 
 use crate::config::Settings;
 use crate::http::{AppState, app};
@@ -50,6 +60,29 @@ pub fn run(settings: &Settings) -> anyhow::Result<()> {
     })
 }
 
+/// What clients may hold of the server at once.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Connections served at once; more wait to be accepted (the system queues them) until one ends.
+    pub connections: usize,
+    /// How long a connection may take to send a request's head, and a kept connection may wait idle for
+    /// the next one, before it is closed: a client that sends nothing holds no place for long.
+    pub head_timeout: Duration,
+}
+
+/// Connections served at once: below the 1,024 files systemd lets a service open by default, with room
+/// left for the database and the logs. A reverse proxy in front of the server needs far fewer.
+pub const MAX_CONNECTIONS: usize = 512;
+
+/// See [`Limits::head_timeout`].
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { connections: MAX_CONNECTIONS, head_timeout: HEAD_TIMEOUT }
+    }
+}
+
 /// Serves the application on `listener` until `shutdown` completes, then finishes the requests under way.
 /// Handlers see each client's address (for the survey's rate limit, never stored).
 pub async fn serve_on(
@@ -57,9 +90,78 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(listener, state, shutdown, Limits::default()).await
+}
+
+/// [`serve_on`] within other limits.
+///
+/// HTTP/1.1 only: kiosks, browsers over plain HTTP and reverse proxies all speak it, and only on it does
+/// the head timeout also close connections left idle.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    limits: Limits,
+) -> std::io::Result<()> {
+    let app = app(state);
+    // One permit per connection served; at the end, taking them all waits for the last connection.
+    let places = u32::try_from(limits.connections).unwrap_or(u32::MAX).max(1);
+    let slots = Arc::new(Semaphore::new(places as usize));
+    let (stop, stopping) = watch::channel(false);
+    let mut shutdown = pin!(shutdown);
+    loop {
+        // A place first, then the connection: over the limit, new connections wait in the listen queue.
+        let slot = tokio::select! {
+            slot = Arc::clone(&slots).acquire_owned() => slot,
+            () = &mut shutdown => break,
+        };
+        // The semaphore is never closed.
+        let Ok(slot) = slot else { break };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    accept_failed(e).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = TowerToHyperService::new(Extension(ConnectInfo(peer)).layer(app.clone()));
+        let mut stopping = stopping.clone();
+        tokio::spawn(async move {
+            let mut http = hyper::server::conn::http1::Builder::new();
+            http.timer(TokioTimer::new()).header_read_timeout(limits.head_timeout);
+            let stream = TokioIo::new(linger::Lingering::new(stream));
+            let mut connection = pin!(http.serve_connection(stream, service));
+            let served = tokio::select! {
+                served = connection.as_mut() => served,
+                () = async { drop(stopping.wait_for(|stop| *stop).await) } => {
+                    // The request under way is answered, then the connection closes.
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(e) = served {
+                tracing::debug!(error = %e, "połączenie zakończone błędem");
+            }
+            drop(slot);
+        });
+    }
+    let _ = stop.send(true);
+    let _ = slots.acquire_many(places).await;
+    Ok(())
+}
+
+/// A failed accept: a client gone before it was accepted is nothing; anything else (most often no file
+/// descriptor left) is logged and waited out for a second rather than retried at once in a busy loop.
+async fn accept_failed(e: std::io::Error) {
+    use std::io::ErrorKind;
+    if matches!(e.kind(), ErrorKind::ConnectionRefused | ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset) {
+        return;
+    }
+    tracing::error!(error = %e, "nie można przyjąć połączenia");
+    tokio::time::sleep(Duration::from_secs(1)).await;
 }
 
 /// On a database without any account, creates the first office (if none) and its admin with a generated

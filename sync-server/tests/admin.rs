@@ -12,6 +12,7 @@ use rusqlite::Connection;
 use survey::wire::Outcome;
 use survey::{AnswerValue, Channel, QuestionKey, Response};
 use sync_server::http::AppState;
+use sync_server::http::admin::MAX_LOGIN_BYTES;
 use sync_server::http::admin::throttle::LoginThrottle;
 use sync_server::ingest::ingest;
 use sync_server::store::{DB_FILE, NewAdmin, Store};
@@ -526,6 +527,7 @@ fn the_operator_creates_offices_and_their_admins_with_a_password_shown_once() {
 
 #[test]
 fn a_logo_is_uploaded_checked_and_shown_on_the_public_pages() {
+    use sync_server::http::admin::{LOGO_MAX_BYTES, LOGO_UPLOAD_BYTES};
     let p = panel();
     let (cookie, csrf) = p.login("alfa_admin");
     let upload = |query: &str, bytes: &[u8]| {
@@ -548,6 +550,14 @@ fn a_logo_is_uploaded_checked_and_shown_on_the_public_pages() {
     assert!(text.body.contains("Logo musi być obrazem PNG lub JPEG."));
     assert_eq!(p.get("/alfa/logo", "").status, 404);
 
+    // Just over the logo's limit (read whole), and far over the upload's limit (reading stops midway).
+    for size in [LOGO_MAX_BYTES + 1, 2 * LOGO_UPLOAD_BYTES] {
+        let mut big = png.to_vec();
+        big.resize(size, 0);
+        let refused = upload(&format!("?csrf={csrf}"), &big);
+        assert_eq!(refused.status, 422, "{size}");
+        assert!(refused.body.contains("Plik z logo jest za duży: najwyżej 512 KB."), "{size}: {}", refused.body);
+    }
     let ok = upload(&format!("?csrf={csrf}"), png);
     assert_eq!(ok.status, 200, "{}", ok.body);
     assert!(ok.body.contains("Zapisano logo urzędu."));
@@ -855,4 +865,13 @@ fn questionnaire_text_typed_by_an_admin_is_inert_in_pages_pdfs_and_spreadsheets(
     for sheet in book.sheet_names() {
         assert!(book.worksheet_formula(&sheet).unwrap().used_cells().next().is_none(), "a formula in {sheet}");
     }
+}
+
+#[test]
+fn an_oversized_login_form_is_refused_in_polish() {
+    let p = panel();
+    let r = p.post("/admin/logowanie", "", &format!("login=alfa_admin&password={}", "x".repeat(MAX_LOGIN_BYTES)));
+    assert_eq!(r.status, 413);
+    assert!(r.body.contains("Formularz logowania jest nieprawidłowy lub zbyt obszerny."), "{}", r.body);
+    assert_eq!(p.login_attempt("alfa_admin", PASSWORD).status, 303, "an ordinary login still works");
 }

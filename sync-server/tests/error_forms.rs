@@ -70,5 +70,5 @@ fn public_pages_and_the_panel_show_polish_pages_with_what_to_do() {
             .header("Content-Type", "application/x-www-form-urlencoded")
             .send(format!("login={}&password=x", "a".repeat(3 * 1024 * 1024))),
     );
-    assert_polish_page(&too_large, 413, "Przesłano za dużo danych");
+    assert_polish_page(&too_large, 413, "zbyt obszerny");
 }

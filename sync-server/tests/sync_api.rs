@@ -25,6 +25,11 @@ struct Api {
 }
 
 fn api() -> Api {
+    api_with(|state| state)
+}
+
+/// The API served with the state `configure` makes of the default one.
+fn api_with(configure: impl FnOnce(AppState) -> AppState) -> Api {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     store.create_office("urzad", "Urząd Gminy Testowo").unwrap();
@@ -32,7 +37,8 @@ fn api() -> Api {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let base = format!("http://{}/api/v1", listener.local_addr().unwrap());
-    runtime.spawn(sync_server::serve::serve_on(listener, AppState::new(store.clone()), std::future::pending()));
+    let state = configure(AppState::new(store.clone()));
+    runtime.spawn(sync_server::serve::serve_on(listener, state, std::future::pending()));
     let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
     Api { dir, store, base, agent, _runtime: runtime }
 }
@@ -443,4 +449,185 @@ fn a_poisoned_answer_in_the_middle_of_a_batch_does_not_block_the_rest() {
     }
     assert_eq!(a.count("SELECT count(*) FROM responses"), 4);
     assert!(a.store.report_counts_agree().unwrap());
+}
+
+/// One reply read off a raw connection: status, headers (names in lower case) and body.
+fn raw_reply(stream: &mut std::net::TcpStream) -> (u16, Vec<(String, String)>, String) {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let mut byte = [0u8; 1];
+    while !bytes.ends_with(b"\r\n\r\n") {
+        assert_eq!(stream.read(&mut byte).unwrap(), 1, "the connection ended inside a reply's head");
+        bytes.push(byte[0]);
+    }
+    let head = String::from_utf8(bytes).unwrap();
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(name, value)| (name.trim().to_lowercase(), value.trim().to_owned()))
+        .collect();
+    let length = headers.iter().find(|(n, _)| n == "content-length").map_or(0, |(_, v)| v.parse().unwrap());
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).unwrap();
+    (status, headers, String::from_utf8(body).unwrap())
+}
+
+fn closes(headers: &[(String, String)]) -> bool {
+    headers.iter().any(|(n, v)| n == "connection" && v.eq_ignore_ascii_case("close"))
+}
+
+/// Whether the server ended the connection (rather than keeping it for another request).
+fn ended(stream: &mut std::net::TcpStream) -> bool {
+    use std::io::Read;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(2))).unwrap();
+    match stream.read(&mut [0u8; 1]) {
+        Ok(0) => true,
+        Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+        Ok(_) => false,
+    }
+}
+
+#[test]
+fn a_reply_given_before_the_body_is_read_ends_the_connection_and_says_so() {
+    use std::io::Write;
+    let a = api();
+    let addr = a.base.trim_start_matches("http://").split('/').next().unwrap().to_owned();
+    let batch = r#"{"wire_version":1,"device":"k","responses":[]}"#;
+    let head = |token: &str, length: usize| {
+        format!(
+            "POST /api/v1/responses HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
+        )
+    };
+
+    // The body is still on its way when the token is refused, as with a large upload on a slow line.
+    let mut slow = std::net::TcpStream::connect(&addr).unwrap();
+    slow.write_all(head("nieznany", batch.len()).as_bytes()).unwrap();
+    let (status, headers, body) = raw_reply(&mut slow);
+    assert_eq!(status, 401, "{body}");
+    assert!(closes(&headers), "a kept-alive client would send its next request into a closed connection: {headers:?}");
+
+    // The body came with the head: hyper could keep the connection, but the header is a promise it keeps.
+    let mut whole = std::net::TcpStream::connect(&addr).unwrap();
+    whole.write_all(format!("{}{batch}", head("nieznany", batch.len())).as_bytes()).unwrap();
+    let (status, headers, _) = raw_reply(&mut whole);
+    assert_eq!(status, 401);
+    assert!(closes(&headers), "{headers:?}");
+    assert!(ended(&mut whole), "the connection stayed open after `Connection: close`");
+
+    // A reply given after the body was read keeps the connection for the next request.
+    let token = a.paired("urzad", "parter");
+    let mut kept = std::net::TcpStream::connect(&addr).unwrap();
+    for _ in 0..2 {
+        kept.write_all(format!("{}{batch}", head(&token, batch.len())).as_bytes()).unwrap();
+        let (status, headers, body) = raw_reply(&mut kept);
+        assert_eq!(status, 200, "{body}");
+        assert!(!closes(&headers), "{headers:?}");
+    }
+}
+
+#[test]
+fn wrong_pairing_codes_are_limited_per_client_and_a_right_code_from_another_still_pairs() {
+    // Behind a proxy the client is the address it forwards: one test can be many clients.
+    let a = api_with(|state| AppState { behind_proxy: true, ..state });
+    let pair = |client: &str, code: &str| {
+        let mut r = a
+            .agent
+            .post(format!("{}/pair", a.base))
+            .header("X-Forwarded-For", client)
+            .send_json(PairRequest { wire_version: WIRE_VERSION, code: code.into() })
+            .unwrap();
+        let retry_after = r.headers().get("retry-after").map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+        (r.status().as_u16(), retry_after, serde_json::from_str::<ApiError>(&r.body_mut().read_to_string().unwrap()))
+    };
+    let office = a.store.office("urzad").unwrap();
+    for n in 0..10 {
+        let (status, _, e) = pair("203.0.113.5", &format!("ZLY{n:01}-KOD0"));
+        assert_eq!((status, e.unwrap().code.as_str()), (403, "unknown_code"), "wrong code {n}");
+    }
+    let right = a.store.enroll_device(office.id, "test", "parter").unwrap();
+    // The eleventh code within the minute is not even tried, right or wrong.
+    for code in ["ZLY0-KOD1", right.as_str()] {
+        let (status, retry_after, e) = pair("203.0.113.5", code);
+        assert_eq!(status, 429);
+        let e = e.unwrap();
+        assert_eq!((e.wire_version, e.code.as_str()), (WIRE_VERSION, "too_many_attempts"));
+        assert!(e.message.contains("Zbyt wiele błędnych kodów parowania"), "{}", e.message);
+        let retry_after = retry_after.expect("Retry-After");
+        assert!((1..=60).contains(&retry_after), "{retry_after}");
+    }
+    let (status, _, _) = pair("198.51.100.20", &right);
+    assert_eq!(status, 200, "another client pairs with the right code");
+
+    // An IPv6 client is its /64: a new address in it does not start a new count.
+    for n in 0..10 {
+        assert_eq!(pair(&format!("2001:db8:aa:1::{n:x}"), "ZLY0-KOD2").0, 403);
+    }
+    assert_eq!(pair("2001:db8:aa:1:ffff::1", "ZLY0-KOD2").0, 429);
+    assert_eq!(pair("2001:db8:aa:2::1", "ZLY0-KOD2").0, 403);
+}
+
+#[test]
+fn an_oversized_pairing_or_heartbeat_gets_a_structured_413() {
+    let a = api();
+    let token = a.paired("urzad", "parter");
+    let padding = "x".repeat(sync_server::http::api::MAX_SMALL_BYTES);
+    let pairing = format!(r#"{{"wire_version":1,"code":"{padding}"}}"#);
+    let heartbeat = format!(
+        r#"{{"wire_version":1,"app_version":"{padding}","pending":0,"clock":{{"boot_id":"b","uptime_ms":1,"wall":"2026-01-01T00:00:00Z"}}}}"#
+    );
+    for (path, body) in [("/pair", pairing), ("/heartbeat", heartbeat)] {
+        let mut r = a
+            .agent
+            .post(format!("{}{path}", a.base))
+            .header("Authorization", &format!("Bearer {token}"))
+            .header("Content-Type", "application/json")
+            .send(body)
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 413, "{path}");
+        let e: ApiError = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+        assert_eq!((e.wire_version, e.code.as_str()), (WIRE_VERSION, "too_large"), "{path}");
+        assert!(
+            e.message.contains(&format!("najwyżej {} bajtów", sync_server::http::api::MAX_SMALL_BYTES)),
+            "{}",
+            e.message
+        );
+    }
+}
+
+#[test]
+fn a_client_still_sending_after_a_413_gets_the_reply_not_a_reset() {
+    use std::io::{Read, Write};
+    let a = api();
+    let token = a.paired("urzad", "parter");
+    let addr = a.base.trim_start_matches("http://").split('/').next().unwrap().to_owned();
+    let length = sync_server::http::api::MAX_UPLOAD_BYTES + 1024 * 1024;
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "POST /api/v1/responses HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
+    )
+    .unwrap();
+    // Past the limit: the server refuses while this client has a megabyte still to send.
+    let chunk = vec![b' '; 64 * 1024];
+    let mut sent = 0;
+    while sent < sync_server::http::api::MAX_UPLOAD_BYTES + 64 * 1024 {
+        s.write_all(&chunk).expect("the server stopped reading before its limit");
+        sent += chunk.len();
+    }
+    let (status, headers, body) = raw_reply(&mut s);
+    assert_eq!(status, 413);
+    assert!(closes(&headers), "{headers:?}");
+    assert_eq!(serde_json::from_str::<ApiError>(&body).unwrap().code, "too_large");
+    // The rest arrives after the reply: it is read and thrown away, not answered with a reset.
+    while sent < length {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        s.write_all(&chunk).expect("the server reset the connection while the client was still sending");
+        sent += chunk.len();
+    }
+    s.shutdown(std::net::Shutdown::Write).unwrap();
+    assert_eq!(s.read(&mut [0u8; 1]).unwrap(), 0, "the server's side ends after the reply");
 }

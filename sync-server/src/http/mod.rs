@@ -3,14 +3,17 @@
 
 pub mod admin;
 pub mod api;
+pub mod client_key;
 pub mod cross_site;
 pub mod error;
 mod health;
 pub mod public;
+mod unread_body;
 mod validators;
 
 use std::sync::Arc;
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::{Extensions, HeaderMap, HeaderName, HeaderValue, StatusCode, Version, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Router, middleware};
@@ -28,6 +31,8 @@ pub struct AppState {
     pub store: Store,
     pub limiter: Arc<public::rate_limit::RateLimiter>,
     pub logins: Arc<admin::throttle::LoginThrottle>,
+    /// Wrong pairing codes per client (`api/pairing_limit.rs`).
+    pub pairings: Arc<api::pairing_limit::PairingLimiter>,
     /// Report breakdown cells with fewer answers are shown as "< N" (server setting).
     pub suppression_threshold: u64,
     /// A reverse proxy on this machine forwards the clients: their address is in `X-Forwarded-For`.
@@ -41,6 +46,7 @@ impl AppState {
             store,
             limiter: Arc::default(),
             logins: Arc::default(),
+            pairings: Arc::default(),
             suppression_threshold: crate::documents::report_figures::DEFAULT_SUPPRESSION,
             behind_proxy: false,
         }
@@ -71,8 +77,14 @@ pub fn content_security_policy(frame_ancestors: &str) -> String {
     )
 }
 
+/// Largest request body of a route that does not set its own limit. Routes that read a body set one to
+/// fit what they take (the sync API, the survey form, the admin panel's forms and logo, the login); this
+/// one bounds a route added without thinking of it.
+pub const DEFAULT_BODY_BYTES: usize = 16 * 1024;
+
 /// The whole application, with the security headers every response carries, compressed for clients
-/// that accept gzip or Brotli.
+/// that accept gzip or Brotli. A response to a request whose body was left unread closes the connection
+/// (`unread_body.rs`).
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
@@ -81,10 +93,12 @@ pub fn app(state: AppState) -> Router {
         .merge(public::router())
         .fallback(not_found)
         .with_state(state)
+        .layer(DefaultBodyLimit::max(DEFAULT_BODY_BYTES))
         .layer(middleware::map_response(security_headers))
         // Below about one network packet, compressing saves nothing worth the time.
         .layer(CompressionLayer::new().compress_when(SizeAbove::new(1024).and(is_text)))
         .layer(middleware::map_response(validators::weaken_when_encoded))
+        .layer(middleware::from_fn(unread_body::close_if_unread))
 }
 
 /// Whether a response is text, which gzip shrinks several times over (pages, CSS, JSON, SVG, CSV).

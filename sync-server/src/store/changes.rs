@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 use survey::{AnswerValue, QuestionKey, Response};
 
 use super::responses::insert_answers;
-use super::{Store, StoreError, audit, now_text, tally};
+use super::{Store, StoreError, audit, checkpoint, now_text, tally};
 
 /// A stored response with what the list of paper entries shows about it.
 #[derive(Debug, Clone)]
@@ -227,8 +227,41 @@ impl Store {
         )?;
         audit::record(&tx, Some(office_id), actor, "anonimizacja komentarza", &format!("{response_id} / {key}"))?;
         tx.commit()?;
-        // The write-ahead log still holds the pages as they were; fold it into the database and empty it.
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        drop(conn);
+        // The write-ahead log still holds the pages as they were: copy it into the database and cut it.
+        // Until that is done the text is on disk, so a redaction that cannot do it says so.
+        self.empty_log(checkpoint::EMPTY_LOG_WITHIN)?;
         Ok(true)
+    }
+
+    /// Empties the write-ahead log into the database, waiting at most `within` for readers to leave it.
+    pub(super) fn empty_log(&self, within: std::time::Duration) -> Result<(), StoreError> {
+        checkpoint::empty_log(&self.checkpoint_turn, || self.conn(), within)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn a_log_held_by_a_reader_is_reported_not_claimed_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store.create_office("alfa", "Urząd Gminy Alfa").unwrap();
+        let mut reader = rusqlite::Connection::open(dir.path().join(super::super::DB_FILE)).unwrap();
+        let snapshot = reader.transaction().unwrap();
+        let _: i64 = snapshot.query_row("SELECT count(*) FROM offices", [], |r| r.get(0)).unwrap();
+        // Written after the reader's snapshot: the log cannot be cut while the reader may still need it.
+        store.create_office("beta", "Urząd Gminy Beta").unwrap();
+
+        let held = store.empty_log(Duration::from_millis(300));
+        assert!(matches!(held, Err(StoreError::LogNotEmptied)), "{held:?}");
+        drop(snapshot);
+        store.empty_log(Duration::from_millis(300)).unwrap();
+        let log = dir.path().join(format!("{}-wal", super::super::DB_FILE));
+        assert_eq!(std::fs::metadata(log).unwrap().len(), 0);
     }
 }

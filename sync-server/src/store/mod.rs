@@ -38,6 +38,9 @@ pub use report_queries::{Completeness, PeriodCounts, ReportFilter};
 pub use responses::{Incoming, RecordOutcome};
 pub use sessions::{Session, max_age_secs as sessions_max_age_secs};
 
+/// How long a statement waits for a lock another connection holds before it fails.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "ocen-urzad.sqlite3";
 
@@ -76,6 +79,10 @@ pub enum StoreError {
     BadBackup(String),
     #[error("zapisane dane są uszkodzone: {0}")]
     Corrupt(String),
+    #[error(
+        "zmianę zapisano, ale dziennik zapisu bazy (plik -wal) był zajęty przez trwające odczyty i może jeszcze przechowywać poprzednią treść: ponów operację za chwilę"
+    )]
+    LogNotEmptied,
     #[error("błąd bazy danych: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -90,6 +97,7 @@ pub struct Store {
     readers: Arc<readers::ReaderPool>,
     group_commit: Arc<Mutex<Option<group_commit::GroupCommit>>>,
     parsed_versions: Arc<questionnaires::ParsedVersions>,
+    checkpoint_turn: Arc<checkpoint::Turn>,
     _checkpointer: Arc<Option<checkpoint::Checkpointer>>,
 }
 
@@ -114,12 +122,14 @@ impl Store {
         // that read first could otherwise fail at once ("database is locked") when the background
         // checkpoint empties the log between its read and its write.
         conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
+        let checkpoint_turn = Arc::<checkpoint::Turn>::default();
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
             readers: Arc::default(),
             group_commit: Arc::default(),
             parsed_versions: Arc::default(),
-            _checkpointer: Arc::new(checkpoint::Checkpointer::start(&path)),
+            _checkpointer: Arc::new(checkpoint::Checkpointer::start(&path, Arc::clone(&checkpoint_turn))),
+            checkpoint_turn,
             path,
         })
     }
@@ -159,7 +169,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
         checkpoint::SAFETY_NET_PAGES,
         checkpoint::LOG_FILE_LIMIT
     ))?;
-    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     Ok(())
 }
 

@@ -4,6 +4,7 @@ use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -47,13 +48,23 @@ pub async fn login_form(State(state): State<AppState>, headers: HeaderMap) -> Re
     render(StatusCode::OK, &LoginPage { login: String::new(), error: None })
 }
 
-pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
     if crate::http::cross_site::is_cross_site(&headers) {
         return admin_message(StatusCode::FORBIDDEN, "Odmowa", "Logowanie z innej witryny jest niedozwolone.");
     }
+    let refuse = |status, error: String, login: String| render(status, &LoginPage { login, error: Some(error) });
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => {
+            return refuse(
+                rejection.status(),
+                "Formularz logowania jest nieprawidłowy lub zbyt obszerny.".into(),
+                String::new(),
+            );
+        }
+    };
     let login = field(&body, "login").trim().to_owned();
     let given = field(&body, "password");
-    let refuse = |status, error: String, login: String| render(status, &LoginPage { login, error: Some(error) });
 
     if let Err(refusal) = state.logins.check(&login) {
         return refuse(StatusCode::TOO_MANY_REQUESTS, refusal.message(), login);

@@ -23,7 +23,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::body::{Body, to_bytes};
-use axum::extract::{Path, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -33,6 +33,7 @@ use axum::{Extension, Router};
 use super::{AppError, AppState};
 use crate::store::{Office, Role, Session};
 
+pub use office_data::{LOGO_MAX_BYTES, LOGO_UPLOAD_BYTES};
 pub use view::admin_message;
 
 /// A kiosk's state in words (for the command line, the same as the panel shows).
@@ -44,6 +45,9 @@ pub fn kiosk_state(device: crate::store::Device) -> String {
 pub const SESSION_COOKIE: &str = "ocen_sesja";
 /// Largest admin form accepted (a questionnaire draft with long translations fits).
 pub const MAX_FORM_BYTES: usize = 512 * 1024;
+/// Largest login form accepted: a login and a password at their longest, every letter percent-encoded,
+/// fit several times over. The login is the one form anyone may send, so its limit is small.
+pub const MAX_LOGIN_BYTES: usize = 16 * 1024;
 
 pub fn router(state: AppState) -> Router<AppState> {
     let office = Router::new()
@@ -54,7 +58,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/papier/{id}/wycofaj", post(paper::withdraw))
         .route("/dane", get(office_data::page).post(office_data::save))
         .route("/komorki", post(office_data::save_department))
-        .route("/logo", post(office_data::upload_logo))
+        .route("/logo", post(office_data::upload_logo).layer(DefaultBodyLimit::max(office_data::LOGO_UPLOAD_BYTES)))
         .route("/logo/usun", post(office_data::remove_logo))
         .route("/ankieta", get(editor::page))
         .route("/ankieta/zmiana", post(editor::edit))
@@ -86,10 +90,15 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin/wyloguj", post(login::logout))
         .nest("/admin/urzad/{slug}", office)
         .route_layer(from_fn(check_csrf))
-        .route_layer(from_fn_with_state(state, require_login));
+        .route_layer(from_fn_with_state(state, require_login))
+        // Handlers read the form again after `check_csrf`, under the same limit.
+        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES));
 
     Router::new()
-        .route("/admin/logowanie", get(login::login_form).post(login::login))
+        .route(
+            "/admin/logowanie",
+            get(login::login_form).post(login::login).layer(DefaultBodyLimit::max(MAX_LOGIN_BYTES)),
+        )
         .route("/admin/pomoc", get(|| help::page(None)))
         .route("/admin/pomoc/instrukcja.pdf", get(help::pdf))
         .route("/admin/pomoc/calosc", get(help::whole))

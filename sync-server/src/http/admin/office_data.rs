@@ -135,6 +135,8 @@ pub async fn save_department(
 
 /// Largest logo accepted.
 pub const LOGO_MAX_BYTES: usize = 512 * 1024;
+/// Largest upload of a logo: the file and the form around it.
+pub const LOGO_UPLOAD_BYTES: usize = LOGO_MAX_BYTES + 16 * 1024;
 
 /// The MIME type of an accepted logo, recognised by its first bytes (not by what the browser claims).
 fn logo_type(bytes: &[u8]) -> Option<&'static str> {
@@ -154,18 +156,29 @@ pub async fn upload_logo(
     mut multipart: Multipart,
 ) -> Response {
     let mut bytes = None;
-    while let Ok(Some(part)) = multipart.next_field().await {
-        if part.name() == Some("logo") {
-            bytes = part.bytes().await.ok();
+    // A file over the upload's limit stops the reading midway; it is a file too large, not a missing one.
+    let mut over_limit = false;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(part)) if part.name() == Some("logo") => match part.bytes().await {
+                Ok(read) => bytes = Some(read),
+                Err(e) => over_limit |= e.status() == StatusCode::PAYLOAD_TOO_LARGE,
+            },
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => {
+                over_limit |= e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                break;
+            }
         }
     }
     let refuse = |error: &str| show(&state, &session, &office, None, Some(error.to_owned()), None);
+    if over_limit || bytes.as_ref().is_some_and(|b| b.len() > LOGO_MAX_BYTES) {
+        return refuse("Plik z logo jest za duży: najwyżej 512 KB.").await;
+    }
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
         return refuse("Wybierz plik z logo (PNG lub JPEG).").await;
     };
-    if bytes.len() > LOGO_MAX_BYTES {
-        return refuse("Plik z logo jest za duży: najwyżej 512 KB.").await;
-    }
     let Some(mime) = logo_type(&bytes) else {
         return refuse("Logo musi być obrazem PNG lub JPEG.").await;
     };

@@ -11,8 +11,8 @@ use survey::QuestionKey;
 
 use super::view::AdminChrome;
 use super::{admin_message, field, render};
-use crate::http::AppState;
-use crate::store::{ArchivedReport, AuditEntry, Comment, Office, Session};
+use crate::http::{AppError, AppState};
+use crate::store::{ArchivedReport, AuditEntry, Comment, Office, Session, StoreError};
 
 #[derive(Template)]
 #[template(path = "admin/audit.html")]
@@ -162,8 +162,9 @@ pub async fn redact(
     };
     let text = if text.trim().is_empty() { "[usunięto]".to_owned() } else { text.trim().replace("\r\n", "\n") };
     let (id, actor) = (office.id, session.admin.login.clone());
-    match state.db(move |s| s.redact_comment(id, &actor, &response_id, &key, &text)).await {
-        Ok(true) => {
+    // The store's own error is kept: one of them means the change is made but not yet complete.
+    match state.db(move |s| Ok(s.redact_comment(id, &actor, &response_id, &key, &text))).await {
+        Ok(Ok(true)) => {
             comments_page(
                 &state,
                 &session,
@@ -172,9 +173,15 @@ pub async fn redact(
             )
             .await
         }
-        Ok(false) => {
+        Ok(Ok(false)) => {
             admin_message(StatusCode::NOT_FOUND, "Nie znaleziono", "Nie ma takiego komentarza w tym urzędzie.")
         }
+        Ok(Err(StoreError::LogNotEmptied)) => admin_message(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Anonimizacja niedokończona",
+            "Komentarz zmieniono w bazie, ale pierwotna treść mogła jeszcze zostać w dzienniku zapisu bazy, bo serwer był w tej chwili zajęty odczytami. Ponów anonimizację za chwilę (ten sam formularz); dopiero komunikat o powodzeniu oznacza, że treści nie ma nigdzie.",
+        ),
+        Ok(Err(e)) => AppError::from(e).into_response(),
         Err(e) => e.into_response(),
     }
 }

@@ -4,13 +4,17 @@
 
 pub mod openapi;
 
+pub mod pairing_limit;
+
+use std::net::SocketAddr;
+
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use survey::Response as SurveyResponse;
 use survey::wire::{
     ApiError, DeviceClock, FilteredPress, Heartbeat, HeartbeatReply, MAX_BATCH, PairReply, PairRequest,
@@ -24,16 +28,21 @@ use crate::store::{DeviceReport, PairedDevice, PairingRefused};
 /// Largest upload accepted: a full batch of long answers fits.
 pub const MAX_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
 
+/// Largest pairing request or heartbeat accepted. Either is a few hundred bytes; anything near this is not
+/// from a kiosk, and reading it would only cost memory.
+pub const MAX_SMALL_BYTES: usize = 4 * 1024;
+
 /// A path of the API and the handlers that answer there.
 type Route = (&'static str, fn() -> MethodRouter<AppState>);
 
-/// Every route of the API. The router is built from this table alone, and a test checks that each path
-/// is described in the OpenAPI document: a route cannot be added without its description.
+/// Every route of the API, each with the body limit of what it takes (those that read no body have the
+/// application's default, `http/mod.rs`). The router is built from this table alone, and a test checks
+/// that each path is described in the OpenAPI document: a route cannot be added without its description.
 const ROUTES: [Route; 5] = [
-    ("/api/v1/pair", || post(pair)),
+    ("/api/v1/pair", || post(pair).layer(DefaultBodyLimit::max(MAX_SMALL_BYTES))),
     ("/api/v1/responses", || post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))),
     ("/api/v1/questionnaire", || get(questionnaire)),
-    ("/api/v1/heartbeat", || post(heartbeat)),
+    ("/api/v1/heartbeat", || post(heartbeat).layer(DefaultBodyLimit::max(MAX_SMALL_BYTES))),
     ("/api/v1/openapi.json", || get(openapi::serve)),
 ];
 
@@ -53,16 +62,18 @@ fn internal(e: AppError) -> Response {
     e.into_response()
 }
 
-/// A JSON body, or the structured error saying why it could not be read.
+/// An upload's JSON body, or the structured error saying why it could not be read.
 fn body<T>(payload: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
+    body_within(payload, MAX_UPLOAD_BYTES, " Wyślij mniejsze paczki.")
+}
+
+/// A JSON body of a route limited to `limit` bytes, or the structured error saying why it could not be
+/// read; `advice` follows the message about a body over the limit.
+fn body_within<T>(payload: Result<Json<T>, JsonRejection>, limit: usize, advice: &str) -> Result<T, Response> {
     payload.map(|Json(v)| v).map_err(|rejection| {
         let status = rejection.status();
         if status == StatusCode::PAYLOAD_TOO_LARGE {
-            error(
-                status,
-                "too_large",
-                format!("Za dużo danych naraz (najwyżej {MAX_UPLOAD_BYTES} bajtów). Wyślij mniejsze paczki."),
-            )
+            error(status, "too_large", format!("Za dużo danych naraz (najwyżej {limit} bajtów).{advice}"))
         } else {
             error(StatusCode::BAD_REQUEST, "bad_json", format!("Nieprawidłowe dane JSON: {}", rejection.body_text()))
         }
@@ -98,16 +109,27 @@ impl FromRequestParts<AppState> for Kiosk {
     }
 }
 
-async fn pair(State(state): State<AppState>, payload: Result<Json<PairRequest>, JsonRejection>) -> Response {
-    let request = match body(payload) {
+async fn pair(
+    State(state): State<AppState>,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    payload: Result<Json<PairRequest>, JsonRejection>,
+) -> Response {
+    let request = match body_within(payload, MAX_SMALL_BYTES, "") {
         Ok(r) => r,
         Err(e) => return e,
     };
     if let Err(e) = check_wire_version(request.wire_version) {
         return (StatusCode::BAD_REQUEST, Json(e)).into_response();
     }
+    let peer = connect.map(|Extension(ConnectInfo(addr))| addr.ip());
+    let client = crate::http::public::rate_limit::client_address(peer, &headers, state.behind_proxy);
+    if let Err(wait) = state.pairings.try_code(client) {
+        return too_many_attempts(pairing_limit::seconds(wait));
+    }
     match state.db(move |s| s.pair_device(&request.code)).await {
         Ok(Ok((device, token))) => {
+            state.pairings.paired(client);
             Json(PairReply { wire_version: WIRE_VERSION, token, office: device.office_slug, device: device.name })
                 .into_response()
         }
@@ -143,6 +165,19 @@ struct ReceivedBatch {
 fn read_item<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, Unreadable> {
     let id = value.get("id").and_then(|id| id.as_str()).and_then(|id| uuid::Uuid::parse_str(id).ok());
     serde_json::from_value(value).map_err(|e| Unreadable { id, detail: e.to_string() })
+}
+
+/// The refusal of a client that sent too many wrong pairing codes, with the seconds it must wait.
+fn too_many_attempts(seconds: u64) -> Response {
+    let mut response = error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+        format!(
+            "Zbyt wiele błędnych kodów parowania z tego adresu w ciągu minuty. Sprawdź kod w panelu (Kioski) i spróbuj ponownie za {seconds} s."
+        ),
+    );
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
 }
 
 async fn upload(
@@ -231,7 +266,7 @@ async fn heartbeat(
     Kiosk(device): Kiosk,
     payload: Result<Json<Heartbeat>, JsonRejection>,
 ) -> Response {
-    let beat = match body(payload) {
+    let beat = match body_within(payload, MAX_SMALL_BYTES, "") {
         Ok(b) => b,
         Err(e) => return e,
     };

@@ -1,39 +1,21 @@
-//! Limits how many surveys one client sends, without keeping its address.
-//!
-//! The client's IP address is personal data (RODO), so it is never stored, logged or kept in memory: it is
-//! replaced at once by a keyed BLAKE3 hash. The key is random, lives only in memory and is replaced every
-//! hour together with all counts, so no hash outlives the hour and none can be linked to an address later.
+//! Limits how many surveys one client sends, without keeping its address (see `client_key.rs`: a keyed
+//! hash replaced every hour, an IPv6 client counted by its /64).
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use rand::RngCore;
+use crate::http::client_key::{PerClient, REKEY_EVERY};
 
 /// Surveys accepted from one client per window.
 pub const SUBMISSIONS_PER_WINDOW: u32 = 20;
-/// How long a key and its counts live.
-pub const WINDOW: Duration = Duration::from_secs(3600);
-
-struct Window {
-    key: [u8; 32],
-    started: Instant,
-    counts: HashMap<[u8; 32], u32>,
-}
-
-impl Window {
-    fn fresh(now: Instant) -> Window {
-        let mut key = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut key);
-        Window { key, started: now, counts: HashMap::new() }
-    }
-}
+/// How long counts live: they start afresh with the hourly key.
+pub const WINDOW: Duration = REKEY_EVERY;
 
 /// Counts accepted submissions per client, per window.
 pub struct RateLimiter {
     limit: u32,
-    window: Mutex<Window>,
+    counts: Mutex<PerClient<u32>>,
 }
 
 impl Default for RateLimiter {
@@ -45,28 +27,22 @@ impl Default for RateLimiter {
 impl RateLimiter {
     /// A limiter allowing `limit` submissions per client per [`WINDOW`].
     pub fn new(limit: u32) -> Self {
-        RateLimiter { limit, window: Mutex::new(Window::fresh(Instant::now())) }
+        RateLimiter { limit, counts: Mutex::new(PerClient::new(Instant::now())) }
     }
 
-    fn with_window<T>(&self, client: IpAddr, f: impl FnOnce(&mut u32, u32) -> T) -> T {
-        let now = Instant::now();
-        let mut window = self.window.lock().unwrap_or_else(|p| p.into_inner());
-        if now.duration_since(window.started) >= WINDOW {
-            *window = Window::fresh(now);
-        }
-        let hashed = *blake3::keyed_hash(&window.key, client.to_string().as_bytes()).as_bytes();
-        let count = window.counts.entry(hashed).or_insert(0);
-        f(count, self.limit)
+    fn with_count<T>(&self, client: IpAddr, f: impl FnOnce(&mut u32, u32) -> T) -> T {
+        let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        f(counts.entry(Some(client), Instant::now()), self.limit)
     }
 
     /// Whether this client may send another survey now.
     pub fn allows(&self, client: IpAddr) -> bool {
-        self.with_window(client, |count, limit| *count < limit)
+        self.with_count(client, |count, limit| *count < limit)
     }
 
     /// Records an accepted survey from this client.
     pub fn record(&self, client: IpAddr) {
-        self.with_window(client, |count, _| *count = count.saturating_add(1));
+        self.with_count(client, |count, _| *count = count.saturating_add(1));
     }
 }
 
@@ -109,16 +85,27 @@ mod tests {
     }
 
     #[test]
+    fn an_ipv6_client_is_limited_by_its_slash_64() {
+        let limiter = RateLimiter::new(2);
+        let one: IpAddr = "2001:db8:7:1::1".parse().unwrap();
+        limiter.record(one);
+        // A new address in the same /64 for every survey: the same client.
+        limiter.record("2001:db8:7:1::2".parse().unwrap());
+        assert!(!limiter.allows("2001:db8:7:1:dead:beef:0:3".parse().unwrap()));
+        assert!(limiter.allows("2001:db8:7:2::1".parse().unwrap()));
+    }
+
+    #[test]
     fn keeps_no_address_in_memory() {
         let limiter = RateLimiter::new(5);
         let a: IpAddr = "198.51.100.77".parse().unwrap();
         limiter.record(a);
-        let window = limiter.window.lock().unwrap();
+        let counts = limiter.counts.lock().unwrap();
         let plain = a.to_string();
-        for hashed in window.counts.keys() {
+        for hashed in counts.keys() {
             assert!(!hashed.windows(plain.len()).any(|w| w == plain.as_bytes()));
         }
-        assert_eq!(window.counts.len(), 1);
+        assert_eq!(counts.clients(), 1);
     }
 
     #[test]
