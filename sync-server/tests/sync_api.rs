@@ -631,3 +631,25 @@ fn a_client_still_sending_after_a_413_gets_the_reply_not_a_reset() {
     s.shutdown(std::net::Shutdown::Write).unwrap();
     assert_eq!(s.read(&mut [0u8; 1]).unwrap(), 0, "the server's side ends after the reply");
 }
+
+/// What the reader says about an unreadable item may quote it; a receipt never echoes a huge value back.
+#[test]
+fn an_unreadable_item_is_described_briefly() {
+    let a = api();
+    let token = a.paired("urzad", "parter");
+    let long_reason = "x".repeat(100_000);
+    let press =
+        serde_json::json!({"id": uuid::Uuid::now_v7(), "captured_at": Utc::now(), "button": 1, "reason": long_reason});
+    let batch = serde_json::json!({"wire_version": 1, "device": "k", "responses": [], "filtered_presses": [press]});
+    let (status, body) = a.post("/responses", Some(&token), &batch);
+    assert_eq!(status, 200, "{body}");
+    let receipt: UploadReceipt = serde_json::from_str(&body).unwrap();
+    match &receipt.filtered_results[0].outcome {
+        Outcome::Rejected { errors } => match &errors[0].problem {
+            Problem::Unreadable { detail } => assert!(detail.chars().count() <= 200, "{} characters", detail.len()),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+    assert!(body.len() < 2_000, "the receipt is {} bytes", body.len());
+}

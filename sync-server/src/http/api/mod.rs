@@ -162,9 +162,13 @@ struct ReceivedBatch {
     filtered_presses: Vec<serde_json::Value>,
 }
 
+/// Longest reader's message kept in a receipt: it may quote what was sent, which can be long.
+const DETAIL_MAX_CHARS: usize = 200;
+
 fn read_item<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, Unreadable> {
     let id = value.get("id").and_then(|id| id.as_str()).and_then(|id| uuid::Uuid::parse_str(id).ok());
-    serde_json::from_value(value).map_err(|e| Unreadable { id, detail: e.to_string() })
+    serde_json::from_value(value)
+        .map_err(|e| Unreadable { id, detail: e.to_string().chars().take(DETAIL_MAX_CHARS).collect() })
 }
 
 /// The refusal of a client that sent too many wrong pairing codes, with the seconds it must wait.
