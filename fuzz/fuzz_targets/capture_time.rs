@@ -22,7 +22,8 @@ fuzz_target!(|data: &[u8]| {
     let mut next = || n.next().unwrap_or(0);
     // Any instant chrono can represent: seconds and nanoseconds from the raw numbers.
     let mut instant = |secs: u64, nanos: u64| {
-        chrono::DateTime::from_timestamp(secs as i64, (nanos % 2_000_000_000) as u32).unwrap_or(chrono::DateTime::UNIX_EPOCH)
+        chrono::DateTime::from_timestamp(secs as i64, (nanos % 2_000_000_000) as u32)
+            .unwrap_or(chrono::DateTime::UNIX_EPOCH)
     };
     let (captured, wall, received, began) =
         (instant(next(), next()), instant(next(), next()), instant(next(), next()), instant(next(), next()));
