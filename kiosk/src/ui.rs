@@ -47,6 +47,9 @@ struct State {
     idle: Timer,
     thanks: Timer,
     poll: Timer,
+    /// Finished answers sent to the storage thread and not yet reported committed: until then the
+    /// thank-you is not shown, whatever else redraws the screen (a late tap, a language switch).
+    committing: std::cell::Cell<u32>,
 }
 
 /// The running kiosk UI.
@@ -123,6 +126,7 @@ impl Kiosk {
             idle: Timer::default(),
             thanks: Timer::default(),
             poll: Timer::default(),
+            committing: std::cell::Cell::new(0),
         });
         let kiosk = Kiosk { window, state };
         kiosk.wire();
@@ -297,8 +301,7 @@ impl Kiosk {
                 Ok(()) => {
                     let response = self.state.flow.borrow_mut().press_button(button);
                     if let Some(response) = response {
-                        let _ = self.state.to_storage.send(ToStore::Answer { response, thank: true });
-                        self.state.idle.stop();
+                        self.commit_then_thank(response);
                     }
                 }
                 Err(reason) => {
@@ -320,9 +323,7 @@ impl Kiosk {
     /// After every tap: restart the idle countdown, store a finished questionnaire, show the flow.
     fn after_input(&self, finished: Option<Response>) {
         if let Some(response) = finished {
-            // The thank-you waits for the commit (see on_stored).
-            let _ = self.state.to_storage.send(ToStore::Answer { response, thank: true });
-            self.state.idle.stop();
+            self.commit_then_thank(response);
             return;
         }
         self.show_flow();
@@ -347,7 +348,17 @@ impl Kiosk {
         self.show_flow();
     }
 
+    /// Sends a finished answer to be committed; the thank-you waits for the commit (see `on_stored`).
+    fn commit_then_thank(&self, response: survey::Response) {
+        self.state.committing.set(self.state.committing.get().saturating_add(1));
+        let _ = self.state.to_storage.send(ToStore::Answer { response, thank: true });
+        self.state.idle.stop();
+    }
+
     fn on_stored(&self, stored: Stored) {
+        if stored.thank {
+            self.state.committing.set(self.state.committing.get().saturating_sub(1));
+        }
         let saved = stored.result.is_ok();
         match stored.result {
             Ok(()) => {
@@ -435,6 +446,8 @@ impl Kiosk {
                 w.set_choices_right(model(choices[half..].iter().map(choice_data).collect()));
                 w.set_screen("question".into());
             }
+            // Thanks only for what is on disk: until the storage thread reports the commit, the screen stays.
+            Screen::Thanks if self.state.committing.get() > 0 => {}
             Screen::Thanks => w.set_screen("thanks".into()),
         }
     }

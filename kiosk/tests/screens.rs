@@ -119,12 +119,16 @@ fn full_questionnaire() {
     tap(&k, "Pomiń");
     tap(&k, "kilka razy w roku");
     screenshot(&k, "kiosk-full-question");
+    // 35 questions are left; the 36th tap comes after the last answer, while it is on its way to disk.
     for _ in 0..36 {
         if k.window.get_screen() != "question" {
             break;
         }
         tap(&k, "Pomiń");
     }
+    // No time has passed for the UI, so the storage thread's report cannot have been picked up: a late tap
+    // must not show the thank-you before the answer is committed.
+    assert_eq!(k.window.get_screen(), "question", "thanked before the answer was committed");
     wait_for_screen(&k, "thanks");
     let stored = store.pending(10).unwrap();
     assert_eq!(stored[0].answers[&key("ogolna_ocena")], AnswerValue::Rating(5));
