@@ -112,6 +112,8 @@ pub struct KioskReceipt {
 /// and the kiosk sends it again.
 pub fn ingest_kiosk_batch(store: &Store, batch: &KioskBatch<'_>) -> Result<KioskReceipt, StoreError> {
     let mut checker = Checker::new(store);
+    // Everything a device may send belongs to its own office (`refused_for_device`).
+    let began = survey_began(&store.office(&batch.device.office_slug)?);
     let mut results: Vec<Option<Outcome>> = Vec::with_capacity(batch.responses.len());
     let mut valid: Vec<Incoming<'_>> = Vec::new();
     for item in batch.responses {
@@ -123,7 +125,6 @@ pub fn ingest_kiosk_batch(store: &Store, batch: &KioskBatch<'_>) -> Result<Kiosk
             },
         };
         if let (None, Ok(response)) = (&refused, item) {
-            let began = checker.survey_began(&response.office)?;
             let CountedTime { at, replaced } = counted_capture_time(response, batch.clock, batch.received_at, began);
             valid.push(Incoming { response, counted_at: at, time_replaced: replaced, actor: None });
         }
@@ -148,7 +149,6 @@ pub fn ingest_kiosk_batch(store: &Store, batch: &KioskBatch<'_>) -> Result<Kiosk
         })
         .collect();
 
-    let began = checker.survey_began(&batch.device.office_slug)?;
     let mut presses: Vec<Option<Outcome>> = Vec::with_capacity(batch.presses.len());
     let mut keep: Vec<(&FilteredPress, DateTime<Utc>)> = Vec::new();
     for item in batch.presses {
@@ -226,16 +226,15 @@ fn survey_began(office: &Office) -> DateTime<Utc> {
 /// A questionnaire version with what validation needs besides it; `None` for a version never published.
 type Version = Option<(Arc<Questionnaire>, ValidationContext)>;
 
-/// Validates responses, loading each questionnaire version and each office's facts once per intake.
+/// Validates responses, loading each questionnaire version once per intake.
 pub struct Checker<'s> {
     store: &'s Store,
     versions: HashMap<(String, u32), Version>,
-    began: HashMap<String, DateTime<Utc>>,
 }
 
 impl<'s> Checker<'s> {
     pub fn new(store: &'s Store) -> Checker<'s> {
-        Checker { store, versions: HashMap::new(), began: HashMap::new() }
+        Checker { store, versions: HashMap::new() }
     }
 
     /// Validates `response` against the version it answers: `Ok(Err(errors))` when it may not be stored.
@@ -267,15 +266,5 @@ impl<'s> Checker<'s> {
             Err(StoreError::UnknownQuestionnaireVersion { .. }) => Ok(None),
             Err(e) => Err(e),
         }
-    }
-
-    /// When the survey of the office `slug` began (see [`survey_began`]).
-    fn survey_began(&mut self, slug: &str) -> Result<DateTime<Utc>, StoreError> {
-        if let Some(began) = self.began.get(slug) {
-            return Ok(*began);
-        }
-        let began = survey_began(&self.store.office(slug)?);
-        self.began.insert(slug.to_owned(), began);
-        Ok(began)
     }
 }

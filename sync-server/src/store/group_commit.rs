@@ -23,8 +23,7 @@ type Reply = oneshot::Sender<Result<RecordOutcome, StoreError>>;
 struct Job {
     response: Response,
     /// The capture time to count, and whether it replaced one that could not be true.
-    counted_at: chrono::DateTime<chrono::Utc>,
-    time_replaced: bool,
+    counted: CountedTime,
     reply: Reply,
 }
 
@@ -32,8 +31,8 @@ impl Job {
     fn incoming(&self) -> Incoming<'_> {
         Incoming {
             response: &self.response,
-            counted_at: self.counted_at,
-            time_replaced: self.time_replaced,
+            counted_at: self.counted.at,
+            time_replaced: self.counted.replaced,
             actor: None,
         }
     }
@@ -64,7 +63,7 @@ impl Store {
         counted: CountedTime,
     ) -> Result<RecordOutcome, StoreError> {
         let (reply, answer) = oneshot::channel();
-        let mut job = Job { response, counted_at: counted.at, time_replaced: counted.replaced, reply };
+        let mut job = Job { response, counted, reply };
         // A writer thread that ended (it panicked) is replaced once rather than refusing every survey
         // until the server restarts.
         for _ in 0..2 {
@@ -155,7 +154,8 @@ mod tests {
 
     fn job(response: Response) -> (Job, oneshot::Receiver<Result<RecordOutcome, StoreError>>) {
         let (reply, answer) = oneshot::channel();
-        (Job { counted_at: response.captured_at, time_replaced: false, response, reply }, answer)
+        let counted = CountedTime { at: response.captured_at, replaced: false };
+        (Job { response, counted, reply }, answer)
     }
 
     /// Deterministic: the jobs are one commit by construction, not by timing.

@@ -179,8 +179,6 @@ pub(crate) fn now_text() -> String {
 }
 
 impl StoreError {
-    /// Whether the write failed for want of disk space: nothing stored was harmed, and the same write
-    /// succeeds once space is freed, so callers say "try again later" rather than "error".
     /// Whether the error belongs to one item only (an office or questionnaire version that does not
     /// exist, a sheet already entered, a stored answer that cannot be read, a constraint the item breaks),
     /// so that the rest of a batch may still be stored. Anything else (the disk, the database) concerns
@@ -199,6 +197,8 @@ impl StoreError {
         }
     }
 
+    /// Whether the write failed for want of disk space: nothing stored was harmed, and the same write
+    /// succeeds once space is freed, so callers say "try again later" rather than "error".
     pub fn is_disk_full(&self) -> bool {
         matches!(self, StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DiskFull)
     }

@@ -57,11 +57,6 @@ fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response
     (status, Json(ApiError::new(code, message))).into_response()
 }
 
-/// A failure of the store, as the API's JSON (the router's `as_json` gives it its form).
-fn internal(e: AppError) -> Response {
-    e.into_response()
-}
-
 /// An upload's JSON body, or the structured error saying why it could not be read.
 fn body<T>(payload: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
     body_within(payload, MAX_UPLOAD_BYTES, " Wyślij mniejsze paczki.")
@@ -104,7 +99,7 @@ impl FromRequestParts<AppState> for Kiosk {
         match state.db(move |s| s.device_by_token(&token)).await {
             Ok(Some(device)) => Ok(Kiosk(device)),
             Ok(None) => Err(unauthorized()),
-            Err(e) => Err(internal(e)),
+            Err(e) => Err(e.into_response()),
         }
     }
 }
@@ -123,7 +118,7 @@ async fn pair(
         return (StatusCode::BAD_REQUEST, Json(e)).into_response();
     }
     let peer = connect.map(|Extension(ConnectInfo(addr))| addr.ip());
-    let client = crate::http::public::rate_limit::client_address(peer, &headers, state.behind_proxy);
+    let client = crate::http::client_key::client_address(peer, &headers, state.behind_proxy);
     if let Err(wait) = state.pairings.try_code(client) {
         return too_many_attempts(pairing_limit::seconds(wait));
     }
@@ -145,7 +140,7 @@ async fn pair(
             };
             error(StatusCode::FORBIDDEN, code, message)
         }
-        Err(e) => internal(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -234,7 +229,7 @@ async fn upload(
             filtered_results: receipt.presses,
         })
         .into_response(),
-        Err(e) => internal(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -253,10 +248,10 @@ async fn questionnaire(State(state): State<AppState>, Kiosk(device): Kiosk, head
         .await;
     let package = match loaded {
         Ok(p) => p,
-        Err(e) => return internal(e),
+        Err(e) => return e.into_response(),
     };
     let Ok(json) = serde_json::to_vec(&package) else {
-        return internal(AppError::Internal("serializacja ankiety".into()));
+        return AppError::Internal("serializacja ankiety".into()).into_response();
     };
     let etag = format!("\"{}\"", blake3::hash(&json).to_hex());
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
@@ -283,6 +278,6 @@ async fn heartbeat(
     };
     match state.db(move |s| s.device_seen(device.id, Some(&report))).await {
         Ok(()) => Json(HeartbeatReply { wire_version: WIRE_VERSION, server_time: now }).into_response(),
-        Err(e) => internal(e),
+        Err(e) => e.into_response(),
     }
 }

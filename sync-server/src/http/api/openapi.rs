@@ -6,11 +6,10 @@
 use std::sync::LazyLock;
 
 use axum::http::{HeaderMap, HeaderValue};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::internal;
 use crate::http::{AppError, validators};
 
 #[derive(OpenApi)]
@@ -75,7 +74,7 @@ pub fn document() -> Result<&'static str, AppError> {
 pub(super) async fn serve(headers: HeaderMap) -> Response {
     match document() {
         Ok(json) => validators::file(&headers, HeaderValue::from_static("application/json"), None, json),
-        Err(e) => internal(e),
+        Err(e) => e.into_response(),
     }
 }
 

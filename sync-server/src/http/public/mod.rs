@@ -343,7 +343,7 @@ async fn submit(
         return data.page(StatusCode::BAD_REQUEST, lang, &posted, &[], Some(w.bad_form.to_owned()));
     }
     let peer = connect.map(|Extension(ConnectInfo(addr))| addr.ip());
-    let client = rate_limit::client_address(peer, &headers, state.behind_proxy);
+    let client = super::client_key::client_address(peer, &headers, state.behind_proxy);
     if let Some(client) = client
         && !state.limiter.allows(client)
     {
