@@ -36,7 +36,7 @@ pub fn run(settings: &Settings) -> anyhow::Result<()> {
     if let Some(file) = &settings.file {
         println!("Ustawienia z pliku {}", file.display());
     }
-    first_start(&store, &mut std::io::stdout())?;
+    first_start(&store, &mut std::io::stdout(), CredentialsTo::for_this_process(&settings.data_dir))?;
     let state = AppState {
         behind_proxy: settings.behind_proxy,
         ..AppState::new(store.clone()).with_suppression_threshold(settings.suppression_threshold)
@@ -164,26 +164,106 @@ async fn accept_failed(e: std::io::Error) {
     tokio::time::sleep(Duration::from_secs(1)).await;
 }
 
+/// The file in the data directory that receives the first administrator's login and password when they
+/// must not be printed (see [`CredentialsTo`]).
+pub const FIRST_LOGIN_FILE: &str = "pierwsze-logowanie.txt";
+
+/// Where the first administrator's password goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialsTo {
+    /// Printed: a person watches a terminal.
+    Terminal,
+    /// Written to this file (mode 0600, made with that mode) and only its place is printed.
+    File(std::path::PathBuf),
+}
+
+impl CredentialsTo {
+    /// Printed only when standard output is a terminal and the process is not a systemd service
+    /// (`INVOCATION_ID` or `JOURNAL_STREAM` set). Anything that is not a terminal is almost always
+    /// kept — the journal, a container's log, a file the output was redirected to — where a password
+    /// would outlive its first use and be read by whoever may read logs (group `adm` on Debian). A
+    /// service may even have a terminal as its output, hence the environment check too.
+    pub fn choose(stdout_is_terminal: bool, under_systemd: bool, data_dir: &std::path::Path) -> CredentialsTo {
+        if stdout_is_terminal && !under_systemd {
+            CredentialsTo::Terminal
+        } else {
+            CredentialsTo::File(data_dir.join(FIRST_LOGIN_FILE))
+        }
+    }
+
+    fn for_this_process(data_dir: &std::path::Path) -> CredentialsTo {
+        let under_systemd = ["INVOCATION_ID", "JOURNAL_STREAM"].iter().any(|v| std::env::var_os(v).is_some());
+        CredentialsTo::choose(std::io::IsTerminal::is_terminal(&std::io::stdout()), under_systemd, data_dir)
+    }
+}
+
+/// Writes the credentials to a new file readable by the service user only. The file is created with mode
+/// 0600 (never widened then narrowed, so there is no moment another user could open it); a file left by an
+/// earlier first start is replaced.
+fn write_first_login(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("nie można usunąć starego pliku {}", path.display())),
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("nie można utworzyć pliku {}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("nie można zapisać pliku {}", path.display()))
+}
+
 /// On a database without any account, creates the first office (if none) and its admin with a generated
-/// password, and prints the credentials once. Returns whether it did.
-pub fn first_start(store: &Store, out: &mut impl Write) -> anyhow::Result<bool> {
+/// password, which must be changed at the first login, and hands the credentials over once: printed in a
+/// terminal, written to a file otherwise ([`CredentialsTo`]). Returns whether it did.
+pub fn first_start(store: &Store, out: &mut impl Write, to: CredentialsTo) -> anyhow::Result<bool> {
     if store.admin_count()? > 0 {
         return Ok(false);
     }
     let password = password::generate();
     let hash = password::hash(&password)?;
-    let Some((office, admin)) =
+    let credentials = format!("    Login: {FIRST_ADMIN_LOGIN}\n    Hasło: {password}\n");
+    // The file is written before the account exists: if writing fails, no account is left whose
+    // password nobody ever saw.
+    if let CredentialsTo::File(path) = &to {
+        write_first_login(
+            path,
+            &format!(
+                "Pierwsze logowanie do panelu Oceń Urząd (/admin):\n\n{credentials}\nHasło trzeba zmienić przy pierwszym logowaniu. Potem usuń ten plik.\n"
+            ),
+        )?;
+    }
+    let Some((office, _)) =
         store.bootstrap_first_admin(FIRST_OFFICE_SLUG, FIRST_OFFICE_NAME, FIRST_ADMIN_LOGIN, &hash)?
     else {
+        if let CredentialsTo::File(path) = &to {
+            let _ = std::fs::remove_file(path);
+        }
         return Ok(false);
     };
-    writeln!(
-        out,
-        "\nPierwsze uruchomienie: utworzono urząd „{}” (adres /{}) i jego administratora.\n\
-         \n    Login: {}\n    Hasło: {}\n\n\
-         Zapisz hasło teraz: nie zostanie pokazane ponownie. Zmień je po pierwszym logowaniu.\n",
-        office.name, office.slug, admin.login, password
-    )?;
+    let intro = format!(
+        "\nPierwsze uruchomienie: utworzono urząd „{}” (adres /{}) i jego administratora.\n",
+        office.name, office.slug
+    );
+    match &to {
+        CredentialsTo::Terminal => writeln!(
+            out,
+            "{intro}\n{credentials}\nZapisz hasło teraz: nie zostanie pokazane ponownie. Przy pierwszym logowaniu trzeba je zmienić.\n"
+        )?,
+        CredentialsTo::File(path) => {
+            tracing::info!(file = %path.display(), "hasło pierwszego administratora zapisano w pliku");
+            writeln!(
+                out,
+                "{intro}Login i hasło zapisano w pliku {} (może go odczytać tylko użytkownik usługi i root), nie w dzienniku. Przy pierwszym logowaniu hasło trzeba zmienić; potem usuń plik.\n",
+                path.display()
+            )?
+        }
+    }
     out.flush()?;
     Ok(true)
 }
@@ -222,4 +302,61 @@ async fn shutdown_signal(mut sigterm: tokio::signal::unix::Signal) {
         _ = sigterm.recv() => {},
     }
     tracing::info!("zamykanie: kończę obsługę bieżących żądań");
+}
+
+#[cfg(test)]
+mod tests {
+    // Test helpers may unwrap: a panic is how a test reports a broken premise.
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn the_password_is_printed_only_to_a_terminal_outside_systemd() {
+        let dir = std::path::Path::new("/srv/dane");
+        let file = CredentialsTo::File(dir.join(FIRST_LOGIN_FILE));
+        assert_eq!(CredentialsTo::choose(true, false, dir), CredentialsTo::Terminal);
+        assert_eq!(CredentialsTo::choose(true, true, dir), file);
+        assert_eq!(CredentialsTo::choose(false, false, dir), file);
+        assert_eq!(CredentialsTo::choose(false, true, dir), file);
+    }
+
+    #[test]
+    fn in_a_terminal_the_credentials_are_printed_and_no_file_is_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut out = Vec::new();
+        assert!(first_start(&store, &mut out, CredentialsTo::Terminal).unwrap());
+        let printed = String::from_utf8(out).unwrap();
+        let password = printed.lines().find_map(|l| l.trim().strip_prefix("Hasło: ")).unwrap();
+        let admin = store.admin_by_login(FIRST_ADMIN_LOGIN).unwrap().unwrap();
+        assert!(password::verify(password, &admin.password_hash));
+        assert!(admin.must_change_password, "a generated password must be changed at the first login");
+        assert!(!dir.path().join(FIRST_LOGIN_FILE).exists());
+    }
+
+    #[test]
+    fn otherwise_they_go_to_a_file_only_the_service_user_may_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let path = dir.path().join(FIRST_LOGIN_FILE);
+        // A file left by an earlier first start, readable by all, is replaced, not reused.
+        std::fs::write(&path, "stare").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let mut out = Vec::new();
+        assert!(first_start(&store, &mut out, CredentialsTo::File(path.clone())).unwrap());
+        let printed = String::from_utf8(out).unwrap();
+        assert!(printed.contains(&path.display().to_string()), "{printed}");
+        assert!(!printed.contains("Hasło:"), "{printed}");
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        let written = std::fs::read_to_string(&path).unwrap();
+        let password = written.lines().find_map(|l| l.trim().strip_prefix("Hasło: ")).unwrap();
+        assert!(!printed.contains(password));
+        let admin = store.admin_by_login(FIRST_ADMIN_LOGIN).unwrap().unwrap();
+        assert!(password::verify(password, &admin.password_hash));
+        // A second start writes nothing.
+        assert!(!first_start(&store, &mut Vec::new(), CredentialsTo::File(path.clone())).unwrap());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), written);
+    }
 }

@@ -244,20 +244,27 @@ impl Server {
 }
 
 #[test]
-fn first_start_prints_credentials_once_then_serves_until_sigterm() {
+fn first_start_writes_credentials_to_a_private_file_once_then_serves_until_sigterm() {
+    use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("dane");
+    // Standard output is a pipe here, as under systemd: the password goes to a file, never to the log.
     let server = Server::start(&data);
 
     let banner = server.banner.join("\n");
-    assert!(banner.contains("Login: admin"), "{banner}");
-    let password = server
-        .banner
-        .iter()
+    let file = data.join(sync_server::serve::FIRST_LOGIN_FILE);
+    assert!(banner.contains(&file.display().to_string()), "{banner}");
+    assert!(!banner.contains("Hasło:"), "{banner}");
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(written.contains("Login: admin"), "{written}");
+    let password = written
+        .lines()
         .find_map(|l| l.trim().strip_prefix("Hasło: "))
-        .unwrap_or_else(|| panic!("no password in: {banner}"))
+        .unwrap_or_else(|| panic!("no password in: {written}"))
         .to_owned();
     assert_eq!(password.len(), 20);
+    assert!(!banner.contains(&password));
 
     let mut reply = ureq::get(format!("{}/healthz", server.url)).call().unwrap();
     let body = reply.body_mut().read_to_string().unwrap();
@@ -266,14 +273,19 @@ fn first_start_prints_credentials_once_then_serves_until_sigterm() {
     assert!(server.terminate().success(), "SIGTERM must end the server cleanly");
 
     let conn = Connection::open(data.join(DB_FILE)).unwrap();
-    let hash: String =
-        conn.query_row("SELECT password_hash FROM admins WHERE login = 'admin'", [], |r| r.get(0)).unwrap();
-    assert!(sync_server::password::verify(&password, &hash), "the printed password must be the admin's");
+    let (hash, must_change): (String, bool) = conn
+        .query_row("SELECT password_hash, must_change_password FROM admins WHERE login = 'admin'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert!(sync_server::password::verify(&password, &hash), "the written password must be the admin's");
+    assert!(must_change, "the generated password must be changed at the first login");
 
-    // A second start prints no password and creates no second admin.
+    // A second start writes no password and creates no second admin.
     let again = Server::start(&data);
-    assert!(!again.banner.join("\n").contains("Hasło"), "{:?}", again.banner);
+    assert!(!again.banner.join("\n").contains("Pierwsze uruchomienie"), "{:?}", again.banner);
     assert!(again.terminate().success());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), written);
     let admins: i64 = conn.query_row("SELECT count(*) FROM admins", [], |r| r.get(0)).unwrap();
     assert_eq!(admins, 1);
 }

@@ -70,7 +70,7 @@ impl AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::UnknownOffice(_) => AppError::NotFound(e.to_string()),
+            StoreError::UnknownOffice(_) | StoreError::UnknownAccount => AppError::NotFound(e.to_string()),
             StoreError::DuplicateSlug(_)
             | StoreError::DuplicateHost(_)
             | StoreError::DuplicateDevice(_)

@@ -1,36 +1,59 @@
-//! Admin accounts: office admins (one office) and operators (every office).
+//! Accounts: the operator (every office) and an office's accounts by role — administrator, nadzór
+//! (read-only) and wprowadzanie ankiet (paper sheets only) — with their lifecycle: created with a
+//! generated password that must be changed, disabled and enabled again, deleted, password reset.
+//! Every change is recorded in the audit log in the same transaction.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{Office, Store, StoreError, audit, now_text, offices, on_unique_violation};
 
-/// What an account may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What an account may do. Which routes each role may use is in `http::admin::access`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     /// Runs one office.
     OfficeAdmin,
     /// Runs every office: creates offices and their admins.
     Operator,
+    /// Nadzór: reads one office's dashboard, reports, report archive and audit log; changes nothing.
+    Supervisor,
+    /// Wprowadzanie ankiet: types in, lists and corrects one office's paper sheets; nothing else.
+    DataEntry,
 }
 
 impl Role {
-    fn as_str(self) -> &'static str {
+    /// Every role, for the tables that must name them all.
+    pub const ALL: [Role; 4] = [Role::Operator, Role::OfficeAdmin, Role::Supervisor, Role::DataEntry];
+    /// The roles an account of an office may have, in the order the accounts page offers them.
+    pub const OFFICE: [Role; 3] = [Role::OfficeAdmin, Role::Supervisor, Role::DataEntry];
+
+    /// The name stored in the database and sent by the accounts form.
+    pub fn as_str(self) -> &'static str {
         match self {
             Role::OfficeAdmin => "office_admin",
             Role::Operator => "operator",
+            Role::Supervisor => "supervisor",
+            Role::DataEntry => "data_entry",
         }
     }
 
-    fn parse(s: &str) -> Option<Role> {
-        match s {
-            "office_admin" => Some(Role::OfficeAdmin),
-            "operator" => Some(Role::Operator),
-            _ => None,
+    /// The role of a stored or posted name.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The role in the panel's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::OfficeAdmin => "administrator urzędu",
+            Role::Operator => "operator",
+            Role::Supervisor => "nadzór",
+            Role::DataEntry => "wprowadzanie ankiet",
         }
     }
 }
 
-/// An account to create. The password arrives already hashed: the store never sees a password.
+/// An office administrator or operator to create from the command line (the password typed by a
+/// person, so it need not be changed). The password arrives already hashed: the store never sees one.
 pub struct NewAdmin<'a> {
     pub login: &'a str,
     pub password_hash: &'a str,
@@ -38,23 +61,83 @@ pub struct NewAdmin<'a> {
     pub office_slug: Option<&'a str>,
 }
 
-/// An account as stored.
+/// An account as stored (never a deleted one).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Admin {
     pub id: i64,
     pub login: String,
     pub password_hash: String,
     pub role: Role,
-    /// The office of an office admin; `None` for an operator.
+    /// The office of an office account; `None` for an operator.
     pub office_id: Option<i64>,
+    pub created_at: String,
+    /// The password was generated (first start, new account, reset): it must be changed before anything else.
+    pub must_change_password: bool,
+    /// When the account was disabled; a disabled account cannot log in.
+    pub disabled_at: Option<String>,
+}
+
+/// Why an account change is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountRefusal {
+    /// Nobody disables or deletes their own account (they would lock themselves out).
+    Own,
+    /// An office keeps at least one enabled administrator.
+    LastAdministrator,
+}
+
+impl AccountRefusal {
+    /// The refusal in the panel's words.
+    pub fn message(self) -> &'static str {
+        match self {
+            AccountRefusal::Own => {
+                "Nie można wyłączyć ani usunąć własnego konta. Poproś o to innego administratora urzędu lub operatora."
+            }
+            AccountRefusal::LastAdministrator => {
+                "To ostatni czynny administrator urzędu: urząd musi mieć co najmniej jednego. Najpierw utwórz lub włącz konto innego administratora."
+            }
+        }
+    }
+}
+
+/// A change to an account of an office, made by `actor`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountChange {
+    Disable,
+    Enable,
+    Delete,
+    /// A new generated password (its hash); the owner must change it at the next login.
+    ResetPassword(String),
 }
 
 impl Store {
-    /// Creates an account; refuses an unknown office or a login already taken.
+    /// Creates an account from the command line; refuses an unknown office or a login already taken.
     pub fn create_admin(&self, new: &NewAdmin<'_>) -> Result<Admin, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let admin = insert_admin(&tx, new)?;
+        let (role, office) = match new.office_slug {
+            Some(slug) => (Role::OfficeAdmin, Some(offices::office_by_slug(&tx, slug)?.id)),
+            None => (Role::Operator, None),
+        };
+        let admin = insert_admin(&tx, new.login, new.password_hash, role, office, false)?;
+        tx.commit()?;
+        Ok(admin)
+    }
+
+    /// Creates an account of an office with a generated password (its hash) that must be changed at the
+    /// first login; recorded as done by `actor`.
+    pub fn create_account(
+        &self,
+        actor: &Admin,
+        office: &Office,
+        login: &str,
+        role: Role,
+        password_hash: &str,
+    ) -> Result<Admin, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let admin = insert_admin(&tx, login, password_hash, role, Some(office.id), true)?;
+        audit::record(&tx, Some(office.id), &actor.login, "utworzenie konta", &format!("{login} ({})", role.label()))?;
         tx.commit()?;
         Ok(admin)
     }
@@ -64,29 +147,116 @@ impl Store {
         Ok(self.conn().query_row("SELECT count(*) FROM admins", [], |r| r.get(0))?)
     }
 
-    /// The account with this login (case-insensitive).
+    /// The account with this login (case-insensitive); a deleted account is not found.
     pub fn admin_by_login(&self, login: &str) -> Result<Option<Admin>, StoreError> {
         find_admin(&self.conn(), "login = ?1", &login)
     }
 
-    /// Replaces an admin's password hash; the caller ends the admin's other sessions.
+    /// Replaces an admin's own password hash (the password is theirs now, no change is due); the caller
+    /// ends the admin's other sessions.
     pub fn set_password_hash(&self, admin: &Admin, password_hash: &str) -> Result<(), StoreError> {
-        let conn = self.conn();
-        conn.execute("UPDATE admins SET password_hash = ?1 WHERE id = ?2", rusqlite::params![password_hash, admin.id])?;
-        audit::record(&conn, admin.office_id, &admin.login, "zmiana hasła", "")?;
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "UPDATE admins SET password_hash = ?1, must_change_password = 0 WHERE id = ?2",
+            params![password_hash, admin.id],
+        )?;
+        audit::record(&tx, admin.office_id, &admin.login, "zmiana hasła", "")?;
+        tx.commit()?;
         Ok(())
     }
 
-    /// The accounts of one office, by login.
+    /// The logins of one office's enabled administrators, for the operator's list of offices.
     pub fn office_admins(&self, office_id: i64) -> Result<Vec<String>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT login FROM admins WHERE office_id = ?1 ORDER BY login")?;
+        let mut stmt = conn.prepare(
+            "SELECT login FROM admins WHERE office_id = ?1 AND role = 'office_admin'
+               AND deleted_at IS NULL AND disabled_at IS NULL ORDER BY login",
+        )?;
         let rows = stmt.query_map([office_id], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Every account of an office that is not deleted, by login.
+    pub fn office_accounts(&self, office_id: i64) -> Result<Vec<Admin>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!("{SELECT} WHERE office_id = ?1 AND deleted_at IS NULL ORDER BY login"))?;
+        let rows = stmt.query_map([office_id], read_row)?;
+        rows.map(|r| r?.into_admin()).collect()
+    }
+
+    /// Disables, enables, deletes an account of `office_id` or resets its password, for `actor`. Every
+    /// change but enabling ends the account's sessions at once. Refuses one's own account (but for a
+    /// reset: one's own password is changed on the password page, which the handler sends them to) and
+    /// leaving the office without an enabled administrator. `Ok(Err(_))` is such a refusal; an account
+    /// that is not the office's is [`StoreError::UnknownAccount`].
+    pub fn change_account(
+        &self,
+        actor: &Admin,
+        office_id: i64,
+        account_id: i64,
+        change: AccountChange,
+    ) -> Result<Result<Admin, AccountRefusal>, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let account = find_admin(&tx, "id = ?1", &account_id)?
+            .filter(|a| a.office_id == Some(office_id))
+            .ok_or(StoreError::UnknownAccount)?;
+        if account.id == actor.id {
+            return Ok(Err(AccountRefusal::Own));
+        }
+        let removes_an_admin = matches!(change, AccountChange::Disable | AccountChange::Delete)
+            && account.role == Role::OfficeAdmin
+            && account.disabled_at.is_none();
+        if removes_an_admin {
+            let others: i64 = tx.query_row(
+                "SELECT count(*) FROM admins WHERE office_id = ?1 AND role = 'office_admin' AND id <> ?2
+                   AND disabled_at IS NULL AND deleted_at IS NULL",
+                params![office_id, account.id],
+                |r| r.get(0),
+            )?;
+            if others == 0 {
+                return Ok(Err(AccountRefusal::LastAdministrator));
+            }
+        }
+        let now = now_text();
+        let action = match &change {
+            AccountChange::Disable => {
+                tx.execute("UPDATE admins SET disabled_at = ?1 WHERE id = ?2", params![now, account.id])?;
+                "wyłączenie konta"
+            }
+            AccountChange::Enable => {
+                tx.execute("UPDATE admins SET disabled_at = NULL WHERE id = ?1", [account.id])?;
+                "włączenie konta"
+            }
+            AccountChange::Delete => {
+                // No password is kept: the row only reserves the login (see migration 0009).
+                tx.execute(
+                    "UPDATE admins SET deleted_at = ?1, disabled_at = ifnull(disabled_at, ?1), password_hash = ''
+                      WHERE id = ?2",
+                    params![now, account.id],
+                )?;
+                "usunięcie konta"
+            }
+            AccountChange::ResetPassword(hash) => {
+                tx.execute(
+                    "UPDATE admins SET password_hash = ?1, must_change_password = 1 WHERE id = ?2",
+                    params![hash, account.id],
+                )?;
+                "reset hasła"
+            }
+        };
+        if change != AccountChange::Enable {
+            tx.execute("DELETE FROM sessions WHERE admin_id = ?1", [account.id])?;
+        }
+        audit::record(&tx, Some(office_id), &actor.login, action, &account.login)?;
+        tx.commit()?;
+        Ok(Ok(account))
+    }
+
     /// First start: when there is no account at all, makes sure an office exists (creating
     /// `default_slug`/`default_name` if there is none) and creates its first admin, in one transaction.
+    /// The password is generated, so it must be changed at the first login.
     /// Returns `None` when accounts already exist, so a restart never creates a second first admin.
     pub fn bootstrap_first_admin(
         &self,
@@ -107,45 +277,90 @@ impl Store {
             Some(slug) => offices::office_by_slug(&tx, &slug)?,
             None => offices::insert_office(&tx, default_slug, default_name)?,
         };
-        let admin = insert_admin(&tx, &NewAdmin { login, password_hash, office_slug: Some(&office.slug) })?;
+        let admin = insert_admin(&tx, login, password_hash, Role::OfficeAdmin, Some(office.id), true)?;
         tx.commit()?;
         Ok(Some((office, admin)))
     }
 }
 
-pub(super) fn admin_by_id(conn: &rusqlite::Connection, id: i64) -> Result<Admin, StoreError> {
-    find_admin(conn, "id = ?1", &id)?.ok_or_else(|| StoreError::Corrupt(format!("brak konta {id}")))
+/// The account of a session: `None` when it is disabled or deleted (its sessions are ended with it,
+/// so this is a second line of defence).
+pub(super) fn enabled_admin_by_id(conn: &Connection, id: i64) -> Result<Option<Admin>, StoreError> {
+    Ok(find_admin(conn, "id = ?1", &id)?.filter(|a| a.disabled_at.is_none()))
 }
 
-fn find_admin(
-    conn: &rusqlite::Connection,
-    condition: &str,
-    value: &dyn rusqlite::ToSql,
-) -> Result<Option<Admin>, StoreError> {
-    let sql = format!("SELECT id, login, password_hash, role, office_id FROM admins WHERE {condition}");
-    let row = conn
-        .query_row(&sql, [value], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get(4)?)))
-        .optional()?;
-    let Some((id, login, password_hash, role, office_id)) = row else { return Ok(None) };
-    let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("nieznana rola „{role}”")))?;
-    Ok(Some(Admin { id, login, password_hash, role, office_id }))
+const SELECT: &str =
+    "SELECT id, login, password_hash, role, office_id, created_at, must_change_password, disabled_at FROM admins";
+
+struct Row {
+    id: i64,
+    login: String,
+    password_hash: String,
+    role: String,
+    office_id: Option<i64>,
+    created_at: String,
+    must_change_password: bool,
+    disabled_at: Option<String>,
 }
 
-fn insert_admin(tx: &Transaction<'_>, new: &NewAdmin<'_>) -> Result<Admin, StoreError> {
-    let (role, office_id) = match new.office_slug {
-        Some(slug) => (Role::OfficeAdmin, Some(offices::office_by_slug(tx, slug)?.id)),
-        None => (Role::Operator, None),
-    };
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        id: r.get(0)?,
+        login: r.get(1)?,
+        password_hash: r.get(2)?,
+        role: r.get(3)?,
+        office_id: r.get(4)?,
+        created_at: r.get(5)?,
+        must_change_password: r.get(6)?,
+        disabled_at: r.get(7)?,
+    })
+}
+
+impl Row {
+    fn into_admin(self) -> Result<Admin, StoreError> {
+        let role =
+            Role::parse(&self.role).ok_or_else(|| StoreError::Corrupt(format!("nieznana rola „{}”", self.role)))?;
+        Ok(Admin {
+            id: self.id,
+            login: self.login,
+            password_hash: self.password_hash,
+            role,
+            office_id: self.office_id,
+            created_at: self.created_at,
+            must_change_password: self.must_change_password,
+            disabled_at: self.disabled_at,
+        })
+    }
+}
+
+fn find_admin(conn: &Connection, condition: &str, value: &dyn rusqlite::ToSql) -> Result<Option<Admin>, StoreError> {
+    let sql = format!("{SELECT} WHERE {condition} AND deleted_at IS NULL");
+    conn.query_row(&sql, [value], read_row).optional()?.map(Row::into_admin).transpose()
+}
+
+fn insert_admin(
+    tx: &Transaction<'_>,
+    login: &str,
+    password_hash: &str,
+    role: Role,
+    office_id: Option<i64>,
+    must_change_password: bool,
+) -> Result<Admin, StoreError> {
+    let created_at = now_text();
     tx.execute(
-        "INSERT INTO admins (login, password_hash, role, office_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![new.login, new.password_hash, role.as_str(), office_id, now_text()],
+        "INSERT INTO admins (login, password_hash, role, office_id, created_at, must_change_password)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![login, password_hash, role.as_str(), office_id, created_at, must_change_password],
     )
-    .map_err(|e| on_unique_violation(e, || StoreError::DuplicateLogin(new.login.to_owned())))?;
+    .map_err(|e| on_unique_violation(e, || StoreError::DuplicateLogin(login.to_owned())))?;
     Ok(Admin {
         id: tx.last_insert_rowid(),
-        login: new.login.to_owned(),
-        password_hash: new.password_hash.to_owned(),
+        login: login.to_owned(),
+        password_hash: password_hash.to_owned(),
         role,
         office_id,
+        created_at,
+        must_change_password,
+        disabled_at: None,
     })
 }

@@ -27,7 +27,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
-pub use admins::{Admin, NewAdmin, Role};
+pub use admins::{AccountChange, AccountRefusal, Admin, NewAdmin, Role};
 pub use audit::AuditEntry;
 pub use backup::{Restored, ServeLock, restore};
 pub use changes::{Comment, StoredResponse};
@@ -36,7 +36,7 @@ pub use offices::{Department, Office, OfficeData};
 pub use report_archive::{ArchivedReport, ReportFiles};
 pub use report_queries::{Completeness, PeriodCounts, ReportFilter};
 pub use responses::{Incoming, RecordOutcome};
-pub use sessions::{Session, max_age_secs as sessions_max_age_secs};
+pub use sessions::{Session, SessionInfo, max_age_secs as sessions_max_age_secs};
 
 /// How long a statement waits for a lock another connection holds before it fails.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -65,6 +65,8 @@ pub enum StoreError {
     DuplicateDevice(String),
     #[error("login „{0}” jest już zajęty")]
     DuplicateLogin(String),
+    #[error("nie ma takiego konta w tym urzędzie")]
+    UnknownAccount,
     #[error("urząd „{office}” nie ma wersji ankiety {version}")]
     UnknownQuestionnaireVersion { office: String, version: u32 },
     #[error("ankieta o numerze arkusza „{serial}” została już wprowadzona {entered_at}")]

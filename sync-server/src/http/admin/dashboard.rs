@@ -4,14 +4,14 @@ use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use survey::Channel;
 
 use super::view::AdminChrome;
 use super::{admin_message, field, render};
 use crate::http::AppState;
-use crate::store::{NewAdmin, Office, Role, Session};
+use crate::store::{Office, Role, Session};
 use crate::{input, password};
 
 /// Reports older than this many days earn a warning: the ordinance asks for one at least yearly.
@@ -44,13 +44,19 @@ struct OfficesPage {
     new_password: Option<(String, String)>,
 }
 
-/// `/admin/`: an office admin goes to their office; an operator sees every office.
+/// `/admin/`: an office's account goes to the first page of their office its role may use (the
+/// dashboard, or for paper entry the sheet form); an operator sees every office.
 pub async fn home(State(state): State<AppState>, Extension(session): Extension<Session>) -> Response {
-    if session.admin.role == Role::OfficeAdmin {
+    if session.admin.role != Role::Operator {
         let office_id = session.admin.office_id;
+        let page = if super::access::allows(session.admin.role, &Method::GET, "/admin/urzad/{slug}/pulpit") {
+            "pulpit"
+        } else {
+            "papier"
+        };
         return match state.db(move |s| s.offices()).await {
             Ok(offices) => match offices.iter().find(|o| Some(o.id) == office_id) {
-                Some(o) => Redirect::to(&format!("/admin/urzad/{}/pulpit", o.slug)).into_response(),
+                Some(o) => Redirect::to(&format!("/admin/urzad/{}/{page}", o.slug)).into_response(),
                 None => {
                     admin_message(StatusCode::NOT_FOUND, "Brak urzędu", "Twoje konto nie jest przypisane do urzędu.")
                 }
@@ -85,20 +91,11 @@ async fn offices_page(
     }
 }
 
-fn operator_only(session: &Session) -> Option<Response> {
-    (session.admin.role != Role::Operator).then(|| {
-        admin_message(StatusCode::FORBIDDEN, "Brak uprawnień", "Urzędy i ich administratorów tworzy operator systemu.")
-    })
-}
-
 pub async fn create_office(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
     body: Bytes,
 ) -> Response {
-    if let Some(refusal) = operator_only(&session) {
-        return refusal;
-    }
     let (slug, name) = (field(&body, "slug"), field(&body, "name"));
     let checked = input::slug(&slug).and_then(|slug| Ok((slug.to_owned(), input::office_name(&name)?.to_owned())));
     let (slug, name) = match checked {
@@ -130,15 +127,13 @@ fn error_text(e: crate::http::AppError) -> String {
     }
 }
 
-/// Creates an office admin with a generated password, shown once to the operator to pass on.
+/// Creates an office admin with a generated password, shown once to the operator to pass on and changed
+/// by its owner at the first login. (Only the operator gets here: see `access::ROUTES`.)
 pub async fn create_admin(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
     body: Bytes,
 ) -> Response {
-    if let Some(refusal) = operator_only(&session) {
-        return refusal;
-    }
     let (slug, login) = (field(&body, "office"), field(&body, "login"));
     if let Err(e) = input::login(&login) {
         return offices_page(&state, &session, Some(e.to_string()), None, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -153,16 +148,15 @@ pub async fn create_admin(
         Ok(Ok(hash)) => hash,
         _ => return admin_message(StatusCode::INTERNAL_SERVER_ERROR, "Błąd", "Nie udało się utworzyć hasła."),
     };
-    let (actor, new_login) = (session.admin.login.clone(), login.clone());
+    let (actor, new_login) = (session.admin.clone(), login.clone());
     let created = state
         .db(move |s| {
-            let admin =
-                s.create_admin(&NewAdmin { login: &new_login, password_hash: &hash, office_slug: Some(&slug) })?;
-            s.audit(admin.office_id, &actor, "utworzenie administratora", &admin.login)
+            let office = s.office(&slug)?;
+            s.create_account(&actor, &office, &new_login, Role::OfficeAdmin, &hash)
         })
         .await;
     match created {
-        Ok(()) => offices_page(&state, &session, None, Some((login, generated)), StatusCode::OK).await,
+        Ok(_) => offices_page(&state, &session, None, Some((login, generated)), StatusCode::OK).await,
         Err(e) => offices_page(&state, &session, Some(error_text(e)), None, StatusCode::UNPROCESSABLE_ENTITY).await,
     }
 }

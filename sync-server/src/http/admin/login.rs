@@ -1,4 +1,10 @@
-//! Logging in and out, and changing one's password.
+//! Logging in and out, and changing one's password (which a generated password must be, before anything
+//! else: see `access::require_permission`).
+//!
+//! The login form is the one form anyone may send, so what it carries is checked before it is used: a
+//! login that cannot be one (too long, other characters — a password typed into the wrong field, say) is
+//! never looked up, remembered or logged; a well-formed login that names no account is logged as
+//! [`UNKNOWN_LOGIN`], not as typed.
 
 use askama::Template;
 use axum::Extension;
@@ -26,7 +32,15 @@ struct LoginPage {
 struct PasswordPage {
     page: AdminChrome,
     error: Option<String>,
+    /// The password was generated and must be changed before the panel opens.
+    forced: bool,
 }
+
+/// What the audit log says instead of a login that names no account (or cannot be one).
+pub const UNKNOWN_LOGIN: &str = "(nieznany login)";
+
+/// The message of a refused login; it does not say whether the login exists.
+const WRONG: &str = "Nieprawidłowy login lub hasło.";
 
 /// The session cookie: only for the panel, never readable by scripts, never sent by other sites; `Secure`
 /// when the server is reached over HTTPS (behind a TLS proxy that says so).
@@ -66,6 +80,16 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Resu
     let login = field(&body, "login").trim().to_owned();
     let given = field(&body, "password");
 
+    if input::login(&login).is_err() {
+        // Not even shown back: it may be a password typed into the wrong field.
+        state.logins.failed(UNKNOWN_LOGIN);
+        let _ = state.db(|s| s.audit(None, UNKNOWN_LOGIN, "nieudane logowanie", "login w niedozwolonej postaci")).await;
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            format!("{WRONG} Login ma od 3 do 64 znaków: litery bez polskich znaków, cyfry oraz . _ - @."),
+            String::new(),
+        );
+    }
     if let Err(refusal) = state.logins.check(&login) {
         return refuse(StatusCode::TOO_MANY_REQUESTS, refusal.message(), login);
     }
@@ -77,26 +101,41 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Resu
     // An unknown login costs the same hash as a wrong password, so timing does not tell which it was.
     let hash = admin.as_ref().map(|a| a.password_hash.clone()).unwrap_or_else(|| password::dummy_hash().to_owned());
     let matches = tokio::task::spawn_blocking(move || password::verify(&given, &hash)).await.unwrap_or(false);
-    // A failure on an existing account shows in that office's log.
+    // A failure on an existing account shows in that office's log; an unknown login is not written down.
     let office = admin.as_ref().and_then(|a| a.office_id);
+    let actor = admin.as_ref().map_or_else(|| UNKNOWN_LOGIN.to_owned(), |a| a.login.clone());
     let Some(admin) = admin.filter(|_| matches) else {
         state.logins.failed(&login);
-        let actor = login.clone();
         let _ = state.db(move |s| s.audit(office, &actor, "nieudane logowanie", "")).await;
-        return refuse(StatusCode::UNAUTHORIZED, "Nieprawidłowy login lub hasło.".into(), login);
+        return refuse(StatusCode::UNAUTHORIZED, WRONG.into(), login);
     };
+    // Said only to whoever knows the password: it tells nothing to a guesser.
+    if admin.disabled_at.is_some() {
+        let _ = state.db(move |s| s.audit(office, &actor, "logowanie na wyłączone konto", "")).await;
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "To konto jest wyłączone. Aby z niego korzystać, poproś administratora urzędu o jego ponowne włączenie."
+                .into(),
+            login,
+        );
+    }
     state.logins.succeeded(&login);
-    let (id, office_id, actor) = (admin.id, admin.office_id, admin.login.clone());
+    let browser = headers
+        .get(header::USER_AGENT)
+        .map(|v| super::sessions::describe_browser(&String::from_utf8_lossy(v.as_bytes())))
+        .unwrap_or_default();
+    let (id, office_id) = (admin.id, admin.office_id);
     let started = state
         .db(move |s| {
-            let token = s.start_session(id)?;
+            let token = s.start_session_in(id, &browser)?;
             s.audit(office_id, &actor, "logowanie", "")?;
             Ok(token)
         })
         .await;
+    let next = if admin.must_change_password { "/admin/haslo" } else { "/admin/" };
     match started {
         Ok(token) => {
-            let mut response = Redirect::to("/admin/").into_response();
+            let mut response = Redirect::to(next).into_response();
             if let Some(cookie) = session_cookie(&token, crate::store::sessions_max_age_secs(), &headers) {
                 response.headers_mut().insert(header::SET_COOKIE, cookie);
             }
@@ -122,16 +161,22 @@ pub async fn logout(
         return e.into_response();
     }
     let mut response = Redirect::to("/admin/logowanie").into_response();
-    if let Some(cookie) = session_cookie("", 0, &headers) {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
+    clear_cookie(&mut response, &headers);
     response
 }
 
+/// Tells the browser to forget the session cookie (after a logout).
+pub(super) fn clear_cookie(response: &mut Response, headers: &HeaderMap) {
+    if let Some(cookie) = session_cookie("", 0, headers) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+}
+
 pub async fn password_form(Extension(session): Extension<Session>) -> Response {
+    let forced = session.admin.must_change_password;
     render(
         StatusCode::OK,
-        &PasswordPage { page: AdminChrome::new(&session, None, "haslo", "Zmień hasło"), error: None },
+        &PasswordPage { page: AdminChrome::new(&session, None, "haslo", "Zmień hasło"), error: None, forced },
     )
 }
 
@@ -141,13 +186,18 @@ pub async fn change_password(
     body: Bytes,
 ) -> Response {
     let (current, new, repeated) = (field(&body, "current"), field(&body, "new"), field(&body, "repeat"));
+    let forced = session.admin.must_change_password;
     let page = |error: Option<String>, notice: Option<String>, status| {
         let chrome = AdminChrome::new(&session, None, "haslo", "Zmień hasło").with_notice(notice);
-        render(status, &PasswordPage { page: chrome, error })
+        render(status, &PasswordPage { page: chrome, error, forced })
     };
     let hash = session.admin.password_hash.clone();
-    if !tokio::task::spawn_blocking(move || password::verify(&current, &hash)).await.unwrap_or(false) {
+    let given = current.clone();
+    if !tokio::task::spawn_blocking(move || password::verify(&given, &hash)).await.unwrap_or(false) {
         return page(Some("Obecne hasło jest nieprawidłowe.".into()), None, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    if new == current {
+        return page(Some("Nowe hasło musi różnić się od obecnego.".into()), None, StatusCode::UNPROCESSABLE_ENTITY);
     }
     if let Err(e) = input::password(&new) {
         return page(Some(format!("Nowe hasło: {e}.")), None, StatusCode::UNPROCESSABLE_ENTITY);
@@ -173,6 +223,8 @@ pub async fn change_password(
         })
         .await
     {
+        // After a generated password, the panel opens now.
+        Ok(()) if forced => Redirect::to("/admin/").into_response(),
         Ok(()) => page(None, Some("Hasło zmienione. Inne sesje tego konta zostały zakończone.".into()), StatusCode::OK),
         Err(e) => e.into_response(),
     }

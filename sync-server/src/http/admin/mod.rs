@@ -2,10 +2,14 @@
 //! `/admin/urzad/{slug}/…`.
 //!
 //! Access is enforced by layers, not by each handler: every route but the login page passes
-//! [`require_login`] (a live session) and [`check_csrf`] (a POST carries the session's token and comes
-//! from this site); every route under `/admin/urzad/{slug}` also passes [`require_office`], which lets an
-//! office admin into their own office only. A route added there is protected without further code.
+//! [`require_login`] (a live session of an enabled account), [`check_csrf`] (a POST carries the session's
+//! token and comes from this site) and [`access::require_permission`] (the account's role may use the
+//! route, by the one table [`access::ROUTES`]; a route missing from it is refused to everyone); every
+//! route under `/admin/urzad/{slug}` also passes [`require_office`], which lets an office's accounts into
+//! their own office only. A route added there is protected without further code.
 
+pub mod access;
+mod accounts;
 mod dashboard;
 mod editor;
 pub mod help;
@@ -16,6 +20,7 @@ mod paper;
 mod paper_form;
 mod records;
 mod report_pages;
+mod sessions;
 pub mod throttle;
 mod view;
 
@@ -45,9 +50,10 @@ pub fn kiosk_state(device: crate::store::Device) -> String {
 pub const SESSION_COOKIE: &str = "ocen_sesja";
 /// Largest admin form accepted (a questionnaire draft with long translations fits).
 pub const MAX_FORM_BYTES: usize = 512 * 1024;
-/// Largest login form accepted: a login and a password at their longest, every letter percent-encoded,
-/// fit several times over. The login is the one form anyone may send, so its limit is small.
-pub const MAX_LOGIN_BYTES: usize = 16 * 1024;
+/// Largest login form accepted: a login (64 letters) and a password at their longest (256 letters of up
+/// to four bytes), every byte percent-encoded, fit. The login is the one form anyone may send, so its
+/// limit is small: nothing larger is read, let alone stored.
+pub const MAX_LOGIN_BYTES: usize = 4 * 1024;
 
 pub fn router(state: AppState) -> Router<AppState> {
     let office = Router::new()
@@ -79,6 +85,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/dziennik", get(records::audit_log))
         .route("/kioski", get(kiosks::page).post(kiosks::enroll))
         .route("/kioski/{id}/odwolaj", post(kiosks::revoke))
+        .route("/konta", get(accounts::page).post(accounts::create))
+        .route("/konta/{id}/wylacz", post(accounts::disable))
+        .route("/konta/{id}/wlacz", post(accounts::enable))
+        .route("/konta/{id}/usun", post(accounts::delete))
+        .route("/konta/{id}/haslo", post(accounts::reset_password))
         .route_layer(from_fn_with_state(state.clone(), require_office));
 
     let protected = Router::new()
@@ -88,7 +99,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin/administratorzy", post(dashboard::create_admin))
         .route("/admin/haslo", get(login::password_form).post(login::change_password))
         .route("/admin/wyloguj", post(login::logout))
+        .route("/admin/sesje", get(sessions::page))
+        .route("/admin/sesje/wyloguj-wszedzie", post(sessions::end_everywhere))
         .nest("/admin/urzad/{slug}", office)
+        .route_layer(from_fn(access::require_permission))
         .route_layer(from_fn(check_csrf))
         .route_layer(from_fn_with_state(state, require_login))
         // Handlers read the form again after `check_csrf`, under the same limit.
@@ -222,7 +236,7 @@ async fn require_office(
     let office: Result<Office, AppError> = state.db(move |s| s.office(&slug)).await;
     let allowed = match (&office, session.admin.role) {
         (Ok(_), Role::Operator) => true,
-        (Ok(o), Role::OfficeAdmin) => session.admin.office_id == Some(o.id),
+        (Ok(o), _) => session.admin.office_id == Some(o.id),
         (Err(_), _) => false,
     };
     match office {

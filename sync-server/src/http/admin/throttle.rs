@@ -1,5 +1,10 @@
 //! Throttling of failed logins, per account and overall, in memory. A restart forgets it, which only
 //! gives a guesser a fresh few tries; nothing about the person trying is kept.
+//!
+//! The memory is bounded whatever is sent: logins are checked (at most 64 characters) before they get
+//! here, failures older than [`WINDOW`] are dropped, and at most [`MAX_ACCOUNTS`] logins are
+//! remembered — past that, the one whose last failure is oldest is forgotten first. The overall count
+//! holds at most [`OVERALL`] times: more add nothing to what it decides.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -11,6 +16,8 @@ pub const PER_ACCOUNT: usize = 5;
 pub const OVERALL: usize = 100;
 /// How long failures are remembered.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Most logins with failures remembered at once.
+pub const MAX_ACCOUNTS: usize = 10_000;
 
 /// Why a login is not even tried.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +52,7 @@ struct Failures {
 pub struct LoginThrottle {
     per_account: usize,
     overall: usize,
+    max_accounts: usize,
     failures: Mutex<Failures>,
 }
 
@@ -67,7 +75,18 @@ fn forget_old(times: &mut VecDeque<Instant>, now: Instant) {
 impl LoginThrottle {
     /// A throttle with these limits (tests use small ones).
     pub fn new(per_account: usize, overall: usize) -> Self {
-        LoginThrottle { per_account, overall, failures: Mutex::default() }
+        LoginThrottle { per_account, overall, max_accounts: MAX_ACCOUNTS, failures: Mutex::default() }
+    }
+
+    /// The same with another bound on the logins remembered (tests use a small one).
+    pub fn with_max_accounts(mut self, max_accounts: usize) -> Self {
+        self.max_accounts = max_accounts.max(1);
+        self
+    }
+
+    /// How many logins with failures are remembered now.
+    pub fn remembered(&self) -> usize {
+        self.failures.lock().unwrap_or_else(|p| p.into_inner()).per_account.len()
     }
 
     /// Whether a login to `login` may be tried now.
@@ -96,7 +115,29 @@ impl LoginThrottle {
         let now = Instant::now();
         let mut f = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         f.overall.push_back(now);
-        f.per_account.entry(login.to_lowercase()).or_default().push_back(now);
+        forget_old(&mut f.overall, now);
+        // Beyond the limit the oldest times decide nothing: `check` looks at the count and the oldest.
+        while f.overall.len() > self.overall {
+            f.overall.pop_front();
+        }
+        let key = login.to_lowercase();
+        if !f.per_account.contains_key(&key) && f.per_account.len() >= self.max_accounts {
+            f.per_account.retain(|_, times| {
+                forget_old(times, now);
+                !times.is_empty()
+            });
+            if f.per_account.len() >= self.max_accounts
+                && let Some(oldest) =
+                    f.per_account.iter().min_by_key(|(_, times)| times.back().copied()).map(|(k, _)| k.clone())
+            {
+                f.per_account.remove(&oldest);
+            }
+        }
+        let times = f.per_account.entry(key).or_default();
+        times.push_back(now);
+        while times.len() > self.per_account {
+            times.pop_front();
+        }
     }
 
     /// A successful login clears the account's failures.
@@ -120,6 +161,25 @@ mod tests {
         assert_eq!(t.check("ewa"), Ok(()));
         t.failed("ewa");
         assert!(matches!(t.check("ewa"), Err(Refusal::Overall(_))));
+    }
+
+    #[test]
+    fn the_memory_stays_bounded_however_many_logins_fail() {
+        let t = LoginThrottle::new(2, 10).with_max_accounts(50);
+        for i in 0..1_000 {
+            for _ in 0..3 {
+                t.failed(&format!("konto{i}"));
+            }
+        }
+        assert_eq!(t.remembered(), 50);
+        let f = t.failures.lock().unwrap_or_else(|p| p.into_inner());
+        assert_eq!(f.overall.len(), 10);
+        assert!(f.per_account.values().all(|times| times.len() == 2));
+        // The most recent are the ones kept.
+        assert!(f.per_account.contains_key("konto999") && !f.per_account.contains_key("konto949"));
+        drop(f);
+        // What is kept still decides: everyone waits after ten failures.
+        assert!(matches!(t.check("ktokolwiek"), Err(Refusal::Overall(_))));
     }
 
     #[test]

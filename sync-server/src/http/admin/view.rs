@@ -1,10 +1,10 @@
 //! The frame of admin pages (navigation, the logout form) and small pages shared by the panel.
 
 use askama::Template;
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::render;
+use super::{access, render};
 use crate::store::{Office, Role, Session};
 
 /// A link of the panel's navigation.
@@ -27,8 +27,9 @@ pub struct AdminChrome {
     pub help: String,
 }
 
-/// The pages of one office, in the order of the navigation: (path under the office, label).
-pub const OFFICE_PAGES: [(&str, &str); 10] = [
+/// The pages of one office, in the order of the navigation: (path under the office, label). A path
+/// starting with `../../` is the account's own page, under `/admin/`.
+pub const OFFICE_PAGES: [(&str, &str); 12] = [
     ("pulpit", "Pulpit"),
     ("papier", "Wprowadź ankietę papierową"),
     ("papier/lista", "Wprowadzone ankiety"),
@@ -38,30 +39,39 @@ pub const OFFICE_PAGES: [(&str, &str); 10] = [
     ("raporty", "Raporty"),
     ("dane", "Dane urzędu"),
     ("dziennik", "Dziennik zdarzeń"),
+    ("konta", "Konta"),
+    ("../../sesje", "Moje sesje"),
     ("../../haslo", "Zmień hasło"),
 ];
 
+/// The account's own pages, linked from the operator's pages too.
+const OWN_PAGES: [(&str, &str); 2] = [("sesje", "Moje sesje"), ("haslo", "Zmień hasło")];
+
 impl AdminChrome {
-    /// The frame of a page of `office` (or of the operator's pages when `None`); `current` is the path
-    /// under the office of the page shown.
+    /// The frame of a page of `office` (or of the account's own pages when `None`); `current` is the path
+    /// under the office of the page shown. Only the pages the account's role may open are linked (by
+    /// the same table that lets it in, `access::ROUTES`).
     pub fn new(session: &Session, office: Option<&Office>, current: &str, title: &str) -> AdminChrome {
+        let role = session.admin.role;
         let mut nav = Vec::new();
-        if session.admin.role == Role::Operator {
+        if role == Role::Operator {
             nav.push(NavLink { href: "/admin/".into(), label: "Urzędy", current: current == "urzedy" });
         }
+        let own = |(path, label): &(&str, &'static str)| NavLink {
+            href: format!("/admin/{path}"),
+            label,
+            current: *path == current,
+        };
         match office {
-            Some(o) => nav.extend(OFFICE_PAGES.iter().map(|(path, label)| NavLink {
-                href: if path.starts_with("..") {
-                    "/admin/haslo".into()
-                } else {
-                    format!("/admin/urzad/{}/{path}", o.slug)
-                },
-                label,
-                current: *path == current,
-            })),
-            None => {
-                nav.push(NavLink { href: "/admin/haslo".into(), label: "Zmień hasło", current: current == "haslo" })
+            Some(o) => {
+                nav.extend(OFFICE_PAGES.iter().filter_map(|(path, label)| match path.strip_prefix("../../") {
+                    Some(own_path) => Some(own(&(own_path, *label))),
+                    None => access::allows(role, &Method::GET, &format!("/admin/urzad/{{slug}}/{path}")).then(|| {
+                        NavLink { href: format!("/admin/urzad/{}/{path}", o.slug), label, current: *path == current }
+                    }),
+                }))
             }
+            None => nav.extend(OWN_PAGES.iter().map(own)),
         }
         AdminChrome {
             title: title.to_owned(),
@@ -106,13 +116,15 @@ pub fn section_for(current: &str) -> &'static str {
         "dane" => "03-dane-urzedu#nazwa-i-kontakt",
         "dziennik" => "10-konta-i-bezpieczenstwo#dziennik-zdarzen",
         "haslo" => "02-pierwsze-uruchomienie#zmiana-hasla",
+        "konta" => "10-konta-i-bezpieczenstwo#konta",
+        "sesje" => "10-konta-i-bezpieczenstwo#moje-sesje",
         "urzedy" => "10-konta-i-bezpieczenstwo#role",
         _ => "README",
     }
 }
 
 /// Every page name [`section_for`] knows, for the test that follows each link.
-pub const PAGES: [&str; 11] = [
+pub const PAGES: [&str; 13] = [
     "pulpit",
     "papier",
     "papier/lista",
@@ -124,6 +136,8 @@ pub const PAGES: [&str; 11] = [
     "dziennik",
     "haslo",
     "urzedy",
+    "konta",
+    "sesje",
 ];
 
 /// A file to download.

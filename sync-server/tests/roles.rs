@@ -1,0 +1,419 @@
+//! Roles and accounts over real HTTP against a real SQLite file: every route of the panel walked with
+//! every role (and without a session) from the one table that grants them, the navigation showing only
+//! what a role may open, the account lifecycle (create, forced password change, disable, enable, reset,
+//! delete, and the refusals that keep an office administered), one's own sessions and "Wyloguj wszędzie",
+//! and a login field that cannot grow the database.
+
+// Test helpers may unwrap: a panic is how a test reports a broken premise.
+#![allow(clippy::unwrap_used)]
+
+use rusqlite::Connection;
+use sync_server::http::AppState;
+use sync_server::http::admin::access::{ROUTES, allows};
+use sync_server::http::admin::{MAX_LOGIN_BYTES, SESSION_COOKIE};
+use sync_server::store::{Admin, DB_FILE, NewAdmin, Role, Store};
+
+const PASSWORD: &str = "Bardzo-Dlugie-Haslo-1";
+const REFUSED: &str = "Twoje konto nie ma uprawnień do tej strony ani czynności.";
+
+struct Panel {
+    dir: tempfile::TempDir,
+    store: Store,
+    base: String,
+    agent: ureq::Agent,
+    _runtime: tokio::runtime::Runtime,
+}
+
+struct Reply {
+    status: u16,
+    location: String,
+    cookie: Option<String>,
+    body: String,
+}
+
+fn reply(mut r: ureq::http::Response<ureq::Body>) -> Reply {
+    let header = |name: &str| r.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+    Reply {
+        status: r.status().as_u16(),
+        location: header("location").unwrap_or_default(),
+        cookie: header("set-cookie").and_then(|c| c.split(';').next().map(str::to_owned)),
+        body: String::from_utf8_lossy(&r.body_mut().read_to_vec().unwrap()).into_owned(),
+    }
+}
+
+/// An account of office `alfa` with `role` and a password of its own (no change due).
+fn account(store: &Store, actor: &Admin, login: &str, role: Role) -> Admin {
+    let hash = sync_server::password::hash(PASSWORD).unwrap();
+    let office = store.office("alfa").unwrap();
+    let admin = store.create_account(actor, &office, login, role, &hash).unwrap();
+    store.set_password_hash(&admin, &hash).unwrap();
+    store.admin_by_login(login).unwrap().unwrap()
+}
+
+fn panel() -> Panel {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.create_office("alfa", "Urząd Gminy Alfa").unwrap();
+    store.create_office("beta", "Urząd Gminy Beta").unwrap();
+    let hash = sync_server::password::hash(PASSWORD).unwrap();
+    let operator =
+        store.create_admin(&NewAdmin { login: "operator", password_hash: &hash, office_slug: None }).unwrap();
+    store.create_admin(&NewAdmin { login: "alfa_admin", password_hash: &hash, office_slug: Some("alfa") }).unwrap();
+    store.create_admin(&NewAdmin { login: "beta_admin", password_hash: &hash, office_slug: Some("beta") }).unwrap();
+    account(&store, &operator, "alfa_nadzor", Role::Supervisor);
+    account(&store, &operator, "alfa_wprowadza", Role::DataEntry);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    runtime.spawn(sync_server::serve::serve_on(listener, AppState::new(store.clone()), std::future::pending()));
+    let agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().new_agent();
+    Panel { dir, store, base, agent, _runtime: runtime }
+}
+
+impl Panel {
+    fn get(&self, path: &str, cookie: &str) -> Reply {
+        reply(self.agent.get(format!("{}{path}", self.base)).header("Cookie", cookie).call().unwrap())
+    }
+
+    fn post(&self, path: &str, cookie: &str, body: &str) -> Reply {
+        let req = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Cookie", cookie)
+            .header("Content-Type", "application/x-www-form-urlencoded");
+        reply(req.send(body).unwrap())
+    }
+
+    fn login_with(&self, login: &str, password: &str, user_agent: &str) -> Reply {
+        let req = self
+            .agent
+            .post(format!("{}/admin/logowanie", self.base))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("User-Agent", user_agent);
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("login", login)
+            .append_pair("password", password)
+            .finish();
+        reply(req.send(body).unwrap())
+    }
+
+    /// Logs in over HTTP and returns the session cookie and its CSRF token.
+    fn login(&self, login: &str, password: &str) -> (String, String) {
+        let r = self.login_with(login, password, "test");
+        assert_eq!(r.status, 303, "{login}: {}", r.body);
+        let cookie = r.cookie.unwrap();
+        let token = cookie.split_once('=').unwrap().1.to_owned();
+        (cookie, self.store.session(&token).unwrap().unwrap().csrf)
+    }
+
+    /// A fresh session of the account, made in the store (cheaper than a login: no password hashing).
+    fn session(&self, login: &str) -> (String, String) {
+        let admin = self.store.admin_by_login(login).unwrap().unwrap();
+        let token = self.store.start_session(admin.id).unwrap();
+        let csrf = self.store.session(&token).unwrap().unwrap().csrf;
+        (format!("{SESSION_COOKIE}={token}"), csrf)
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        Connection::open(self.dir.path().join(DB_FILE)).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    fn account_id(&self, login: &str) -> i64 {
+        self.store.admin_by_login(login).unwrap().unwrap().id
+    }
+}
+
+/// The generated password a page shows once.
+fn shown_password(page: &str) -> String {
+    page.split("<code>").nth(1).unwrap().split("</code>").next().unwrap().to_owned()
+}
+
+/// The links of the panel's navigation.
+fn nav_links(page: &str) -> Vec<String> {
+    let nav = page.split("<nav aria-label=\"Panel administracyjny\">").nth(1).unwrap().split("</nav>").next().unwrap();
+    nav.split("href=\"").skip(1).map(|s| s.split('"').next().unwrap().to_owned()).collect()
+}
+
+const ROLES: [(&str, Role); 4] = [
+    ("operator", Role::Operator),
+    ("alfa_admin", Role::OfficeAdmin),
+    ("alfa_nadzor", Role::Supervisor),
+    ("alfa_wprowadza", Role::DataEntry),
+];
+
+#[test]
+fn every_route_is_walked_with_every_role_and_refused_unless_the_table_grants_it() {
+    let p = panel();
+    assert!(ROUTES.len() >= 45, "the table lists every route of the panel");
+    let mut checked = 0;
+    for route in ROUTES {
+        // Ids that exist nowhere: an allowed request reaches its handler (and is told "not found"),
+        // a refused one never gets that far.
+        let path = route.path.replace("{slug}", "alfa").replace("{id}", "999999");
+        for (login, role) in ROLES {
+            // A fresh session each time: some routes end it (logout, "Wyloguj wszędzie").
+            let (cookie, csrf) = p.session(login);
+            let r = if route.method == "GET" {
+                p.get(&path, &cookie)
+            } else {
+                p.post(&path, &cookie, &format!("csrf={csrf}"))
+            };
+            if allows(role, &route.method.parse().unwrap(), route.path) {
+                assert_ne!(r.status, 403, "{login} may use {} {path}: {}", route.method, r.body);
+                assert!(!r.body.contains(REFUSED), "{login} {} {path}", route.method);
+                // Only the two logouts lead to the login page: the session was good.
+                if !path.contains("wyloguj") {
+                    assert_ne!(r.location, "/admin/logowanie", "{login} {} {path}", route.method);
+                }
+            } else {
+                assert_eq!(r.status, 403, "{login} may not use {} {path}", route.method);
+                assert!(r.body.contains("<html lang=\"pl\">") && r.body.contains("Brak uprawnień"), "{}", r.body);
+                assert!(r.body.contains(REFUSED));
+            }
+            checked += 1;
+        }
+        // Without a session: to the login page, or "session expired" for a form.
+        let r = if route.method == "GET" { p.get(&path, "") } else { p.post(&path, "", "csrf=x") };
+        if route.method == "GET" {
+            assert_eq!((r.status, r.location.as_str()), (303, "/admin/logowanie"), "{path}");
+        } else {
+            assert_eq!(r.status, 401, "{path}");
+            assert!(r.body.contains("Sesja wygasła"), "{path}");
+        }
+    }
+    assert_eq!(checked, ROUTES.len() * ROLES.len());
+    // Nothing the refused requests asked for happened: no office, account or kiosk was added.
+    assert_eq!(p.count("SELECT count(*) FROM offices"), 2);
+    assert_eq!(p.count("SELECT count(*) FROM admins"), 5);
+}
+
+#[test]
+fn a_read_only_and_a_paper_only_role_are_kept_to_their_pages() {
+    let p = panel();
+    // Spelled out, not read from the table: the table itself is what is checked here.
+    let nadzor = ["pulpit", "raporty", "dziennik"];
+    let wprowadza = ["papier", "papier/lista"];
+    for (login, own_pages, home) in
+        [("alfa_nadzor", &nadzor[..], "pulpit"), ("alfa_wprowadza", &wprowadza[..], "papier")]
+    {
+        let (cookie, csrf) = p.login(login, PASSWORD);
+        let r = p.get("/admin/", &cookie);
+        assert_eq!(r.location, format!("/admin/urzad/alfa/{home}"), "{login}");
+        let page = p.get(&r.location, &cookie);
+        assert_eq!(page.status, 200, "{login}");
+        let office_links: Vec<String> = nav_links(&page.body)
+            .into_iter()
+            .filter_map(|l| l.strip_prefix("/admin/urzad/alfa/").map(str::to_owned))
+            .collect();
+        assert_eq!(office_links, own_pages, "{login} sees only its pages");
+        assert!(nav_links(&page.body).contains(&"/admin/sesje".to_owned()));
+        for link in office_links {
+            assert_eq!(p.get(&format!("/admin/urzad/alfa/{link}"), &cookie).status, 200, "{login} {link}");
+        }
+        for refused in ["dane", "ankieta", "uwagi", "kioski", "konta"] {
+            assert_eq!(p.get(&format!("/admin/urzad/alfa/{refused}"), &cookie).status, 403, "{login} {refused}");
+        }
+        // Nor another office.
+        assert_eq!(p.get(&format!("/admin/urzad/beta/{home}"), &cookie).status, 404, "{login}");
+        let _ = csrf;
+    }
+    // The supervisor changes nothing: archiving a report is refused and leaves no report.
+    let (cookie, csrf) = p.login("alfa_nadzor", PASSWORD);
+    let r =
+        p.post("/admin/urzad/alfa/raporty/archiwizuj", &cookie, &format!("csrf={csrf}&from=2026-01-01&to=2026-12-31"));
+    assert_eq!(r.status, 403);
+    assert_eq!(p.count("SELECT count(*) FROM reports"), 0);
+    // The administrator sees the accounts page; the nav of an operator starts with the offices.
+    let (cookie, _) = p.login("alfa_admin", PASSWORD);
+    let links = nav_links(&p.get("/admin/urzad/alfa/pulpit", &cookie).body);
+    assert!(
+        links.contains(&"/admin/urzad/alfa/konta".to_owned()) && links.contains(&"/admin/urzad/alfa/dane".to_owned())
+    );
+    let (cookie, _) = p.login("operator", PASSWORD);
+    assert_eq!(nav_links(&p.get("/admin/urzad/alfa/pulpit", &cookie).body)[0], "/admin/");
+}
+
+#[test]
+fn an_account_is_created_changes_its_password_first_and_is_disabled_reset_and_deleted() {
+    let p = panel();
+    let (admin, csrf) = p.login("alfa_admin", PASSWORD);
+    let created = p.post("/admin/urzad/alfa/konta", &admin, &format!("csrf={csrf}&login=jan.kowalski&role=supervisor"));
+    assert_eq!(created.status, 200, "{}", created.body);
+    let generated = shown_password(&created.body);
+    assert_eq!(generated.len(), 20);
+    assert!(!p.get("/admin/urzad/alfa/konta", &admin).body.contains(&generated), "shown once");
+    let bad = p.post("/admin/urzad/alfa/konta", &admin, &format!("csrf={csrf}&login=ja+n&role=supervisor"));
+    assert_eq!(bad.status, 422);
+    let bad_role = p.post("/admin/urzad/alfa/konta", &admin, &format!("csrf={csrf}&login=ewa&role=operator"));
+    assert_eq!(bad_role.status, 422, "an office cannot make an operator");
+    let taken = p.post("/admin/urzad/alfa/konta", &admin, &format!("csrf={csrf}&login=JAN.kowalski&role=data_entry"));
+    assert_eq!(taken.status, 409);
+    assert!(taken.body.contains("jest już zajęty"));
+
+    // The generated password leads to the password page, and only there, until changed.
+    let r = p.login_with("jan.kowalski", &generated, "test");
+    assert_eq!((r.status, r.location.as_str()), (303, "/admin/haslo"));
+    let jan = r.cookie.unwrap();
+    let jan_csrf = p.store.session(jan.split_once('=').unwrap().1).unwrap().unwrap().csrf;
+    let r = p.get("/admin/urzad/alfa/pulpit", &jan);
+    assert_eq!((r.status, r.location.as_str()), (303, "/admin/haslo"));
+    assert!(p.get("/admin/haslo", &jan).body.contains("Ustal własne hasło"));
+    let same = p.post(
+        "/admin/haslo",
+        &jan,
+        &format!("csrf={jan_csrf}&current={generated}&new={generated}&repeat={generated}"),
+    );
+    assert_eq!(same.status, 422, "the generated password cannot be kept");
+    let own = "Moje-Wlasne-Haslo-7";
+    let r = p.post("/admin/haslo", &jan, &format!("csrf={jan_csrf}&current={generated}&new={own}&repeat={own}"));
+    assert_eq!((r.status, r.location.as_str()), (303, "/admin/"));
+    assert_eq!(p.get("/admin/urzad/alfa/pulpit", &jan).status, 200);
+    assert_eq!(p.get("/admin/urzad/alfa/dane", &jan).status, 403, "nadzór changes nothing");
+
+    // Disabled: the session ends at once, and the right password gets a clear refusal.
+    let id = p.account_id("jan.kowalski");
+    let r = p.post(&format!("/admin/urzad/alfa/konta/{id}/wylacz"), &admin, &format!("csrf={csrf}"));
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("wyłączone od"), "{}", r.body);
+    assert_eq!(p.get("/admin/urzad/alfa/pulpit", &jan).location, "/admin/logowanie");
+    let r = p.login_with("jan.kowalski", own, "test");
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("To konto jest wyłączone"), "{}", r.body);
+    assert!(r.cookie.is_none());
+    assert_eq!(p.login_with("jan.kowalski", "zle-haslo-zle-haslo", "test").status, 401, "a guesser learns nothing");
+    let r = p.post(&format!("/admin/urzad/alfa/konta/{id}/wlacz"), &admin, &format!("csrf={csrf}"));
+    assert_eq!(r.status, 200);
+    let (jan, _) = p.login("jan.kowalski", own);
+
+    // Reset: a new one-time password, the old one and the session gone, a change due again.
+    let r = p.post(&format!("/admin/urzad/alfa/konta/{id}/haslo"), &admin, &format!("csrf={csrf}"));
+    let reset = shown_password(&r.body);
+    assert_eq!(p.get("/admin/urzad/alfa/pulpit", &jan).location, "/admin/logowanie");
+    assert_eq!(p.login_with("jan.kowalski", own, "test").status, 401);
+    assert_eq!(p.login_with("jan.kowalski", &reset, "test").location, "/admin/haslo");
+
+    // Nobody locks themselves out, nor leaves the office without an administrator.
+    let me = p.account_id("alfa_admin");
+    for action in ["wylacz", "usun"] {
+        let r = p.post(&format!("/admin/urzad/alfa/konta/{me}/{action}"), &admin, &format!("csrf={csrf}"));
+        assert_eq!(r.status, 409, "{action}");
+        assert!(r.body.contains("Nie można wyłączyć ani usunąć własnego konta"), "{}", r.body);
+        let (operator, op_csrf) = p.login("operator", PASSWORD);
+        let r = p.post(&format!("/admin/urzad/alfa/konta/{me}/{action}"), &operator, &format!("csrf={op_csrf}"));
+        assert_eq!(r.status, 409, "{action}");
+        assert!(r.body.contains("To ostatni czynny administrator urzędu"), "{}", r.body);
+    }
+    // Another office's account is not found from this office, and stays as it was.
+    let beta = p.account_id("beta_admin");
+    let r = p.post(&format!("/admin/urzad/alfa/konta/{beta}/wylacz"), &admin, &format!("csrf={csrf}"));
+    assert_eq!(r.status, 404);
+    assert_eq!(p.count("SELECT count(*) FROM admins WHERE login = 'beta_admin' AND disabled_at IS NULL"), 1);
+
+    // Deleted: it cannot log in, its login is not given again, its history stays in the log.
+    let r = p.post(&format!("/admin/urzad/alfa/konta/{id}/usun"), &admin, &format!("csrf={csrf}"));
+    assert_eq!(r.status, 200);
+    assert!(!r.body.contains("jan.kowalski</td>"), "a deleted account is not listed");
+    assert_eq!(p.login_with("jan.kowalski", &reset, "test").status, 401);
+    let again = p.post("/admin/urzad/alfa/konta", &admin, &format!("csrf={csrf}&login=jan.kowalski&role=data_entry"));
+    assert_eq!(again.status, 409);
+    assert_eq!(p.count("SELECT count(*) FROM admins WHERE login = 'jan.kowalski' AND password_hash = ''"), 1);
+    assert_eq!(p.count("SELECT count(*) FROM audit_log WHERE actor = 'jan.kowalski' AND action = 'zmiana hasła'"), 1);
+    for action in ["utworzenie konta", "wyłączenie konta", "włączenie konta", "reset hasła", "usunięcie konta"] {
+        assert_eq!(
+            p.count(&format!(
+                "SELECT count(*) FROM audit_log WHERE actor = 'alfa_admin' AND action = '{action}' AND details LIKE 'jan.kowalski%'"
+            )),
+            1,
+            "{action}"
+        );
+    }
+    let log = p.get("/admin/urzad/alfa/dziennik", &admin).body;
+    assert!(log.contains("usunięcie konta") && log.contains("jan.kowalski"));
+}
+
+#[test]
+fn one_sees_ones_own_sessions_in_polish_time_and_logs_out_everywhere() {
+    let p = panel();
+    let firefox = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
+    let chrome =
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    let first = p.login_with("alfa_admin", PASSWORD, firefox).cookie.unwrap();
+    let second = p.login_with("alfa_admin", PASSWORD, chrome).cookie.unwrap();
+    let (other, _) = p.login("alfa_nadzor", PASSWORD);
+    let page = p.get("/admin/sesje", &second);
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("<td>Firefox, Windows</td>") && page.body.contains("<td>Chrome, Linux</td>"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains(firefox), "the whole header is not kept");
+    assert_eq!(page.body.matches("tak – ta przeglądarka").count(), 1);
+    assert_eq!(page.body.matches("<tr><td>").count(), 2, "only one's own sessions");
+    let created: String = Connection::open(p.dir.path().join(DB_FILE))
+        .unwrap()
+        .query_row("SELECT created_at FROM sessions WHERE user_agent = 'Chrome, Linux'", [], |r| r.get(0))
+        .unwrap();
+    assert!(page.body.contains(&sync_server::local_time::shown(&created)), "times are Polish");
+
+    let csrf = p.store.session(second.split_once('=').unwrap().1).unwrap().unwrap().csrf;
+    let r = p.post("/admin/sesje/wyloguj-wszedzie", &second, &format!("csrf={csrf}"));
+    assert_eq!((r.status, r.location.as_str()), (303, "/admin/logowanie"));
+    for cookie in [&first, &second] {
+        assert_eq!(p.get("/admin/sesje", cookie).location, "/admin/logowanie");
+    }
+    assert_eq!(p.get("/admin/sesje", &other).status, 200, "another account's session stays");
+    assert_eq!(
+        p.count("SELECT count(*) FROM audit_log WHERE action = 'wylogowanie ze wszystkich sesji' AND details = '2'"),
+        1
+    );
+}
+
+/// The database's size with everything checkpointed into the main file.
+fn database_bytes(p: &Panel) -> u64 {
+    let conn = Connection::open(p.dir.path().join(DB_FILE)).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    let wal = std::fs::metadata(p.dir.path().join(format!("{DB_FILE}-wal"))).map_or(0, |m| m.len());
+    std::fs::metadata(p.dir.path().join(DB_FILE)).unwrap().len() + wal
+}
+
+#[test]
+fn a_megabyte_login_does_not_grow_the_database_and_no_login_text_is_logged_unchecked() {
+    let p = panel();
+    let audit_rows = |p: &Panel| p.count("SELECT count(*) FROM audit_log");
+    let (size, rows) = (database_bytes(&p), audit_rows(&p));
+    let huge = "a".repeat(1024 * 1024);
+    let r = p.login_with(&huge, PASSWORD, "test");
+    assert_eq!(r.status, 413);
+    assert!(r.body.contains("Formularz logowania jest nieprawidłowy lub zbyt obszerny."));
+    assert!(!r.body.contains(&huge[..100]));
+    assert_eq!(database_bytes(&p), size, "the database did not grow");
+    assert_eq!(audit_rows(&p), rows);
+
+    // Under the body limit but too long for a login: refused before use, logged as a marker only.
+    let long = "b".repeat(MAX_LOGIN_BYTES / 2);
+    let r = p.login_with(&long, PASSWORD, "test");
+    assert_eq!(r.status, 401);
+    assert!(!r.body.contains(&long[..65]), "not shown back");
+    // A password typed into the login field: the same.
+    let typed = "Moje Tajne Haslo 2026!";
+    let r = p.login_with(typed, "", "test");
+    assert_eq!(r.status, 401);
+    assert!(r.body.contains("Login ma od 3 do 64 znaków") && !r.body.contains("Tajne"));
+    // A well-formed login of no account: the log says so, not what was typed.
+    assert_eq!(p.login_with("nikt.taki", PASSWORD, "test").status, 401);
+    assert_eq!(audit_rows(&p), rows + 3);
+    assert_eq!(p.count("SELECT count(*) FROM audit_log WHERE actor = '(nieznany login)'"), 3);
+    assert_eq!(
+        p.count("SELECT count(*) FROM audit_log WHERE actor LIKE '%bbb%' OR actor LIKE '%Tajne%' OR actor LIKE '%nikt%' OR details LIKE '%Tajne%'"),
+        0
+    );
+    assert_eq!(p.count("SELECT max(length(actor)) FROM audit_log") as usize <= 64, true);
+    // A failure on an existing account is still logged under its login, and logins still work.
+    assert_eq!(p.login_with("alfa_admin", "zle-haslo-zle-haslo", "test").status, 401);
+    assert_eq!(
+        p.count("SELECT count(*) FROM audit_log WHERE actor = 'alfa_admin' AND action = 'nieudane logowanie'"),
+        1
+    );
+    assert_eq!(p.login_with("alfa_admin", PASSWORD, "test").status, 303);
+}
