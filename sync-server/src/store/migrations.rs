@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_report_pdf.sql"),
     include_str!("../../migrations/0008_capture_time_replaced.sql"),
     include_str!("../../migrations/0009_roles_accounts.sql"),
+    include_str!("../../migrations/0010_office_rules.sql"),
 ];
 
 /// The migration creating the report counts, which the program fills from the stored responses.

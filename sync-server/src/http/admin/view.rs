@@ -114,6 +114,7 @@ pub fn section_for(current: &str) -> &'static str {
         "uwagi" => "10-konta-i-bezpieczenstwo#anonimizacja-uwag",
         "raporty" => "08-raporty#generowanie-raportu",
         "dane" => "03-dane-urzedu#nazwa-i-kontakt",
+        "prywatnosc" => "03-dane-urzedu#klauzula-informacyjna",
         "dziennik" => "10-konta-i-bezpieczenstwo#dziennik-zdarzen",
         "haslo" => "02-pierwsze-uruchomienie#zmiana-hasla",
         "konta" => "10-konta-i-bezpieczenstwo#konta",
@@ -124,7 +125,7 @@ pub fn section_for(current: &str) -> &'static str {
 }
 
 /// Every page name [`section_for`] knows, for the test that follows each link.
-pub const PAGES: [&str; 13] = [
+pub const PAGES: [&str; 14] = [
     "pulpit",
     "papier",
     "papier/lista",
@@ -133,6 +134,7 @@ pub const PAGES: [&str; 13] = [
     "uwagi",
     "raporty",
     "dane",
+    "prywatnosc",
     "dziennik",
     "haslo",
     "urzedy",
