@@ -321,7 +321,17 @@ fn paper_sheets_are_entered_once_corrected_and_withdrawn_with_a_record() {
         format!("csrf={csrf}&token={}&serial=2026-007&date=2026-03-02&q_ogolna_ocena=5", form_value(&next, "token"));
     let r = p.post("/admin/urzad/alfa/papier", &cookie, &other);
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("Arkusz nr 2026-007 został już wprowadzony 20"), "{}", r.body);
+    // …in office time, Polish words ("1 grudnia 2026, 09:45"), not the stored UTC text.
+    let when = r
+        .body
+        .split_once("Arkusz nr 2026-007 został już wprowadzony ")
+        .and_then(|(_, rest)| rest.split_once(". Sprawdź numer"))
+        .map(|(when, _)| when.to_owned())
+        .unwrap_or_else(|| panic!("no entry time in {}", r.body));
+    let (date, clock) = when.split_once(", ").unwrap_or_else(|| panic!("{when}"));
+    assert!(date.split(' ').nth(1).is_some_and(|m| m.ends_with('a') || m.ends_with("ego")), "{when}");
+    assert!(clock.len() == 5 && clock.as_bytes()[2] == b':', "{when}");
+    assert!(!when.contains('T') && !when.contains("UTC"), "{when}");
     assert!(r.body.contains("value=\"5\""), "what was typed stays in the form");
     assert_eq!(p.count("SELECT count(*) FROM responses"), 1);
 

@@ -7,6 +7,7 @@
 //! office admin into their own office only. A route added there is protected without further code.
 
 mod dashboard;
+mod dashboard_view;
 mod editor;
 pub mod help;
 mod kiosks;
