@@ -136,6 +136,13 @@ pub enum OfficeCommand {
     },
     /// List offices.
     List,
+    /// Fill a new office (one without any answers) with a year of sample answers in every channel, to
+    /// see a full report and dashboard at once. Refused on an office that has answers.
+    Sample {
+        /// The office, e.g. demo (create it first with office create).
+        #[arg(long)]
+        slug: String,
+    },
     /// Allow other sites (e.g. the office's homepage) to show the survey in a frame; no --allow forbids it.
     Embed {
         /// The office.
@@ -226,6 +233,25 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let name = input::office_name(&name)?;
             let office = Store::open(&data_dir)?.create_office(slug, name)?;
             println!("Utworzono urząd „{}” (adres /{}) z domyślną ankietą.", office.name, office.slug);
+            Ok(())
+        }
+        Command::Office(OfficeCommand::Sample { slug }) => {
+            let store = Store::open(&data_dir)?;
+            let today = crate::local_time::local(chrono::Utc::now()).date();
+            let sample = crate::sample_data::fill(&store, &slug, today)?;
+            let channels: Vec<String> =
+                sample.by_channel.iter().map(|(c, n)| format!("{}: {n}", c.label_pl())).collect();
+            println!(
+                "Dodano {} przykładowych odpowiedzi urzędu /{slug} z okresu {} – {} ({}; z komentarzem: {}).",
+                sample.total(),
+                sample.from,
+                sample.to,
+                channels.join(", "),
+                sample.comments
+            );
+            if sample.departments_added > 0 {
+                println!("Urząd nie miał komórek: dodano {} przykładowe.", sample.departments_added);
+            }
             Ok(())
         }
         Command::Office(OfficeCommand::List) => {

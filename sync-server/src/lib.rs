@@ -12,5 +12,6 @@ pub mod ingest;
 pub mod input;
 pub mod local_time;
 pub mod password;
+pub mod sample_data;
 pub mod serve;
 pub mod store;

@@ -321,7 +321,17 @@ fn paper_sheets_are_entered_once_corrected_and_withdrawn_with_a_record() {
         format!("csrf={csrf}&token={}&serial=2026-007&date=2026-03-02&q_ogolna_ocena=5", form_value(&next, "token"));
     let r = p.post("/admin/urzad/alfa/papier", &cookie, &other);
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("Arkusz nr 2026-007 został już wprowadzony 20"), "{}", r.body);
+    // …in office time, Polish words ("1 grudnia 2026, 09:45"), not the stored UTC text.
+    let when = r
+        .body
+        .split_once("Arkusz nr 2026-007 został już wprowadzony ")
+        .and_then(|(_, rest)| rest.split_once(". Sprawdź numer"))
+        .map(|(when, _)| when.to_owned())
+        .unwrap_or_else(|| panic!("no entry time in {}", r.body));
+    let (date, clock) = when.split_once(", ").unwrap_or_else(|| panic!("{when}"));
+    assert!(date.split(' ').nth(1).is_some_and(|m| m.ends_with('a') || m.ends_with("ego")), "{when}");
+    assert!(clock.len() == 5 && clock.as_bytes()[2] == b':', "{when}");
+    assert!(!when.contains('T') && !when.contains("UTC"), "{when}");
     assert!(r.body.contains("value=\"5\""), "what was typed stays in the form");
     assert_eq!(p.count("SELECT count(*) FROM responses"), 1);
 
@@ -662,7 +672,7 @@ fn a_report_is_generated_exported_and_archived_with_conclusions() {
     assert_eq!(archived.status, 303);
     let report = p.get(&archived.location, &cookie).body;
     assert!(report.contains("Wydłużyć godziny pracy w czwartki"));
-    assert!(p.get("/admin/urzad/alfa/pulpit", &cookie).body.contains("Ostatni raport zarchiwizowano"));
+    assert!(p.get("/admin/urzad/alfa/pulpit", &cookie).body.contains("ostatni zarchiwizowano"));
     assert!(!p.get("/admin/urzad/alfa/pulpit", &cookie).body.contains("Nie wygenerowano jeszcze żadnego raportu"));
 }
 
@@ -683,6 +693,147 @@ fn the_printable_questionnaire_downloads_as_pdf() {
     assert!(p.get("/admin/urzad/alfa/dziennik", &cookie).body.contains("arkusze "));
     let too_many = p.get("/admin/urzad/alfa/ankieta/pdf?arkusze=501", &cookie);
     assert_eq!(too_many.status, 422);
+}
+
+#[test]
+fn the_printable_questionnaire_comes_in_the_residents_language() {
+    let p = panel();
+    let (cookie, _) = p.login("alfa_admin");
+    // The editor offers the three languages, Polish chosen.
+    let editor = p.get("/admin/urzad/alfa/ankieta", &cookie).body;
+    assert!(editor.contains(r#"<option value="pl" selected>polski</option><option value="en">angielski</option><option value="uk">ukraiński</option>"#));
+    for (lang, words) in [
+        (
+            "en",
+            [
+                "Overall, how do you rate the service at the office?",
+                "Sheet number: 2026-00003",
+                "Page 1 of",
+                "You can also fill in the survey online",
+            ],
+        ),
+        (
+            "uk",
+            [
+                "Як загалом Ви оцінюєте обслуговування в установі?",
+                "Номер аркуша: 2026-00003",
+                "Анкету можна заповнити також в інтернеті",
+                "Сторінка 1 з",
+            ],
+        ),
+        (
+            "pl",
+            [
+                "Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?",
+                "Numer arkusza: 2026-00003",
+                "Strona 1 z",
+                "Ankietę można wypełnić także w internecie",
+            ],
+        ),
+    ] {
+        let r = p
+            .agent
+            .get(format!("{}/admin/urzad/alfa/ankieta/pdf?jezyk={lang}&arkusze=1&od=3", p.base))
+            .header("Cookie", &cookie)
+            .call()
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let name = r.headers().get("content-disposition").unwrap().to_str().unwrap().to_owned();
+        assert!(name.contains(&format!("ankieta-alfa-{lang}.pdf")), "{name}");
+        let text = pdf_text(&r.into_body().read_to_vec().unwrap());
+        for w in words {
+            assert!(
+                text.contains(w.replace("2026", &chrono::Utc::now().format("%Y").to_string()).as_str()),
+                "{lang}: no „{w}” in {text}"
+            );
+        }
+    }
+    assert!(p.get("/admin/urzad/alfa/dziennik", &cookie).body.contains("język: uk"));
+    // A language the questionnaire does not have is refused in Polish, and nothing is logged for it.
+    let logged = p.count("SELECT count(*) FROM audit_log");
+    let r = p.get("/admin/urzad/alfa/ankieta/pdf?jezyk=de", &cookie);
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("Ankietę można wydrukować po polsku (pl), angielsku (en) lub ukraińsku (uk)"),
+        "{}",
+        r.body
+    );
+    assert_eq!(p.count("SELECT count(*) FROM audit_log"), logged);
+}
+
+#[test]
+fn the_report_form_starts_filled_in_and_one_press_makes_a_report() {
+    let p = panel();
+    let mut r = Response::new("alfa", 1, Channel::Web);
+    r.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(5));
+    assert_eq!(ingest(&p.store, &r).unwrap(), Outcome::Stored);
+    let (cookie, _) = p.login("alfa_admin");
+    let form = p.get("/admin/urzad/alfa/raporty/nowy", &cookie);
+    assert_eq!(form.status, 200);
+    // This year to date, in the office's days.
+    let today = sync_server::local_time::local(chrono::Utc::now()).date();
+    let (from, to) = (form_value(&form.body, "od"), form_value(&form.body, "do"));
+    assert_eq!((from.as_str(), to.clone()), (format!("{}-01-01", today.format("%Y")).as_str(), today.to_string()));
+    assert!(form.body.contains("kwartał"), "calendar quarters are offered by name");
+    assert!(!form.body.contains("<h2>Raport:"), "no report before the button is pressed");
+    // Submitted as it stands, as a browser sends it: the dates, an empty department, no channel ticked.
+    let report = p.get(&format!("/admin/urzad/alfa/raporty/nowy?od={from}&do={to}&komorka="), &cookie);
+    assert_eq!(report.status, 200);
+    assert!(report.body.contains("<h2>Raport: Urząd Gminy Alfa"), "{}", report.body);
+    assert!(report.body.contains("Ogólna ocena obsługi"));
+    // Every preset link makes a report too.
+    let presets: Vec<String> = links(&form.body, "/admin/urzad/alfa/raporty/nowy?");
+    assert!(presets.len() >= 6, "{presets:?}");
+    for link in presets {
+        let r = p.get(&link.replace("&#38;", "&"), &cookie);
+        assert_eq!(r.status, 200, "{link}");
+        assert!(r.body.contains("<h2>Raport: "), "{link}");
+    }
+}
+
+#[test]
+fn the_dashboard_leads_with_the_figures_the_report_gives() {
+    let p = panel();
+    let today = sync_server::local_time::local(chrono::Utc::now()).date();
+    let sample = sync_server::sample_data::fill(&p.store, "alfa", today).unwrap();
+    let (cookie, _) = p.login("alfa_admin");
+    let page = p.get("/admin/urzad/alfa/pulpit", &cookie);
+    assert_eq!(page.status, 200);
+    let body = &page.body;
+
+    // The headline index is the report's, for the period the report form starts with.
+    let office = p.store.office("alfa").unwrap();
+    let from = chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1).unwrap();
+    let filter =
+        sync_server::store::ReportFilter { office_id: office.id, from, to: today, department: None, channels: vec![] };
+    let report = sync_server::documents::report_figures::generate(&p.store, &office, filter, 5).unwrap();
+    let tile = body.split("Indeks ogólnej oceny").nth(1).unwrap();
+    let shown = tile.split("<p class=\"tile-value\">").nth(1).unwrap().split('<').next().unwrap();
+    assert_eq!(shown, report.overall.index);
+    assert!(body.contains(&format!("{}%", report.overall.satisfied)), "% satisfied as in the report");
+    assert!(body.contains(&format!("Ogólną ocenę obsługi w tym okresie podało {} osób", report.overall.n)));
+    // The link to the full report carries the same period.
+    assert!(body.contains(&format!("raporty/nowy?od={from}&#38;do={today}")), "askama escapes & as &#38;");
+
+    // The trend: an image with a title and description, and the same months in a table.
+    let svg = body.split("<svg").nth(1).unwrap().split("</svg>").next().unwrap();
+    assert!(
+        svg.contains(r#"role="img""#)
+            && svg.contains("<title id=\"trend-title\">")
+            && svg.contains("<desc id=\"trend-desc\">")
+    );
+    let table = body.split("Dane wykresu w tabeli").nth(1).unwrap().split("</table>").next().unwrap();
+    assert_eq!(table.matches("<tr><td>").count(), 12, "twelve months");
+    assert!(svg.matches("<circle").count() >= 10, "a year of sample data scores nearly every month");
+
+    // This month by channel, the latest comments (a few, in office time), and no day-by-day table.
+    assert!(body.contains("Odpowiedzi: ") && body.contains("<li>kiosk (przyciski): "));
+    let comments = body.split("Najnowsze uwagi mieszkańców").nth(1).unwrap().split("</ul>").next().unwrap();
+    assert!((1..=3).contains(&comments.matches("<li>").count()), "{comments}");
+    assert!(comments.contains(" 20") && comments.contains(", ") && !comments.contains('T'), "{comments}");
+    assert!(!body.contains("Ostatnie 30 dni"));
+    assert!(body.contains("brak zarchiwizowanych raportów"));
+    assert!(sample.total() > 0);
 }
 
 /// The `href` and `src` values of a page that start with `prefix`.

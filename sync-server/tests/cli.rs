@@ -343,3 +343,32 @@ fn a_settings_file_with_a_mistake_is_refused_in_polish() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("błąd w pliku konfiguracji"), "{}", stderr(&out));
 }
+
+#[test]
+fn sample_data_fills_a_new_office_and_is_refused_on_one_with_answers() {
+    let dir = with_office();
+    let out = run(dir.path(), &["office", "sample", "--slug", "ksiazki"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(said.starts_with("Dodano "), "{said}");
+    let told: i64 = said.trim_start_matches("Dodano ").split(' ').next().unwrap().parse().unwrap();
+    let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    assert_eq!(count("SELECT count(*) FROM responses"), told, "the count said is the count stored");
+    assert_eq!(count("SELECT count(DISTINCT channel) FROM responses"), 4, "every channel");
+    assert!(said.contains("dodano 4 przykładowe"), "{said}");
+
+    // Again: refused in Polish, with a non-zero exit, and nothing changes.
+    let before =
+        (snapshot(dir.path()), count("SELECT count(*) FROM responses"), count("SELECT count(*) FROM departments"));
+    let again = run(dir.path(), &["office", "sample", "--slug", "ksiazki"], "");
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("urząd /ksiazki ma już odpowiedzi"), "{}", stderr(&again));
+    let after =
+        (snapshot(dir.path()), count("SELECT count(*) FROM responses"), count("SELECT count(*) FROM departments"));
+    assert_eq!(before, after);
+
+    let unknown = run(dir.path(), &["office", "sample", "--slug", "nie-ma"], "");
+    assert!(!unknown.status.success());
+    assert!(stderr(&unknown).contains("nie ma urzędu o adresie „nie-ma”"), "{}", stderr(&unknown));
+}

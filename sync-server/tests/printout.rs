@@ -7,6 +7,7 @@
 
 use std::process::Command;
 
+use survey::Lang;
 use survey::default_questionnaire::default_questionnaire;
 use sync_server::documents::printout::{Sheet, questionnaire_pdf};
 
@@ -15,6 +16,14 @@ fn pdf(serials: Vec<String>) -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 fn pdf_with(
+    serials: Vec<String>,
+    logo: Option<&sync_server::documents::logo::Pixels>,
+) -> (tempfile::TempDir, std::path::PathBuf) {
+    pdf_in(Lang::Pl, serials, logo)
+}
+
+fn pdf_in(
+    lang: Lang,
     serials: Vec<String>,
     logo: Option<&sync_server::documents::logo::Pixels>,
 ) -> (tempfile::TempDir, std::path::PathBuf) {
@@ -31,6 +40,7 @@ fn pdf_with(
         departments: &departments,
         serials,
         logo,
+        lang,
     };
     let bytes = questionnaire_pdf(&sheet).unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -89,6 +99,37 @@ fn the_sheet_is_a_sound_pdf_with_every_question_in_polish_on_one_page() {
         let starts = |page: &String| page.lines().any(|line| line.trim_start().starts_with(&label));
         let on: Vec<usize> = pages.iter().enumerate().filter(|(_, p)| starts(p)).map(|(i, _)| i).collect();
         assert_eq!(on.len(), 1, "question {label} is on pages {on:?}");
+    }
+}
+
+/// The text of a whole sheet with wrapped lines joined again.
+fn joined(path: &std::path::Path) -> String {
+    pages(path).join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[rstest::rstest]
+#[case::english(Lang::En, ["Sheet number: 2026-00003", "You can also fill in the survey online", "(required)", "Page 1 of", "Sheet 2026-00003"])]
+#[case::ukrainian(Lang::Uk, ["Номер аркуша: 2026-00003", "Анкету можна заповнити також в інтернеті", "(обов’язково)", "Сторінка 1 з", "Аркуш 2026-00003"])]
+fn the_sheet_is_printed_in_the_residents_language(#[case] lang: Lang, #[case] own_words: [&str; 5]) {
+    let (_dir, path) = pdf_in(lang, vec!["2026-00003".into()], None);
+    let check = Command::new("qpdf").arg("--check").arg(&path).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    let all = joined(&path);
+    let q = default_questionnaire();
+    // The questionnaire's own words in that language: its title, every question, and the rating labels.
+    let mut expected: Vec<String> = own_words.iter().map(|w| (*w).to_owned()).collect();
+    expected.push(q.title.get(lang).to_owned());
+    expected.push(format!("0 {}", q.not_applicable_label.get(lang)));
+    for (_, question) in q.questions() {
+        // The question's first words (a long one wraps, and joining lines keeps only whole words).
+        expected.push(question.text.get(lang).split_whitespace().take(3).collect::<Vec<_>>().join(" "));
+    }
+    for text in &expected {
+        assert!(all.contains(text.as_str()), "the {lang:?} sheet lacks „{text}” in:\n{all}");
+    }
+    // Nothing of the Polish sheet's own words is left (the office's name and departments stay as typed).
+    for polish in ["Numer arkusza", "Badanie jest anonimowe", "(wymagane)", "Strona 1 z", "nie dotyczy"] {
+        assert!(!all.contains(polish), "the {lang:?} sheet still says „{polish}”");
     }
 }
 

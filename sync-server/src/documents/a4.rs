@@ -192,6 +192,12 @@ impl Document {
 
     /// Lays `blocks` out and adds their pages, numbered "Strona i z n" after `footer`.
     pub fn add(&mut self, blocks: Vec<Block>, footer: &str) {
+        self.add_numbered(blocks, footer, |i, n| format!("Strona {i} z {n}"));
+    }
+
+    /// [`Document::add`] with the page numbers worded by `page_label(i, n)` (a printout in English or
+    /// Ukrainian numbers its pages in that language).
+    pub fn add_numbered(&mut self, blocks: Vec<Block>, footer: &str, page_label: impl Fn(usize, usize) -> String) {
         let pages = lay_out(blocks);
         let total = pages.len();
         for (index, blocks) in pages.iter().enumerate() {
@@ -201,7 +207,7 @@ impl Document {
                     self.draw(&mut ops, *top, mark);
                 }
             }
-            let text = format!("{footer}Strona {} z {total}", index + 1);
+            let text = format!("{footer}{}", page_label(index + 1, total));
             let y = PAGE_H - 2.0 * MARGIN + 4.0;
             self.draw(&mut ops, 0.0, &Mark::Text { x: MARGIN, y, size: 8.0, bold: false, text });
             self.pages.push(PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops));

@@ -18,10 +18,17 @@ pub struct Columns {
 
 impl Columns {
     pub fn of(questionnaire: Questionnaire) -> Columns {
-        let mut header: Vec<String> =
-            ["Identyfikator", "Data i godzina (czas polski)", "Kanał", "Wersja ankiety", "Numer arkusza"]
-                .map(str::to_owned)
-                .to_vec();
+        // Two times: the ISO UTC instant for programs that read the file, the Polish one for people.
+        let mut header: Vec<String> = [
+            "Identyfikator",
+            "Czas zapisu (UTC, ISO 8601)",
+            "Data i godzina (czas polski)",
+            "Kanał",
+            "Wersja ankiety",
+            "Numer arkusza",
+        ]
+        .map(str::to_owned)
+        .to_vec();
         let keys: Vec<QuestionKey> = questionnaire.questions().map(|(_, q)| q.key.clone()).collect();
         header.extend(questionnaire.questions().map(|(_, q)| q.text.get(Lang::Pl).to_owned()));
         Columns { questionnaire, keys, header }
@@ -31,7 +38,8 @@ impl Columns {
     pub fn row(&self, r: &Response) -> Vec<String> {
         let mut row = vec![
             r.id.to_string(),
-            crate::local_time::local(r.captured_at).format("%Y-%m-%d %H:%M").to_string(),
+            r.captured_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            crate::local_time::human(r.captured_at),
             r.channel.label_pl().to_owned(),
             r.questionnaire_version.to_string(),
             r.paper_serial.clone().unwrap_or_default(),

@@ -3,7 +3,8 @@
 //! the printable questionnaire ([`printout`]), the information clause of RODO art. 13
 //! ([`privacy_notice`]), and what they share: the A4 page layout ([`a4`]), the charts drawn for the
 //! page and the PDF alike ([`charts`]), the embedded fonts ([`fonts`]) and the office's logo
-//! ([`logo`]). No HTTP here: the panel's and the public pages serve what these make.
+//! ([`logo`]); the dashboard's trend chart as SVG ([`trend_svg`]). No HTTP here: the panel's and the
+//! public pages serve what these make.
 
 pub mod a4;
 pub mod archived_report;
@@ -15,3 +16,4 @@ pub mod printout;
 pub mod privacy_notice;
 pub mod report_figures;
 pub mod report_pdf;
+pub mod trend_svg;

@@ -3,7 +3,9 @@
 //! reads them (ratings 1–5, 0 for "nie dotyczy"; choices 1, 2, …), so typing a sheet in is typing the
 //! numbers ticked. A question is never split across a page break. Each sheet carries a QR code of the
 //! online survey's address, the short information clause (RODO) with the address of the full one, and
-//! in a numbered batch its serial number.
+//! in a numbered batch its serial number. The sheet is printed in the resident's language (Polish,
+//! English or Ukrainian: the questionnaire carries all three); the numbers are the same in every
+//! language, so any sheet is typed in the same way. The information clause stays Polish.
 
 use survey::{Lang, QuestionKind, Questionnaire};
 
@@ -29,36 +31,102 @@ pub struct Sheet<'a> {
     pub serials: Vec<String>,
     /// The office's logo, printed top left.
     pub logo: Option<&'a crate::documents::logo::Pixels>,
+    /// The language the sheet is printed in.
+    pub lang: Lang,
+}
+
+/// The sheet's own words (the questions' words come from the questionnaire) in one language.
+struct Words {
+    title: &'static str,
+    serial: &'static str,
+    required: &'static str,
+    anonymous: &'static str,
+    how_to: &'static str,
+    return_it: &'static str,
+    online: &'static str,
+    department_other: &'static str,
+    department_write_in: &'static str,
+    sheet: &'static str,
+    page: fn(usize, usize) -> String,
+}
+
+fn words(lang: Lang) -> Words {
+    match lang {
+        Lang::Pl => Words {
+            title: "Ankieta – badanie satysfakcji klienta",
+            serial: "Numer arkusza",
+            required: "wymagane",
+            anonymous: "Badanie jest anonimowe – odpowiedzi prezentujemy wyłącznie w zbiorczych zestawieniach.",
+            how_to: "Jak wypełnić: przy każdym pytaniu prosimy zaznaczyć krzyżykiem (X) jedną kratkę (przy pytaniu wielokrotnego wyboru – tyle, ile trzeba). Oceny: 1 – bardzo słabo, 2 – słabo, 3 – dostatecznie, 4 – dobrze, 5 – bardzo dobrze, 0 – nie dotyczy / nie mam zdania. Obowiązkowa jest tylko ogólna ocena; na pozostałe pytania prosimy odpowiedzieć według uznania.",
+            return_it: "Wypełnioną ankietę prosimy wrzucić do urny przy wyjściu lub zostawić w punkcie obsługi klienta.",
+            online: "Ankietę można wypełnić także w internecie",
+            department_other: "inna",
+            department_write_in: "(komórka – wpisz obok)",
+            sheet: "Arkusz",
+            page: |i, n| format!("Strona {i} z {n}"),
+        },
+        Lang::En => Words {
+            title: "Questionnaire – customer satisfaction survey",
+            serial: "Sheet number",
+            required: "required",
+            anonymous: "The survey is anonymous – answers are only ever presented in aggregate.",
+            how_to: "How to fill in: for each question mark one box with a cross (X) (for a multiple-choice question, as many as apply). Ratings: 1 – very poor, 2 – poor, 3 – fair, 4 – good, 5 – very good, 0 – not applicable / no opinion. Only the overall rating is required; answer the other questions if you wish.",
+            return_it: "Please drop the completed questionnaire into the box at the exit or leave it at the customer service desk.",
+            online: "You can also fill in the survey online",
+            department_other: "other",
+            department_write_in: "(department – write it next to this)",
+            sheet: "Sheet",
+            page: |i, n| format!("Page {i} of {n}"),
+        },
+        Lang::Uk => Words {
+            title: "Анкета – опитування щодо задоволеності клієнтів",
+            serial: "Номер аркуша",
+            required: "обов’язково",
+            anonymous: "Опитування анонімне – відповіді подаються лише в узагальненому вигляді.",
+            how_to: "Як заповнити: біля кожного запитання позначте хрестиком (X) одну клітинку (у запитанні з кількома варіантами – скільки потрібно). Оцінки: 1 – дуже погано, 2 – погано, 3 – задовільно, 4 – добре, 5 – дуже добре, 0 – не стосується / не маю думки. Обов’язковою є лише загальна оцінка; на інші запитання відповідайте за бажанням.",
+            return_it: "Заповнену анкету вкиньте до скриньки біля виходу або залиште в пункті обслуговування клієнтів.",
+            online: "Анкету можна заповнити також в інтернеті",
+            department_other: "інший",
+            department_write_in: "(відділ – впишіть поруч)",
+            sheet: "Аркуш",
+            page: |i, n| format!("Сторінка {i} з {n}"),
+        },
+    }
 }
 
 /// The logo's height on the sheet, in mm.
 const LOGO_HEIGHT: f32 = 18.0;
 
 /// Numbered choices of a question, as paper entry numbers them.
-fn options(q: &Questionnaire, kind: &QuestionKind, departments: &[(String, String)]) -> Vec<(String, String)> {
+fn options(
+    q: &Questionnaire,
+    kind: &QuestionKind,
+    departments: &[(String, String)],
+    lang: Lang,
+) -> Vec<(String, String)> {
     match kind {
         QuestionKind::Rating { not_applicable, .. } => {
             let mut list: Vec<(String, String)> = q
                 .rating_labels
                 .iter()
                 .enumerate()
-                .map(|(i, l)| ((i + 1).to_string(), l.get(Lang::Pl).to_owned()))
+                .map(|(i, l)| ((i + 1).to_string(), l.get(lang).to_owned()))
                 .collect();
             if *not_applicable {
-                list.push(("0".into(), q.not_applicable_label.get(Lang::Pl).to_owned()));
+                list.push(("0".into(), q.not_applicable_label.get(lang).to_owned()));
             }
             list
         }
         QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } => {
-            options.iter().enumerate().map(|(i, o)| ((i + 1).to_string(), o.label.get(Lang::Pl).to_owned())).collect()
+            options.iter().enumerate().map(|(i, o)| ((i + 1).to_string(), o.label.get(lang).to_owned())).collect()
         }
         QuestionKind::Department => departments
             .iter()
             .map(|(_, name)| name.clone())
             .chain(std::iter::once(if departments.is_empty() {
-                "(komórka – wpisz obok)".to_owned()
+                words(lang).department_write_in.to_owned()
             } else {
-                "inna".to_owned()
+                words(lang).department_other.to_owned()
             }))
             .enumerate()
             .map(|(i, name)| ((i + 1).to_string(), name))
@@ -69,6 +137,7 @@ fn options(q: &Questionnaire, kind: &QuestionKind, departments: &[(String, Strin
 
 fn blocks(sheet: &Sheet<'_>, serial: Option<&str>, logo: Option<usize>) -> Vec<Block> {
     let q = sheet.questionnaire;
+    let (lang, w) = (sheet.lang, words(sheet.lang));
     let mut out = Vec::new();
     let mut marks = Vec::new();
     let mut y = 0.0;
@@ -84,21 +153,15 @@ fn blocks(sheet: &Sheet<'_>, serial: Option<&str>, logo: Option<usize>) -> Vec<B
         _ => 0.0,
     };
     let heading = (MARGIN + logo_width, PAGE_W - 2.0 * MARGIN - QR_SIDE - 4.0 - logo_width);
-    paragraph_in(&mut marks, &mut y, heading, q.title.get(Lang::Pl), 16.0, true);
+    paragraph_in(&mut marks, &mut y, heading, q.title.get(lang), 16.0, true);
     paragraph_in(&mut marks, &mut y, heading, sheet.office_name, 12.0, true);
     if let Some(serial) = serial {
-        paragraph_in(&mut marks, &mut y, heading, &format!("Numer arkusza: {serial}"), BODY, true);
+        paragraph_in(&mut marks, &mut y, heading, &format!("{}: {serial}", w.serial), BODY, true);
     }
     marks.extend(qr_marks(sheet.survey_url, PAGE_W - MARGIN - QR_SIDE, 0.0));
     y = y.max(QR_SIDE).max(if logo_width > 0.0 { LOGO_HEIGHT } else { 0.0 });
     y += 2.0;
-    for text in [
-        "Badanie jest anonimowe – odpowiedzi prezentujemy wyłącznie w zbiorczych zestawieniach.",
-        "Jak wypełnić: przy każdym pytaniu zaznacz krzyżykiem (X) jedną kratkę (przy pytaniu wielokrotnego wyboru – tyle, ile trzeba). Oceny: 1 – bardzo słabo, 2 – słabo, 3 – dostatecznie, 4 – dobrze, 5 – bardzo dobrze, 0 – nie dotyczy / nie mam zdania. Obowiązkowa jest tylko ogólna ocena; na pozostałe pytania odpowiedz, jeśli chcesz.",
-        "Wypełnioną ankietę wrzuć do urny przy wyjściu lub zostaw w punkcie obsługi klienta.",
-        &format!("Ankietę można wypełnić także w internecie: {}", sheet.survey_url),
-        sheet.privacy_clause,
-    ] {
+    for text in [w.anonymous, w.how_to, w.return_it, &format!("{}: {}", w.online, sheet.survey_url), sheet.privacy_clause] {
         paragraph(&mut marks, &mut y, MARGIN, text, BODY, false);
         y += 1.0;
     }
@@ -108,19 +171,19 @@ fn blocks(sheet: &Sheet<'_>, serial: Option<&str>, logo: Option<usize>) -> Vec<B
     for section in &q.sections {
         let mut heading = Vec::new();
         let mut hy = 2.0;
-        paragraph(&mut heading, &mut hy, MARGIN, section.title.get(Lang::Pl), 12.0, true);
+        paragraph(&mut heading, &mut hy, MARGIN, section.title.get(lang), 12.0, true);
         let mut first = true;
         for question in &section.questions {
             number += 1;
             // The section heading travels with its first question.
             let (mut marks, mut y) = if first { (std::mem::take(&mut heading), hy) } else { (Vec::new(), 0.0) };
             first = false;
-            let required = if question.required { " (wymagane)" } else { "" };
+            let required = if question.required { format!(" ({})", w.required) } else { String::new() };
             paragraph(
                 &mut marks,
                 &mut y,
                 MARGIN,
-                &format!("{number}. {}{required}", question.text.get(Lang::Pl)),
+                &format!("{number}. {}{required}", question.text.get(lang)),
                 BODY,
                 true,
             );
@@ -136,7 +199,7 @@ fn blocks(sheet: &Sheet<'_>, serial: Option<&str>, logo: Option<usize>) -> Vec<B
                     // Options side by side while they fit, each a box, its number and its label.
                     let mut x = MARGIN + 4.0;
                     y += 1.0;
-                    for (n, label) in options(q, kind, sheet.departments) {
+                    for (n, label) in options(q, kind, sheet.departments, lang) {
                         let text = format!("{n} {label}");
                         let width = 6.0 + text.chars().count() as f32 * BODY * PT * OPTION_EM_PER_CHAR + 4.0;
                         if x + width > PAGE_W - MARGIN && x > MARGIN + 4.0 {
@@ -191,13 +254,14 @@ fn qr_marks(url: &str, x: f32, y: f32) -> Vec<Mark> {
 
 /// The sheet as a PDF.
 pub fn questionnaire_pdf(sheet: &Sheet<'_>) -> Result<Vec<u8>, String> {
-    let mut doc = Document::new("Ankieta – badanie satysfakcji klienta")?;
+    let w = words(sheet.lang);
+    let mut doc = Document::new(w.title)?;
     let logo = sheet.logo.map(|p| doc.add_image(p));
     let serials: Vec<Option<&str>> =
         if sheet.serials.is_empty() { vec![None] } else { sheet.serials.iter().map(|s| Some(s.as_str())).collect() };
     for serial in serials {
-        let footer = serial.map(|s| format!("Arkusz {s} · ")).unwrap_or_default();
-        doc.add(blocks(sheet, serial, logo), &footer);
+        let footer = serial.map(|s| format!("{} {s} · ", w.sheet)).unwrap_or_default();
+        doc.add_numbered(blocks(sheet, serial, logo), &footer, w.page);
     }
     Ok(doc.save())
 }

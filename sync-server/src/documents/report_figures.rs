@@ -116,7 +116,7 @@ pub struct Report {
     /// Areas by the gap between importance and satisfaction, largest first (where importance was asked).
     #[serde(default)]
     pub priorities: Vec<Priority>,
-    /// When the report was made (UTC).
+    /// When the report was made (RFC 3339, UTC; shown in office time by [`crate::local_time::human_text`]).
     #[serde(default)]
     pub generated_at: String,
     /// Responses whose device capture time could not be true (before the survey began, or in the
@@ -316,7 +316,12 @@ pub fn build(input: ReportInput<'_>) -> Report {
             .iter()
             .map(|(m, s)| (m.clone(), (s.n() >= input.threshold).then(|| Figures::of(s))))
             .collect(),
-        comments: input.comments,
+        // The day a person reads is the office's day, not the UTC one stored.
+        comments: input
+            .comments
+            .into_iter()
+            .map(|(at, key, text)| (crate::local_time::day_text(&at), key, text))
+            .collect(),
         versions_note,
         filtered_presses: input
             .filtered_presses

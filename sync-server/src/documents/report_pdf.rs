@@ -179,7 +179,7 @@ pub fn report_pdf(r: &Report, conclusions: Option<&str>) -> Result<Vec<u8>, Stri
             "Odpowiedzi: {} (poprzedni okres tej samej długości, {} – {}: {}).",
             r.total, r.previous_from, r.previous_to, r.previous_total
         ),
-        format!("Wygenerowano {} (UTC).", r.generated_at),
+        format!("Wygenerowano {}.", crate::local_time::human_text(&r.generated_at)),
     ] {
         paragraph(&mut title, &mut y, MARGIN, &line, BODY, false);
     }

@@ -245,7 +245,8 @@ impl Store {
         Ok(self.conn().query_row(&sql, params_from_iter(params), |r| r.get(0))?)
     }
 
-    /// The period's free-text comments, newest first (at most `limit`).
+    /// The period's free-text comments as (capture instant as stored, question key, text), newest first
+    /// (at most `limit`).
     pub fn period_comments(
         &self,
         filter: &ReportFilter,
@@ -255,7 +256,7 @@ impl Store {
         let (clause, mut params) = filter.clause();
         params.push(limit.to_string());
         let mut stmt = conn.prepare(&format!(
-            "SELECT substr(r.captured_at, 1, 10), a.question_key, a.text FROM answers a JOIN responses r ON r.id = a.response_id
+            "SELECT r.captured_at, a.question_key, a.text FROM answers a JOIN responses r ON r.id = a.response_id
              WHERE {clause} AND a.text IS NOT NULL ORDER BY r.captured_at DESC LIMIT ?"
         ))?;
         let rows = stmt.query_map(params_from_iter(&params), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;

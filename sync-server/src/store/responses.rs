@@ -68,6 +68,11 @@ impl Store {
             .collect()
     }
 
+    /// Every response the office has ever received, withdrawn ones included: whether it has real data.
+    pub fn responses_ever(&self, office_id: i64) -> Result<u64, StoreError> {
+        Ok(self.conn().query_row("SELECT count(*) FROM responses WHERE office_id = ?1", [office_id], |r| r.get(0))?)
+    }
+
     /// How many responses are kept aside as conflicts.
     pub fn conflict_count(&self) -> Result<u64, StoreError> {
         Ok(self.conn().query_row("SELECT count(*) FROM response_conflicts", [], |r| r.get(0))?)

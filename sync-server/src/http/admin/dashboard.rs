@@ -1,15 +1,19 @@
 //! The dashboard of an office, and the operator's home: every office, new offices and their admins.
 
+use crate::local_time::filters;
 use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use survey::Channel;
+use chrono::Datelike;
+use survey::scoring::RatingStats;
 
+use super::dashboard_view::{self, Headline, MonthChannels, whole_office};
 use super::view::AdminChrome;
 use super::{admin_message, field, render};
+use crate::documents::trend_svg;
 use crate::http::AppState;
 use crate::store::{Office, Role, Session};
 use crate::{input, password};
@@ -22,17 +26,44 @@ const REPORT_DUE_DAYS: i64 = 365;
 struct DashboardPage {
     page: AdminChrome,
     slug: String,
-    by_channel: Vec<(&'static str, u64)>,
+    headline: Headline,
+    this_month: MonthChannels,
+    /// The trend chart (SVG) and the same numbers as (month, index as text, answers).
+    trend_svg: String,
+    trend_rows: Vec<(String, String, u64)>,
+    /// Answers ever, all channels (withdrawn ones not counted).
     total: u64,
-    last_30_days: Vec<(String, u64)>,
-    last_30_total: u64,
+    /// The latest comments: (when, in office time; text).
+    comments: Vec<(String, String)>,
     last_report: Option<String>,
     report_warning: Option<String>,
     conflicts: u64,
     has_draft: bool,
-    kiosks: Vec<super::kiosks::KioskRow>,
+    /// Kiosks that need attention (silent, or never heard from since pairing), and how many there are.
+    kiosks_attention: Vec<super::kiosks::KioskRow>,
+    kiosk_count: usize,
+    overdue_actions: Option<Vec<OverdueAction>>,
     /// Presses of button panels not counted as answers, by reason (in Polish).
     filtered: Vec<(String, u64)>,
+}
+
+/// How many of the latest comments the dashboard shows; the rest are on the comments page.
+const LATEST_COMMENTS: u32 = 3;
+
+/// A corrective action past its deadline, as the dashboard lists it.
+pub struct OverdueAction {
+    pub what: String,
+    pub who: String,
+    /// The deadline as a person reads it ("1 grudnia 2026").
+    pub deadline: String,
+}
+
+/// The office's corrective actions past their deadline. `None` while this build keeps no register of
+/// corrective actions (the conclusions are archived with each report as text): the dashboard then shows
+/// no such section rather than an empty list that would claim nothing is overdue. The register of actions
+/// fills this in.
+fn overdue_actions(_store: &crate::store::Store, _office_id: i64) -> Option<Vec<OverdueAction>> {
+    None
 }
 
 #[derive(Template)]
@@ -166,25 +197,49 @@ pub async fn office_dashboard(
     Extension(session): Extension<Session>,
     Extension(office): Extension<Office>,
 ) -> Response {
-    let (slug, id) = (office.slug.clone(), office.id);
+    let (slug, id, threshold) = (office.slug.clone(), office.id, state.suppression_threshold);
+    let today = crate::local_time::local(chrono::Utc::now()).date();
     let loaded = state
         .db(move |s| {
-            Ok((
-                s.response_counts(&slug)?,
-                s.daily_counts(id, 30)?,
-                s.last_report_at(id)?,
-                s.conflict_count()?,
-                s.draft(id)?,
-                s.devices(id)?,
-                s.filtered_counts(id)?,
-            ))
+            let overall_key = s.current_questionnaire(&slug)?.overall_question.clone();
+            let overall = overall_key.to_string();
+            let ((from, to), previous) = dashboard_view::periods(today);
+            // The trend's twelve months hold this year's every month too: the year so far is summed from them.
+            let trend = s.period_counts(&whole_office(id, (dashboard_view::trend_start(today), today)), &overall)?;
+            let before = s.period_counts(&whole_office(id, previous), &overall)?;
+            let month = s.period_counts(&whole_office(id, (today.with_day(1).unwrap_or(today), today)), &overall)?;
+            let mut now = RatingStats::default();
+            for (m, stats) in &trend.overall_by_month {
+                if m.as_str() >= from.format("%Y-%m").to_string().as_str() {
+                    now.merge(stats);
+                }
+            }
+            let before = before.items.get(&overall_key).cloned().unwrap_or_default();
+            let comments =
+                s.period_comments(&whole_office(id, (dashboard_view::trend_start(today), today)), LATEST_COMMENTS)?;
+            Ok(Loaded {
+                headline: dashboard_view::headline(((from, to), previous), &now, &before, threshold),
+                this_month: dashboard_view::month_channels(today, &month.by_channel),
+                trend: dashboard_view::trend(dashboard_view::trend_start(today), &trend.overall_by_month, threshold),
+                total: s.response_counts(&slug)?.iter().map(|(_, n)| n).sum(),
+                comments: comments
+                    .into_iter()
+                    .map(|(at, _, text)| (crate::local_time::human_text(&at), text))
+                    .collect(),
+                last_report: s.last_report_at(id)?,
+                conflicts: s.conflict_count()?,
+                has_draft: s.draft(id)?.is_some(),
+                devices: s.devices(id)?,
+                filtered: s.filtered_counts(id)?,
+                overdue_actions: overdue_actions(s, id),
+            })
         })
         .await;
-    let (by_channel, days, last_report, conflicts, draft, devices, filtered) = match loaded {
+    let l = match loaded {
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };
-    let report_warning = match &last_report {
+    let report_warning = match &l.last_report {
         None => Some(
             "Nie wygenerowano jeszcze żadnego raportu. Zarządzenie wymaga raportu co najmniej raz w roku.".to_owned(),
         ),
@@ -197,26 +252,47 @@ pub async fn office_dashboard(
             })
         }),
     };
-    let by_channel: Vec<(&'static str, u64)> =
-        by_channel.into_iter().map(|(c, n): (Channel, u64)| (c.label_pl(), n)).collect();
+    let kiosks: Vec<_> =
+        l.devices.into_iter().filter(|d| d.revoked_at.is_none()).map(super::kiosks::describe).collect();
+    let kiosk_count = kiosks.len();
     render(
         StatusCode::OK,
         &DashboardPage {
             page: AdminChrome::new(&session, Some(&office), "pulpit", "Pulpit"),
             slug: office.slug.clone(),
-            total: by_channel.iter().map(|(_, n)| n).sum(),
-            by_channel,
-            last_30_total: days.iter().map(|(_, n)| n).sum(),
-            last_30_days: days,
-            last_report,
+            trend_svg: trend_svg::svg("trend", "Indeks ogólnej oceny obsługi w ostatnich 12 miesiącach", &l.trend),
+            trend_rows: l.trend.iter().map(|p| (p.month.clone(), dashboard_view::index_text(p.index), p.n)).collect(),
+            headline: l.headline,
+            this_month: l.this_month,
+            total: l.total,
+            comments: l.comments,
+            last_report: l.last_report,
             report_warning,
-            conflicts,
-            has_draft: draft.is_some(),
-            kiosks: devices.into_iter().filter(|d| d.revoked_at.is_none()).map(super::kiosks::describe).collect(),
-            filtered: filtered
+            conflicts: l.conflicts,
+            has_draft: l.has_draft,
+            kiosks_attention: kiosks.into_iter().filter(|k| k.silent).collect(),
+            kiosk_count,
+            overdue_actions: l.overdue_actions,
+            filtered: l
+                .filtered
                 .iter()
                 .map(|(reason, n)| (crate::documents::report_figures::filtered_reason_label(reason).to_owned(), *n))
                 .collect(),
         },
     )
+}
+
+/// What the dashboard reads from the database, in one go.
+struct Loaded {
+    headline: Headline,
+    this_month: MonthChannels,
+    trend: Vec<trend_svg::Point>,
+    total: u64,
+    comments: Vec<(String, String)>,
+    last_report: Option<String>,
+    conflicts: u64,
+    has_draft: bool,
+    devices: Vec<crate::store::Device>,
+    filtered: Vec<(String, u64)>,
+    overdue_actions: Option<Vec<OverdueAction>>,
 }

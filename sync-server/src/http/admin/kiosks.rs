@@ -1,5 +1,6 @@
 //! The office's kiosks: enrolment (a one-time pairing code), their state as last reported, revocation.
 
+use crate::local_time::filters;
 use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;

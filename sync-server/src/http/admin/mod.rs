@@ -11,6 +11,7 @@
 pub mod access;
 mod accounts;
 mod dashboard;
+mod dashboard_view;
 mod editor;
 pub mod help;
 mod kiosks;

@@ -1,6 +1,7 @@
 //! "Wprowadź ankietę papierową": typing in paper sheets, the list of sheets entered, corrections and
 //! withdrawals. Each saved sheet leaves the form empty and ready for the next one.
 
+use crate::local_time::filters;
 use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
@@ -281,7 +282,8 @@ fn by_question(errors: &[ValidationError]) -> Vec<(String, String)> {
 
 fn duplicate_serial(serial: &str, entered_at: &str) -> String {
     format!(
-        "Arkusz nr {serial} został już wprowadzony {entered_at} (UTC). Sprawdź numer – ten sam arkusz nie może być policzony dwa razy."
+        "Arkusz nr {serial} został już wprowadzony {}. Sprawdź numer – ten sam arkusz nie może być policzony dwa razy.",
+        crate::local_time::human_text(entered_at)
     )
 }
 

@@ -1,6 +1,7 @@
 //! What the office keeps: the audit log, the archive of reports, and the free-text comments (with
 //! redaction of personal data).
 
+use crate::local_time::filters;
 use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;

@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Datelike, Duration, NaiveDate, Utc};
 use survey::Channel;
 
 use super::view::{AdminChrome, download, pdf_response};
@@ -69,13 +69,44 @@ impl Params {
     }
 }
 
-/// A preset period: label and dates, ending yesterday.
-fn presets(today: NaiveDate) -> Vec<(String, String)> {
-    let end = today - Duration::days(1);
-    [("Ostatni kwartał", 91), ("Ostatnie pół roku", 182), ("Ostatni rok", 365)]
-        .iter()
-        .map(|(label, days)| ((*label).to_owned(), format!("od={}&do={end}", end - Duration::days(days - 1))))
-        .collect()
+/// The period the form starts with: this year to date. The ordinance asks for a report at least yearly,
+/// so the year so far is what an office looks at most; a finished quarter or year is one click away.
+fn default_period(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    (NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today), today)
+}
+
+/// The first day of the calendar quarter `q` (1–4) of `year`.
+fn quarter_start(year: i32, q: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, 3 * (q - 1) + 1, 1)
+}
+
+/// Preset periods, each named for exactly what it covers: the year to date, the last four finished
+/// calendar quarters ("III kwartał 2026"), the last finished year, and the last 12 full months.
+fn presets(today: NaiveDate) -> Vec<(String, NaiveDate, NaiveDate)> {
+    const ROMAN: [&str; 4] = ["I", "II", "III", "IV"];
+    let (year_start, _) = default_period(today);
+    let mut out = vec![(format!("od początku {} roku do dziś", today.year()), year_start, today)];
+    // The quarter today is in is not finished: count back from the one before it.
+    let (mut year, mut q) = (today.year(), today.month0() / 3 + 1);
+    let mut quarters = Vec::new();
+    for _ in 0..4 {
+        (year, q) = if q == 1 { (year - 1, 4) } else { (year, q - 1) };
+        let next = if q == 4 { quarter_start(year + 1, 1) } else { quarter_start(year, q + 1) };
+        if let (Some(start), Some(next)) = (quarter_start(year, q), next) {
+            quarters.push((format!("{} kwartał {year}", ROMAN[q as usize - 1]), start, next - Duration::days(1)));
+        }
+    }
+    out.extend(quarters.into_iter().rev());
+    if let (Some(start), Some(end)) =
+        (NaiveDate::from_ymd_opt(today.year() - 1, 1, 1), NaiveDate::from_ymd_opt(today.year() - 1, 12, 31))
+    {
+        out.push((format!("cały {} rok", today.year() - 1), start, end));
+    }
+    let this_month = today.with_day(1).unwrap_or(today);
+    if let Some(start) = this_month.checked_sub_months(chrono::Months::new(12)) {
+        out.push(("ostatnie 12 pełnych miesięcy".to_owned(), start, this_month - Duration::days(1)));
+    }
+    out
 }
 
 pub struct ChannelChoice {
@@ -138,18 +169,27 @@ pub async fn page(
         Ok(d) => d.into_iter().map(|d| (d.key, d.name)).collect(),
         Err(e) => return e.into_response(),
     };
+    // The form starts filled in, so that one press on "Generuj raport" makes a report.
+    let today = crate::local_time::local(Utc::now()).date();
+    let (default_from, default_to) = default_period(today);
     let page = ReportPage {
         page: AdminChrome::new(&session, Some(&office), "raporty", "Generuj raport z wyników pomiaru"),
         slug: office.slug.clone(),
-        from: params.from.map(|d| d.to_string()).unwrap_or_default(),
-        to: params.to.map(|d| d.to_string()).unwrap_or_default(),
+        from: params.from.unwrap_or(default_from).to_string(),
+        to: params.to.unwrap_or(default_to).to_string(),
         department: params.department.clone(),
         departments,
         channels: Channel::ALL
             .iter()
             .map(|c| ChannelChoice { value: c.as_str(), label: c.label_pl(), checked: params.channels.contains(c) })
             .collect(),
-        presets: presets(Utc::now().date_naive()),
+        presets: presets(today)
+            .into_iter()
+            .map(|(label, from, to)| {
+                let mut q = form_urlencoded::Serializer::new(String::new());
+                (label, q.append_pair("od", &from.to_string()).append_pair("do", &to.to_string()).finish())
+            })
+            .collect(),
         query: params.query(),
         report,
     };
@@ -288,6 +328,20 @@ pub async fn questionnaire_pdf(
             &format!("Najwyżej {MAX_SHEETS} arkuszy w jednym pliku."),
         );
     }
+    // The sheet's language; the report stays Polish, only the resident's sheet is translated.
+    let lang = match form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "jezyk") {
+        None => survey::Lang::Pl,
+        Some((_, code)) => match survey::Lang::from_code(&code) {
+            Some(lang) => lang,
+            None => {
+                return admin_message(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Nieznany język",
+                    "Ankietę można wydrukować po polsku (pl), angielsku (en) lub ukraińsku (uk). Wybierz język z listy.",
+                );
+            }
+        },
+    };
     let first = number("od").unwrap_or(1);
     let year = Utc::now().format("%Y").to_string();
     let serials: Vec<String> = (first..first.saturating_add(sheets)).map(|n| format!("{year}-{n:05}")).collect();
@@ -310,6 +364,7 @@ pub async fn questionnaire_pdf(
                 departments: &departments,
                 serials: serials.clone(),
                 logo: logo.as_ref(),
+                lang,
             };
             let pdf =
                 crate::documents::printout::questionnaire_pdf(&sheet).map_err(crate::store::StoreError::Corrupt)?;
@@ -317,12 +372,13 @@ pub async fn questionnaire_pdf(
                 (Some(a), Some(b)) => format!("arkusze {a} – {b}"),
                 _ => "bez numerów".to_owned(),
             };
+            let what = format!("{what}, język: {}", lang.code());
             s.audit(Some(id), &actor, "pobranie ankiety do druku", &what)?;
             Ok(pdf)
         })
         .await;
     match built {
-        Ok(pdf) => pdf_response(pdf, &format!("ankieta-{}.pdf", office.slug)),
+        Ok(pdf) => pdf_response(pdf, &format!("ankieta-{}-{}.pdf", office.slug, lang.code())),
         Err(e) => e.into_response(),
     }
 }
@@ -331,9 +387,38 @@ pub async fn questionnaire_pdf(
 mod tests {
     use super::*;
 
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
     #[test]
-    fn presets_end_yesterday() {
-        let p = presets(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
-        assert_eq!(p[2], ("Ostatni rok".to_owned(), "od=2025-11-28&do=2026-11-27".to_owned()));
+    fn the_form_starts_with_the_year_to_date() {
+        assert_eq!(default_period(day(2026, 12, 1)), (day(2026, 1, 1), day(2026, 12, 1)));
+        assert_eq!(default_period(day(2027, 1, 1)), (day(2027, 1, 1), day(2027, 1, 1)));
+    }
+
+    #[test]
+    fn presets_are_calendar_quarters_and_named_so() {
+        let p = presets(day(2026, 12, 1));
+        let named: Vec<(&str, NaiveDate, NaiveDate)> = p.iter().map(|(l, a, b)| (l.as_str(), *a, *b)).collect();
+        assert_eq!(
+            named,
+            [
+                ("od początku 2026 roku do dziś", day(2026, 1, 1), day(2026, 12, 1)),
+                ("IV kwartał 2025", day(2025, 10, 1), day(2025, 12, 31)),
+                ("I kwartał 2026", day(2026, 1, 1), day(2026, 3, 31)),
+                ("II kwartał 2026", day(2026, 4, 1), day(2026, 6, 30)),
+                ("III kwartał 2026", day(2026, 7, 1), day(2026, 9, 30)),
+                ("cały 2025 rok", day(2025, 1, 1), day(2025, 12, 31)),
+                ("ostatnie 12 pełnych miesięcy", day(2025, 12, 1), day(2026, 11, 30)),
+            ]
+        );
+    }
+
+    #[test]
+    fn on_the_first_day_of_a_quarter_the_one_just_ended_is_offered() {
+        let p = presets(day(2026, 4, 1));
+        assert_eq!(p[4], ("I kwartał 2026".to_owned(), day(2026, 1, 1), day(2026, 3, 31)));
+        assert_eq!(p[1], ("II kwartał 2025".to_owned(), day(2025, 4, 1), day(2025, 6, 30)));
     }
 }
