@@ -27,6 +27,32 @@ pub fn day_start_text(day: NaiveDate) -> String {
     day_start(day).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+const MONTHS_GENITIVE: [&str; 12] = [
+    "stycznia",
+    "lutego",
+    "marca",
+    "kwietnia",
+    "maja",
+    "czerwca",
+    "lipca",
+    "sierpnia",
+    "września",
+    "października",
+    "listopada",
+    "grudnia",
+];
+
+/// A day as Poles write it: "1 grudnia 2026".
+pub fn long_date(day: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{} {} {}", day.day(), MONTHS_GENITIVE[day.month0() as usize], day.year())
+}
+
+/// The office's local day today.
+pub fn today() -> NaiveDate {
+    local(Utc::now()).date()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +65,11 @@ mod tests {
         assert_eq!(day_start_text(summer), "2026-06-30T22:00:00Z");
         let t = Utc.with_ymd_and_hms(2025, 12, 31, 23, 30, 0).unwrap();
         assert_eq!(local(t).to_string(), "2026-01-01 00:30:00");
+    }
+
+    #[test]
+    fn long_dates_use_the_genitive_month() {
+        assert_eq!(long_date(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()), "1 grudnia 2026");
+        assert_eq!(long_date(NaiveDate::from_ymd_opt(2027, 9, 30).unwrap()), "30 września 2027");
     }
 }

@@ -1,6 +1,6 @@
 //! Documents the server makes: the measurement report's figures ([`report_figures`]) and its PDF
 //! ([`report_pdf`]), the report as archived ([`archived_report`]), the CSV and XLSX exports ([`export`]),
-//! the printable questionnaire ([`printout`]), and what they share: the A4 page layout ([`a4`]), the
+//! the printable questionnaire ([`printout`]), the public version of an archived report ([`public_report`]), and what they share: the A4 page layout ([`a4`]), the
 //! embedded fonts ([`fonts`]) and the office's logo ([`logo`]). No HTTP here: the admin panel's pages
 //! serve what these make.
 
@@ -10,5 +10,6 @@ pub mod export;
 pub mod fonts;
 pub mod logo;
 pub mod printout;
+pub mod public_report;
 pub mod report_figures;
 pub mod report_pdf;

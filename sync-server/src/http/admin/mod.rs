@@ -6,6 +6,7 @@
 //! from this site); every route under `/admin/urzad/{slug}` also passes [`require_office`], which lets an
 //! office admin into their own office only. A route added there is protected without further code.
 
+mod actions;
 mod dashboard;
 mod editor;
 pub mod help;
@@ -14,6 +15,7 @@ mod login;
 mod office_data;
 mod paper;
 mod paper_form;
+mod publication;
 mod records;
 mod report_pages;
 pub mod throttle;
@@ -76,6 +78,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/raporty/archiwizuj", post(report_pages::archive))
         .route("/raporty/{id}", get(records::report))
         .route("/raporty/{id}/pdf", get(records::report_pdf))
+        .route("/raporty/{id}/publikacja", get(publication::page))
+        .route("/raporty/{id}/publikuj", post(publication::publish))
+        .route("/raporty/{id}/wycofaj-publikacje", post(publication::withdraw))
+        .route("/raporty/{id}/dzialania", get(actions::page).post(actions::add))
+        .route("/dzialania/{id}", get(actions::edit_form).post(actions::save))
         .route("/dziennik", get(records::audit_log))
         .route("/kioski", get(kiosks::page).post(kiosks::enroll))
         .route("/kioski/{id}/odwolaj", post(kiosks::revoke))
