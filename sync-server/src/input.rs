@@ -140,7 +140,7 @@ mod tests {
 
     #[test]
     fn lines_notes_and_days() {
-        assert_eq!(required_line("  Jan Kowalski ", "kto", 10), Ok("Jan Kowalski".into()));
+        assert_eq!(required_line("  Jan Kowalski ", "kto", 12), Ok("Jan Kowalski".into()));
         assert_eq!(required_line("   ", "osoba", 10), Err(InputError("wpisz: osoba".into())));
         assert!(required_line(&"ż".repeat(11), "kto", 10).unwrap_err().0.contains("najwyżej 10 znaków (wpisano 11)"));
         assert!(required_line("a\tb", "kto", 10).is_err());

@@ -165,25 +165,40 @@ fn heatmap(r: &Report) -> Vec<Block> {
     out
 }
 
-/// The corrective actions decided from earlier reports and how far each has got.
+/// The corrective actions decided from earlier reports and how far each has got: a wrapped paragraph
+/// each (an action's text and its deadline in words are too long for table columns).
 fn actions(b: &mut Vec<Block>, r: &Report) {
     if r.actions.is_empty() {
         return;
     }
-    table(
-        b,
-        "Działania naprawcze z poprzednich raportów",
-        &[("Działanie", 0.36), ("Odpowiada", 0.18), ("Termin", 0.18), ("Status", 0.14), ("Raport", 0.14)],
-        r.actions
-            .iter()
-            .map(|a| {
-                let status = if a.overdue { format!("{} (po terminie)", a.status) } else { a.status.clone() };
-                vec![a.what.clone(), a.responsible.clone(), a.deadline.clone(), status, format!("nr {}", a.report_id)]
-            })
-            .collect(),
-    );
-    for a in r.actions.iter().filter(|a| !a.notes.trim().is_empty()) {
-        b.push(text_block(&format!("Uwagi do działania „{}”: {}", a.what, a.notes), 8.0, false));
+    let mut head = heading("Działania naprawcze z poprzednich raportów");
+    for (i, a) in r.actions.iter().enumerate() {
+        let overdue = if a.overdue { " (po terminie)" } else { "" };
+        let mut text = format!(
+            "{}. {} – odpowiada: {}; termin: {}; status: {}{overdue}; z raportu nr {}.",
+            i + 1,
+            a.what,
+            a.responsible,
+            a.deadline,
+            a.status,
+            a.report_id
+        );
+        if !a.notes.trim().is_empty() {
+            text.push_str(&format!(" Uwagi: {}", a.notes));
+        }
+        let block = text_block(&text, BODY, false);
+        if i == 0 {
+            // The heading stays on the page of the first action.
+            let top = head.height;
+            head.marks.extend(block.marks.into_iter().map(|m| match m {
+                Mark::Text { x, y, size, bold, text } => Mark::Text { x, y: y + top, size, bold, text },
+                other => other,
+            }));
+            head.height += block.height;
+            b.push(std::mem::take(&mut head));
+        } else {
+            b.push(block);
+        }
     }
 }
 

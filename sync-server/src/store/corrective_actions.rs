@@ -280,9 +280,10 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The actions a report of `from`..=`to` accounts for: those decided from reports of earlier or the
-    /// same periods (ending on or before `to`) that were still open when the period began, closed or
-    /// not since. An action closed before the period began was reported by an earlier report.
+    /// The actions a report of `from`..=`to` accounts for: those decided from reports of earlier periods
+    /// (ending before `to`) that were still open when the period began, closed or not since. An action
+    /// closed before the period began was accounted for by an earlier report; a report of the same
+    /// period as the one an action was decided from is that report again, not the next one.
     pub fn actions_for_period(
         &self,
         office_id: i64,
@@ -292,7 +293,7 @@ impl Store {
         let conn = self.conn();
         let mut stmt = conn.prepare(&format!(
             "SELECT {} FROM corrective_actions a JOIN reports r ON r.id = a.report_id
-             WHERE a.office_id = ?1 AND substr(r.period_to, 1, 10) <= ?3 AND (a.closed_on IS NULL OR a.closed_on >= ?2)
+             WHERE a.office_id = ?1 AND substr(r.period_to, 1, 10) < ?3 AND (a.closed_on IS NULL OR a.closed_on >= ?2)
              ORDER BY a.report_id, a.deadline, a.id",
             COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ")
         ))?;
