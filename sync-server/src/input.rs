@@ -171,9 +171,74 @@ pub fn password(s: &str) -> Result<&str, InputError> {
     Ok(s)
 }
 
+/// A required line of text an admin typed (a name, an action): trimmed, not empty, at most `max`
+/// characters, no control characters. `what` names the field in the message ("osoba odpowiedzialna").
+pub fn required_line(s: &str, what: &str, max: usize) -> Result<String, InputError> {
+    let trimmed = s.trim();
+    if trimmed.is_empty() {
+        return Err(InputError(format!("wpisz: {what}")));
+    }
+    if trimmed.chars().count() > max {
+        return Err(InputError(format!("{what}: najwyżej {max} znaków (wpisano {})", trimmed.chars().count())));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(InputError(format!("{what}: usuń znaki sterujące (np. tabulatory, nowe wiersze)")));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Optional notes an admin typed: at most `max` characters; new lines kept (as `\n`), other control
+/// characters refused.
+pub fn notes(s: &str, what: &str, max: usize) -> Result<String, InputError> {
+    let text = s.trim().replace("\r\n", "\n");
+    if text.chars().count() > max {
+        return Err(InputError(format!("{what}: najwyżej {max} znaków (wpisano {})", text.chars().count())));
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(InputError(format!("{what}: usuń znaki sterujące")));
+    }
+    Ok(text)
+}
+
+/// A day typed in a date field (`RRRR-MM-DD`, what browsers send), between 2000 and 2100.
+pub fn day(s: &str, what: &str) -> Result<chrono::NaiveDate, InputError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(InputError(format!("podaj {what}")));
+    }
+    let parsed = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        InputError(format!("{what}: „{s}” nie jest datą; podaj ją w postaci RRRR-MM-DD, np. 2026-06-30"))
+    })?;
+    let (first, last) = (date(2000, 1, 1), date(2100, 12, 31));
+    if parsed < first || parsed > last {
+        return Err(InputError(format!("{what}: podaj datę z lat 2000–2100")));
+    }
+    Ok(parsed)
+}
+
+fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_notes_and_days() {
+        assert_eq!(required_line("  Jan Kowalski ", "kto", 12), Ok("Jan Kowalski".into()));
+        assert_eq!(required_line("   ", "osoba", 10), Err(InputError("wpisz: osoba".into())));
+        assert!(required_line(&"ż".repeat(11), "kto", 10).unwrap_err().0.contains("najwyżej 10 znaków (wpisano 11)"));
+        assert!(required_line("a\tb", "kto", 10).is_err());
+        assert_eq!(notes(" raz\r\ndwa ", "uwagi", 20), Ok("raz\ndwa".into()));
+        assert!(notes("\u{7}", "uwagi", 20).is_err());
+        assert!(notes(&"x".repeat(21), "uwagi", 20).is_err());
+        assert_eq!(day("2026-06-30", "termin"), Ok(date(2026, 6, 30)));
+        assert!(day("30.06.2026", "termin").unwrap_err().0.contains("RRRR-MM-DD"));
+        assert!(day("2026-02-30", "termin").is_err());
+        assert!(day("1999-12-31", "termin").is_err());
+        assert_eq!(day("", "termin"), Err(InputError("podaj termin".into())));
+    }
 
     #[test]
     fn slugs() {

@@ -102,6 +102,11 @@ pub mod filters {
     }
 }
 
+/// The office's local day today.
+pub fn today() -> NaiveDate {
+    local(Utc::now()).date()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -205,7 +205,7 @@ fn posts_without_the_session_csrf_token_or_from_another_site_are_refused() {
 }
 
 /// Every route under `/admin/urzad/{slug}` (as in `http::admin::router`), GET and POST.
-const OFFICE_ROUTES: [(&str, &str); 29] = [
+const OFFICE_ROUTES: [(&str, &str); 36] = [
     ("GET", "/pulpit"),
     ("GET", "/papier"),
     ("POST", "/papier"),
@@ -235,6 +235,13 @@ const OFFICE_ROUTES: [(&str, &str); 29] = [
     ("GET", "/raporty/1/pdf"),
     ("POST", "/raporty/archiwizuj"),
     ("GET", "/ankieta/pdf"),
+    ("GET", "/raporty/1/publikacja"),
+    ("POST", "/raporty/1/publikuj"),
+    ("POST", "/raporty/1/wycofaj-publikacje"),
+    ("GET", "/raporty/1/dzialania"),
+    ("POST", "/raporty/1/dzialania"),
+    ("GET", "/dzialania/1"),
+    ("POST", "/dzialania/1"),
 ];
 
 #[test]
@@ -255,7 +262,9 @@ fn an_office_admin_can_never_reach_another_office() {
                  || (SELECT name || address FROM offices WHERE id IN b)
                  || (SELECT count(*) FROM questionnaire_drafts WHERE office_id IN b)
                  || (SELECT count(*) FROM departments WHERE office_id IN b)
-                 || (SELECT count(*) FROM questionnaire_versions WHERE office_id IN b)",
+                 || (SELECT count(*) FROM questionnaire_versions WHERE office_id IN b)
+                 || (SELECT count(*) FROM report_publications WHERE office_id IN b)
+                 || (SELECT count(*) FROM corrective_actions WHERE office_id IN b)",
             [],
             |r| r.get::<_, String>(0),
         )

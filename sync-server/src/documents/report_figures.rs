@@ -123,6 +123,41 @@ pub struct Report {
     /// future), counted at the moment the server received them.
     #[serde(default)]
     pub capture_times_replaced: u64,
+    /// Corrective actions decided from earlier reports, with how far each has got when this report was
+    /// made (see `Store::actions_for_period`).
+    #[serde(default)]
+    pub actions: Vec<ActionLine>,
+}
+
+/// A corrective action as a later report lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ActionLine {
+    /// The archived report it was decided from.
+    pub report_id: i64,
+    pub what: String,
+    pub responsible: String,
+    /// The deadline in words ("30 czerwca 2026").
+    pub deadline: String,
+    /// The status in Polish ("w toku").
+    pub status: String,
+    pub notes: String,
+    /// Open and past its deadline on the day the report was made.
+    pub overdue: bool,
+}
+
+impl ActionLine {
+    /// The line of `action` in a report made on `today`.
+    pub fn of(action: &crate::store::CorrectiveAction, today: chrono::NaiveDate) -> ActionLine {
+        ActionLine {
+            report_id: action.report_id,
+            what: action.input.what.clone(),
+            responsible: action.input.responsible.clone(),
+            deadline: crate::local_time::date_pl(action.input.deadline),
+            status: action.input.status.label_pl().to_owned(),
+            notes: action.input.notes.clone(),
+            overdue: action.is_overdue(today),
+        }
+    }
 }
 
 /// The hour × weekday map of kiosk answers: the hours with any answer (at least 8:00–15:00), a row per
@@ -339,6 +374,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
         priorities,
         generated_at: crate::store::now_text(),
         capture_times_replaced: input.capture_times_replaced,
+        actions: Vec::new(),
     }
 }
 
@@ -374,7 +410,9 @@ pub fn generate(store: &Store, office: &Office, filter: ReportFilter, threshold:
     let comments = store.period_comments(&filter, 500)?;
     let filtered_presses = store.period_filtered_presses(&filter)?;
     let capture_times_replaced = store.period_capture_times_replaced(&filter)?;
-    Ok(build(ReportInput {
+    let today = crate::local_time::today();
+    let actions = store.actions_for_period(office.id, from, to)?.iter().map(|a| ActionLine::of(a, today)).collect();
+    let mut report = build(ReportInput {
         office: &office.name,
         from,
         to,
@@ -387,7 +425,9 @@ pub fn generate(store: &Store, office: &Office, filter: ReportFilter, threshold:
         filtered_presses,
         capture_times_replaced,
         threshold,
-    }))
+    });
+    report.actions = actions;
+    Ok(report)
 }
 
 /// The report of every result to date (from the first response to today), as made before the

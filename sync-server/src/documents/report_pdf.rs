@@ -10,14 +10,14 @@ const ROW: f32 = 5.2;
 const WIDTH: f32 = PAGE_W - 2.0 * MARGIN;
 
 /// A heading kept with what follows it (the caller adds the first row to the same block).
-fn heading(text: &str) -> Block {
+pub(super) fn heading(text: &str) -> Block {
     let mut marks = Vec::new();
     let mut y = 3.0;
     paragraph(&mut marks, &mut y, MARGIN, text, 12.0, true);
     Block { height: y + 1.0, marks }
 }
 
-fn text_block(text: &str, size: f32, bold: bool) -> Block {
+pub(super) fn text_block(text: &str, size: f32, bold: bool) -> Block {
     let mut marks = Vec::new();
     let mut y = 0.0;
     paragraph(&mut marks, &mut y, MARGIN, text, size, bold);
@@ -26,7 +26,7 @@ fn text_block(text: &str, size: f32, bold: bool) -> Block {
 
 /// A table: column widths as shares of the text width; the first column left, the others right-aligned
 /// by their start (numbers are short). The heading block carries the header row and the first row.
-fn table(blocks: &mut Vec<Block>, title: &str, columns: &[(&str, f32)], rows: Vec<Vec<String>>) {
+pub(super) fn table(blocks: &mut Vec<Block>, title: &str, columns: &[(&str, f32)], rows: Vec<Vec<String>>) {
     let mut head = heading(title);
     let xs: Vec<f32> = columns
         .iter()
@@ -74,7 +74,7 @@ fn table(blocks: &mut Vec<Block>, title: &str, columns: &[(&str, f32)], rows: Ve
     }
 }
 
-fn figures_row(label: &str, f: &Figures) -> Vec<String> {
+pub(super) fn figures_row(label: &str, f: &Figures) -> Vec<String> {
     vec![
         label.to_owned(),
         f.n.to_string(),
@@ -98,7 +98,7 @@ const FIGURE_COLUMNS: [(&str, f32); 7] = [
 
 /// The figure columns under `first`; with a "Zmiana" column after them when `change` (the first column
 /// narrows to make room).
-fn figure_columns(first: &'static str, change: bool) -> Vec<(&'static str, f32)> {
+pub(super) fn figure_columns(first: &'static str, change: bool) -> Vec<(&'static str, f32)> {
     let mut c = FIGURE_COLUMNS.to_vec();
     c[0].0 = first;
     if change {
@@ -163,6 +163,43 @@ fn heatmap(r: &Report) -> Vec<Block> {
     grid.height = 4.0 + 7.0 * 6.0 + 3.0;
     out.push(grid);
     out
+}
+
+/// The corrective actions decided from earlier reports and how far each has got: a wrapped paragraph
+/// each (an action's text and its deadline in words are too long for table columns).
+fn actions(b: &mut Vec<Block>, r: &Report) {
+    if r.actions.is_empty() {
+        return;
+    }
+    let mut head = heading("Działania naprawcze z poprzednich raportów");
+    for (i, a) in r.actions.iter().enumerate() {
+        let overdue = if a.overdue { " (po terminie)" } else { "" };
+        let mut text = format!(
+            "{}. {} – odpowiada: {}; termin: {}; status: {}{overdue}; z raportu nr {}.",
+            i + 1,
+            a.what,
+            a.responsible,
+            a.deadline,
+            a.status,
+            a.report_id
+        );
+        if !a.notes.trim().is_empty() {
+            text.push_str(&format!(" Uwagi: {}", a.notes));
+        }
+        let block = text_block(&text, BODY, false);
+        if i == 0 {
+            // The heading stays on the page of the first action.
+            let top = head.height;
+            head.marks.extend(block.marks.into_iter().map(|m| match m {
+                Mark::Text { x, y, size, bold, text } => Mark::Text { x, y: y + top, size, bold, text },
+                other => other,
+            }));
+            head.height += block.height;
+            b.push(std::mem::take(&mut head));
+        } else {
+            b.push(block);
+        }
+    }
 }
 
 /// The report as an A4 PDF.
@@ -314,6 +351,7 @@ pub fn report_pdf(r: &Report, conclusions: Option<&str>) -> Result<Vec<u8>, Stri
         }
         None => b.push(text_block("(nie wpisano)", BODY, false)),
     }
+    actions(&mut b, r);
     b.push(heading("Jak liczono"));
     b.push(text_block(
         "n – liczba ocen 1–5 („nie dotyczy” nie wchodzi do n ani do średniej). Średnia – suma ocen / n. Zadowoleni – odsetek ocen 4 i 5, neutralni – 3, niezadowoleni – 1 i 2. Indeks 0–100 = (średnia − 1) / 4 × 100. Obszar łączy wszystkie oceny swoich pytań. Zmiana – różnica średnich względem poprzedniego okresu tej samej długości. Dni i godziny według czasu polskiego.",

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0008_capture_time_replaced.sql"),
     include_str!("../../migrations/0009_roles_accounts.sql"),
     include_str!("../../migrations/0010_office_rules.sql"),
+    include_str!("../../migrations/0011_publication_actions.sql"),
 ];
 
 /// The migration creating the report counts, which the program fills from the stored responses.

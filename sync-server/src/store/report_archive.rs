@@ -104,6 +104,11 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// One archived report of the office.
+    pub fn archived_report(&self, office_id: i64, id: i64) -> Result<Option<ArchivedReport>, StoreError> {
+        Ok(self.reports(office_id)?.into_iter().find(|r| r.id == id))
+    }
+
     /// An archived report's PDF, if it has one.
     pub fn report_pdf(&self, office_id: i64, id: i64) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self

@@ -10,6 +10,7 @@
 
 pub mod access;
 mod accounts;
+mod actions;
 mod dashboard;
 mod dashboard_view;
 mod editor;
@@ -20,6 +21,7 @@ mod office_data;
 mod paper;
 mod paper_form;
 mod privacy;
+mod publication;
 mod records;
 mod report_pages;
 mod sessions;
@@ -85,6 +87,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/raporty/archiwizuj", post(report_pages::archive))
         .route("/raporty/{id}", get(records::report))
         .route("/raporty/{id}/pdf", get(records::report_pdf))
+        .route("/raporty/{id}/publikacja", get(publication::page))
+        .route("/raporty/{id}/publikuj", post(publication::publish))
+        .route("/raporty/{id}/wycofaj-publikacje", post(publication::withdraw))
+        .route("/raporty/{id}/dzialania", get(actions::page).post(actions::add))
+        .route("/dzialania/{id}", get(actions::edit_form).post(actions::save))
         .route("/dziennik", get(records::audit_log))
         .route("/kioski", get(kiosks::page).post(kiosks::enroll))
         .route("/kioski/{id}/odwolaj", post(kiosks::revoke))

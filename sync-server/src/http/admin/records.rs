@@ -38,6 +38,9 @@ struct ReportPage {
     /// The figures as a report, when they are in the current format (older archives show them raw).
     parsed: Option<crate::documents::report_figures::Report>,
     report: ArchivedReport,
+    /// Whether its public version is published, and how many corrective actions it has.
+    published: bool,
+    actions: usize,
 }
 
 #[derive(Template)]
@@ -88,15 +91,24 @@ pub async fn report(
     Extension(office): Extension<Office>,
     Path(params): Path<std::collections::HashMap<String, String>>,
 ) -> Response {
-    let wanted: Option<i64> = params.get("id").and_then(|id| id.parse().ok());
+    let wanted: i64 = params.get("id").and_then(|id| id.parse().ok()).unwrap_or(0);
     let id = office.id;
-    match state.db(move |s| s.reports(id)).await {
-        Ok(reports) => match reports.into_iter().find(|r| Some(r.id) == wanted) {
+    let found = state
+        .db(move |s| {
+            let report = s.archived_report(id, wanted)?;
+            Ok((report, s.publication(id, wanted)?.is_some(), s.report_actions(id, wanted)?.len()))
+        })
+        .await;
+    match found {
+        Ok((report, published, actions)) => match report {
             Some(report) => {
                 let title = format!("Raport nr {}", report.id);
                 let parsed = serde_json::from_str(&report.figures).ok();
                 let page = AdminChrome::new(&session, Some(&office), "raporty", &title);
-                render(StatusCode::OK, &ReportPage { page, slug: office.slug.clone(), parsed, report })
+                render(
+                    StatusCode::OK,
+                    &ReportPage { page, slug: office.slug.clone(), parsed, report, published, actions },
+                )
             }
             None => {
                 admin_message(StatusCode::NOT_FOUND, "Nie znaleziono", "Nie ma takiego raportu w archiwum tego urzędu.")

@@ -84,6 +84,13 @@ impl AdminChrome {
         }
     }
 
+    /// The same frame with its help link to `section` of the manual (a page deeper than the navigation,
+    /// such as a report's publication, has its own section).
+    pub fn with_help(mut self, section: &str) -> Self {
+        self.help = format!("/admin/pomoc/{section}");
+        self
+    }
+
     /// The same frame with a message shown above the content (after a save, say).
     pub fn with_notice(mut self, notice: Option<String>) -> Self {
         self.notice = notice;

@@ -3,12 +3,13 @@
 //!
 //! Addresses: `/` (the office, or the list of offices), `/{slug}/`, `/{slug}/ankieta` (GET: form, POST:
 //! submission), `/{slug}/dziekujemy`, `/{slug}/deklaracja-dostepnosci`, `/{slug}/prywatnosc` (the
-//! information clause, RODO), `/static/style.css`.
+//! information clause, RODO), `/{slug}/wyniki` (published results, `results.rs`), `/static/style.css`.
 
 pub(crate) mod banner;
 pub mod form;
 pub mod i18n;
 pub mod rate_limit;
+mod results;
 pub mod view;
 
 use std::net::SocketAddr;
@@ -56,6 +57,9 @@ pub fn router() -> Router<AppState> {
         .route("/{slug}/deklaracja-dostepnosci", get(statement))
         .route("/{slug}/prywatnosc", get(privacy))
         .route("/{slug}/logo", get(logo))
+        .route("/{slug}/wyniki", get(results::list))
+        .route("/{slug}/wyniki/{id}", get(results::one))
+        .route("/{slug}/wyniki/{id}/pdf", get(results::pdf))
         .route("/{slug}/baner", get(banner::kit_page))
         .route("/{slug}/baner/{file}", get(banner::image))
         .layer(axum::middleware::map_response(show_failure))
@@ -125,7 +129,7 @@ async fn root(State(state): State<AppState>, headers: HeaderMap, Query(q): Query
         None => Ok(None),
     };
     match by_host {
-        Ok(Some(office)) => return home_page(&office, lang),
+        Ok(Some(office)) => return home_page(&state, &office, lang).await,
         Ok(None) => {}
         Err(e) => return e.into_response(),
     }
@@ -147,8 +151,14 @@ async fn office_without_slash(Path(slug): Path<String>, Query(q): Query<LangQuer
     Redirect::permanent(&view::with_lang(&format!("/{slug}/"), q.lang()))
 }
 
-fn home_page(office: &Office, lang: Lang) -> Response {
+async fn home_page(state: &AppState, office: &Office, lang: Lang) -> Response {
+    let id = office.id;
+    let has_results = match state.db(move |s| s.has_publications(id)).await {
+        Ok(has) => has,
+        Err(e) => return e.into_response(),
+    };
     let page = HomePage {
+        results_url: has_results.then(|| office_url(office, "wyniki", lang)),
         page: Chrome::new(
             lang,
             format!("{} – {}", words(lang).rate_the_office, office.name),
@@ -172,7 +182,7 @@ fn home_page(office: &Office, lang: Lang) -> Response {
 
 async fn home(State(state): State<AppState>, Path(slug): Path<String>, Query(q): Query<LangQuery>) -> Response {
     match office(&state, slug, q.lang()).await {
-        Ok(office) => home_page(&office, q.lang()),
+        Ok(office) => home_page(&state, &office, q.lang()).await,
         Err(page) => page,
     }
 }

@@ -82,6 +82,8 @@ pub struct OfficesPage {
 pub struct HomePage {
     pub page: Chrome,
     pub survey_url: String,
+    /// The office's published survey results, when it has published any.
+    pub results_url: Option<String>,
     pub address: String,
     pub email: String,
     pub phone: String,
