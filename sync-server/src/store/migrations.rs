@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_tally.sql"),
     include_str!("../../migrations/0007_report_pdf.sql"),
     include_str!("../../migrations/0008_capture_time_replaced.sql"),
+    include_str!("../../migrations/0013_kiosk_pin.sql"),
 ];
 
 /// The migration creating the report counts, which the program fills from the stored responses.

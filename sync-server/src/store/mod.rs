@@ -31,7 +31,7 @@ pub use admins::{Admin, NewAdmin, Role};
 pub use audit::AuditEntry;
 pub use backup::{Restored, ServeLock, restore};
 pub use changes::{Comment, StoredResponse};
-pub use devices::{Device, DeviceReport, PairedDevice, PairingRefused};
+pub use devices::{Device, DeviceReport, Enrolment, Paired, PairedDevice, PairingRefused};
 pub use offices::{Department, Office, OfficeData};
 pub use report_archive::{ArchivedReport, ReportFiles};
 pub use report_queries::{Completeness, PeriodCounts, ReportFilter};
@@ -83,6 +83,8 @@ pub enum StoreError {
         "zmianę zapisano, ale dziennik zapisu bazy (plik -wal) był zajęty przez trwające odczyty i może jeszcze przechowywać poprzednią treść: ponów operację za chwilę"
     )]
     LogNotEmptied,
+    #[error("nie udało się zabezpieczyć PIN-u kiosku: {0}")]
+    PinHash(String),
     #[error("błąd bazy danych: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }

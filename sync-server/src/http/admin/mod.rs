@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/dziennik", get(records::audit_log))
         .route("/kioski", get(kiosks::page).post(kiosks::enroll))
         .route("/kioski/{id}/odwolaj", post(kiosks::revoke))
+        .route("/kioski/{id}/pin", post(kiosks::set_pin))
         .route_layer(from_fn_with_state(state.clone(), require_office));
 
     let protected = Router::new()
