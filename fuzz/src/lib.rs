@@ -67,7 +67,7 @@ impl Harness {
             _dir: dir,
         };
 
-        let code = h.store.enroll_device(office.id, "admin", "parter").expect("an enrolment code");
+        let code = h.store.enroll_device(office.id, "admin", "parter").expect("an enrolment code").code;
         let pair = h.post("/api/v1/pair", "application/json", &[], pair_body(&code));
         assert_eq!(pair.status, StatusCode::OK, "pairing: {}", String::from_utf8_lossy(&pair.body));
         let pair: serde_json::Value = serde_json::from_slice(&pair.body).expect("pairing JSON");

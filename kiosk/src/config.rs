@@ -40,8 +40,9 @@ pub struct Config {
     /// Seconds the thank-you stays.
     pub thanks_seconds: u64,
     pub partial: Partial,
-    /// The service screen's PIN.
-    pub service_pin: String,
+    /// A service screen PIN used only until the server gives the kiosk its own (at pairing). No default:
+    /// a PIN shared by every kiosk opens them all. Checked by the rules of `survey::service_pin`.
+    pub service_pin: Option<String>,
     /// Seconds between sync passes while all is well.
     pub sync_interval_seconds: u64,
     /// Full screen without a cursor (the default); `false` for development in a window.
@@ -72,7 +73,7 @@ impl Default for Config {
             idle_seconds: 45,
             thanks_seconds: 4,
             partial: Partial::Save,
-            service_pin: "2468".into(),
+            service_pin: None,
             sync_interval_seconds: 60,
             fullscreen: true,
             server: String::new(),
@@ -125,6 +126,13 @@ impl Config {
         if let Err(e) = crate::filter::parse_hours(&config.opening_hours) {
             anyhow::bail!("błąd w konfiguracji {path}: {e}");
         }
+        if let Some(pin) = &config.service_pin
+            && let Err(problem) = survey::service_pin::check(pin)
+        {
+            anyhow::bail!(
+                "błąd w konfiguracji {path}: service_pin odrzucony. {problem} Usuń service_pin (kiosk dostanie własny PIN przy parowaniu) albo wpisz inny."
+            );
+        }
         if config.follow_ups.len() > 2 {
             anyhow::bail!("błąd w konfiguracji {path}: follow_ups może mieć najwyżej dwa pytania");
         }
@@ -147,6 +155,20 @@ mod tests {
             std::fs::write(&path, bad).unwrap();
             assert!(Config::load(Some(&path)).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn no_pin_by_default_and_an_easy_one_is_refused() {
+        assert_eq!(Config::default().service_pin, None);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.toml");
+        for (pin, reason) in [("2468", "od 6 do 12 cyfr"), ("123456", "ciągiem"), ("000000", "powtórzeniem")] {
+            std::fs::write(&path, format!("service_pin = \"{pin}\"")).unwrap();
+            let err = Config::load(Some(&path)).unwrap_err().to_string();
+            assert!(err.contains("service_pin odrzucony") && err.contains(reason), "{pin}: {err}");
+        }
+        std::fs::write(&path, "service_pin = \"739152\"").unwrap();
+        assert_eq!(Config::load(Some(&path)).unwrap().service_pin.as_deref(), Some("739152"));
     }
 
     #[test]

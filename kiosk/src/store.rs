@@ -300,6 +300,60 @@ impl Store {
         self.set_setting("questionnaire_etag", etag)
     }
 
+    /// The hash of the kiosk's service PIN (from the server, or set on the service screen), if it has one.
+    pub fn service_pin_hash(&self) -> Result<Option<String>, StoreError> {
+        self.setting("service_pin_hash")
+    }
+
+    /// A PIN set on the service screen and not yet confirmed by the server, as its hash.
+    pub fn service_pin_unreported(&self) -> Result<Option<String>, StoreError> {
+        self.setting("service_pin_unreported")
+    }
+
+    /// Sets the PIN's hash from the service screen: used at once, and reported at the next heartbeat.
+    pub fn set_service_pin_here(&self, hash: &str) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for key in ["service_pin_hash", "service_pin_unreported"] {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, hash],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Takes the PIN's hash the server holds (from a pairing or a heartbeat reply). `reported` is what this
+    /// kiosk sent with the request: if a PIN was set on the service screen since, that newer one stays (and
+    /// is reported next time); otherwise the server's is taken and nothing is left to report.
+    pub fn service_pin_from_server(&self, hash: &str, reported: Option<&str>) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let unreported: Option<String> = tx
+            .query_row("SELECT value FROM settings WHERE key = 'service_pin_unreported'", [], |r| r.get(0))
+            .optional()?;
+        if unreported.as_deref() == reported {
+            tx.execute("DELETE FROM settings WHERE key = 'service_pin_unreported'", [])?;
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES ('service_pin_hash', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [hash],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Wrong PINs typed in a row on the service screen, kept so that a restart does not forget them.
+    pub fn service_pin_failures(&self) -> Result<u32, StoreError> {
+        Ok(self.setting("service_pin_failures")?.and_then(|n| n.parse().ok()).unwrap_or(0))
+    }
+
+    /// Records the count of wrong PINs in a row (0 after a right one).
+    pub fn set_service_pin_failures(&self, failures: u32) -> Result<(), StoreError> {
+        self.set_setting("service_pin_failures", &failures.to_string())
+    }
+
     /// Notes a successful sync, or the error of a failed one.
     pub fn note_sync(&self, error: Option<&str>) -> Result<(), StoreError> {
         match error {
@@ -370,6 +424,33 @@ mod tests {
         let r = answer(4);
         Store::open(dir.path()).unwrap().record(&r).unwrap();
         assert_eq!(Store::open(dir.path()).unwrap().pending(5).unwrap(), vec![r]);
+    }
+
+    #[test]
+    fn a_pin_set_here_waits_to_be_reported_and_a_newer_one_outlives_an_older_reply() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.service_pin_hash().unwrap(), None);
+        // Pairing: the server's PIN, nothing to report.
+        store.service_pin_from_server("serwer-1", None).unwrap();
+        assert_eq!(store.service_pin_hash().unwrap().as_deref(), Some("serwer-1"));
+        assert_eq!(store.service_pin_unreported().unwrap(), None);
+        // Changed on the service screen: used at once, waits to be reported.
+        store.set_service_pin_here("kiosk-1").unwrap();
+        assert_eq!(store.service_pin_hash().unwrap().as_deref(), Some("kiosk-1"));
+        assert_eq!(store.service_pin_unreported().unwrap().as_deref(), Some("kiosk-1"));
+        // A reply to a heartbeat sent before the change does not undo it.
+        store.service_pin_from_server("serwer-1", None).unwrap();
+        assert_eq!(store.service_pin_hash().unwrap().as_deref(), Some("kiosk-1"));
+        assert_eq!(store.service_pin_unreported().unwrap().as_deref(), Some("kiosk-1"));
+        // The reply to the heartbeat that carried it confirms it.
+        store.service_pin_from_server("kiosk-1", Some("kiosk-1")).unwrap();
+        assert_eq!(store.service_pin_unreported().unwrap(), None);
+        // A later change in the panel arrives with the next reply.
+        store.service_pin_from_server("serwer-2", None).unwrap();
+        assert_eq!(store.service_pin_hash().unwrap().as_deref(), Some("serwer-2"));
+        store.set_service_pin_failures(3).unwrap();
+        assert_eq!(Store::open(dir.path()).unwrap().service_pin_failures().unwrap(), 3);
     }
 
     #[test]

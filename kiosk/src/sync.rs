@@ -115,14 +115,15 @@ impl Client {
         Ok(Some((package, etag)))
     }
 
-    /// Reports the kiosk's state.
-    pub fn heartbeat(&self, token: &str, beat: &Heartbeat) -> Result<(), SyncError> {
+    /// Reports the kiosk's state; returns the hash of the service PIN the server holds for the kiosk, when
+    /// the reply carries one ([`survey::wire::HeartbeatReply`]; servers before PINs per kiosk send none).
+    pub fn heartbeat(&self, token: &str, beat: &Heartbeat) -> Result<Option<String>, SyncError> {
         let auth = format!("Bearer {token}");
-        // Idempotent: it only says how the kiosk is now.
-        Self::reply::<serde_json::Value>(again_if_closed(|| {
+        // Idempotent: it only says how the kiosk is now (and a PIN reported twice is the same PIN).
+        let reply = Self::reply::<serde_json::Value>(again_if_closed(|| {
             self.agent.post(format!("{}/heartbeat", self.base)).header("Authorization", &auth).send_json(beat)
-        }))
-        .map(|_| ())
+        }))?;
+        Ok(reply.get("service_pin_hash").and_then(|h| h.as_str()).map(str::to_owned))
     }
 }
 
@@ -167,6 +168,11 @@ pub fn pair(store: &Store, server: &str, code: &str) -> Result<Pairing, SyncErro
         device: reply.device,
     };
     store.set_pairing(&pairing)?;
+    // The kiosk's own PIN, made when the admin enrolled it; a PIN set here before pairing is replaced.
+    if let Some(hash) = &reply.service_pin_hash {
+        let unreported = store.service_pin_unreported()?;
+        store.service_pin_from_server(hash, unreported.as_deref())?;
+    }
     Ok(pairing)
 }
 
@@ -234,8 +240,11 @@ pub fn sync_once(store: &Store) -> Result<PassReport, SyncError> {
             pending: store.status()?.pending,
             clock,
             free_disk_bytes: None,
+            service_pin_hash: store.service_pin_unreported()?,
         };
-        client.heartbeat(&pairing.token, &beat)?;
+        if let Some(hash) = client.heartbeat(&pairing.token, &beat)? {
+            store.service_pin_from_server(&hash, beat.service_pin_hash.as_deref())?;
+        }
     }
     store.prune()?;
     store.note_sync(None)?;
@@ -385,6 +394,7 @@ mod tests {
                 wall: chrono::Utc::now(),
             },
             free_disk_bytes: None,
+            service_pin_hash: None,
         }
     }
 

@@ -39,6 +39,10 @@ struct State {
     from_storage: Receiver<Stored>,
     worker: Option<Worker>,
     pin: RefCell<String>,
+    /// Wrong PINs and the pause after too many (`service_pin.rs`).
+    gate: RefCell<crate::service_pin::PinGate>,
+    /// A new PIN being typed on the service screen.
+    new_pin: RefCell<crate::service_pin::NewPin>,
     code: RefCell<String>,
     /// The outcome of a pairing running on its own thread, picked up by the poll timer.
     paired: std::sync::Arc<std::sync::Mutex<Option<String>>>,
@@ -107,6 +111,10 @@ impl Kiosk {
         let (config_press_interval, config_burst) = (config.press_interval_seconds, config.burst_per_minute);
         // Checked when the configuration was loaded; a bad value here means no opening hours.
         let config_hours = crate::filter::parse_hours(&config.opening_hours).unwrap_or_default();
+        let failures = store.service_pin_failures().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "nie można odczytać licznika błędnych PIN-ów; liczę od zera");
+            0
+        });
         let state = Rc::new(State {
             flow: RefCell::new(flow),
             config,
@@ -115,6 +123,8 @@ impl Kiosk {
             from_storage,
             worker,
             pin: RefCell::new(String::new()),
+            gate: RefCell::new(crate::service_pin::PinGate::new(failures, std::time::Instant::now())),
+            new_pin: RefCell::default(),
             code: RefCell::new(String::new()),
             paired: std::sync::Arc::default(),
             panel: RefCell::new(None),
@@ -179,10 +189,36 @@ impl Kiosk {
         }));
         w.on_service_requested(on(|k| {
             k.state.pin.borrow_mut().clear();
+            *k.state.new_pin.borrow_mut() = crate::service_pin::NewPin::Idle;
             k.window.set_pin_entered("".into());
+            k.window.set_pin_prompt("".into());
+            k.window.set_pin_keypad(true);
             k.window.set_service_unlocked(false);
             k.window.set_service_message("".into());
             k.window.set_screen("service".into());
+            match k.expected_pin() {
+                // Not paired and no PIN anywhere: open, so that the kiosk can be paired.
+                crate::service_pin::Expected::NoneBeforePairing => k.unlock_service(
+                    "Kiosk nie jest sparowany i nie ma PIN-u: po sparowaniu ekran chroni PIN nadany w panelu.",
+                ),
+                crate::service_pin::Expected::NoneButPaired => {
+                    k.window.set_service_message(crate::service_pin::Attempt::NoPin.message().into());
+                }
+                _ => {}
+            }
+        }));
+        w.on_pin_backspace(on(|k| {
+            let mut pin = k.state.pin.borrow_mut();
+            pin.pop();
+            k.window.set_pin_entered("•".repeat(pin.len()).into());
+        }));
+        w.on_change_pin(on(|k| {
+            *k.state.new_pin.borrow_mut() = crate::service_pin::NewPin::First;
+            k.state.pin.borrow_mut().clear();
+            k.window.set_pin_entered("".into());
+            k.window.set_pin_prompt("Nowy PIN (od 6 do 12 cyfr):".into());
+            k.window.set_pin_keypad(true);
+            k.window.set_service_message("".into());
         }));
         w.on_pin_digit(with_value(|k, d| {
             let mut pin = k.state.pin.borrow_mut();
@@ -192,15 +228,20 @@ impl Kiosk {
             k.window.set_pin_entered("•".repeat(pin.len()).into());
         }));
         w.on_pin_submitted(on(|k| {
-            let ok = *k.state.pin.borrow() == k.state.config.service_pin;
-            k.state.pin.borrow_mut().clear();
+            let typed = std::mem::take(&mut *k.state.pin.borrow_mut());
             k.window.set_pin_entered("".into());
-            if ok {
-                k.window.set_service_unlocked(true);
-                k.window.set_service_message("".into());
-                k.refresh_service_status();
-            } else {
-                k.window.set_service_message("Nieprawidłowy PIN.".into());
+            if k.window.get_service_unlocked() {
+                k.new_pin_entered(&typed);
+                return;
+            }
+            let expected = k.expected_pin();
+            let attempt = k.state.gate.borrow_mut().try_pin(&typed, &expected, std::time::Instant::now());
+            if let Err(e) = k.state.store.set_service_pin_failures(k.state.gate.borrow().failures()) {
+                tracing::error!(error = %e, "nie można zapisać licznika błędnych PIN-ów");
+            }
+            match attempt {
+                crate::service_pin::Attempt::Opened => k.unlock_service(""),
+                refused => k.window.set_service_message(refused.message().into()),
             }
         }));
         w.on_sync_now(on(|k| {
@@ -449,6 +490,55 @@ impl Kiosk {
             // Thanks only for what is on disk: until the storage thread reports the commit, the screen stays.
             Screen::Thanks if self.state.committing.get() > 0 => {}
             Screen::Thanks => w.set_screen("thanks".into()),
+        }
+    }
+
+    /// The PIN that opens the service screen now (the store may have a new one from the last sync).
+    fn expected_pin(&self) -> crate::service_pin::Expected {
+        let own = self.state.store.service_pin_hash().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "nie można odczytać PIN-u kiosku");
+            None
+        });
+        let paired = self.state.store.pairing().ok().flatten().is_some();
+        crate::service_pin::Expected::choose(own, self.state.config.service_pin.as_deref(), paired)
+    }
+
+    fn unlock_service(&self, message: &str) {
+        self.window.set_service_unlocked(true);
+        self.window.set_pin_keypad(false);
+        self.window.set_service_message(message.into());
+        self.refresh_service_status();
+    }
+
+    /// One entry of a new PIN on the unlocked service screen: checked, asked again, then stored and
+    /// reported to the server with the next heartbeat.
+    fn new_pin_entered(&self, typed: &str) {
+        use crate::service_pin::NewPinStep;
+        let step = self.state.new_pin.borrow_mut().enter(typed);
+        match step {
+            NewPinStep::Confirm => {
+                self.window.set_pin_prompt("Powtórz nowy PIN:".into());
+                self.window.set_service_message("".into());
+            }
+            NewPinStep::Refused(reason) => {
+                self.window.set_pin_prompt("Nowy PIN (od 6 do 12 cyfr):".into());
+                self.window.set_service_message(reason.into());
+            }
+            NewPinStep::Done(hash) => {
+                *self.state.new_pin.borrow_mut() = crate::service_pin::NewPin::Idle;
+                let message = match self.state.store.set_service_pin_here(&hash) {
+                    Ok(()) => {
+                        if let Some(worker) = &self.state.worker {
+                            worker.wake();
+                        }
+                        "PIN zmieniony. Serwer dostanie go przy najbliższej synchronizacji.".to_owned()
+                    }
+                    Err(e) => format!("Nie zapisano nowego PIN-u: {e}"),
+                };
+                self.window.set_pin_prompt("".into());
+                self.window.set_pin_keypad(false);
+                self.window.set_service_message(message.into());
+            }
         }
     }
 

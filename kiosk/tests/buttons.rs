@@ -131,7 +131,7 @@ fn a_kill_in_the_middle_of_presses_loses_and_doubles_nothing() {
 
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("dane");
-    let code = server.enroll_device(office.id, "test", "wyjscie").unwrap();
+    let code = server.enroll_device(office.id, "test", "wyjscie").unwrap().code;
     kiosk::sync::pair(&KioskStore::open(&data).unwrap(), &format!("http://{addr}"), &code).unwrap();
     let cfg = config(dir.path(), "press_interval_seconds = 0\nburst_per_minute = 1000000\nsync_interval_seconds = 1\n");
 

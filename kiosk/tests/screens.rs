@@ -172,24 +172,46 @@ fn idle_reset_and_languages() {
     assert_eq!(partial[0].answers[&key("ogolna_ocena")], AnswerValue::Rating(2));
 }
 
+fn type_pin(k: &Kiosk, pin: &str) {
+    for d in pin.chars() {
+        tap(k, &d.to_string());
+    }
+    tap(k, "Zatwierdź PIN");
+}
+
 fn service_screen() {
     let dir = tempfile::tempdir().unwrap();
     // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
-    let (k, _store) = kiosk(Config { server: "http://127.0.0.1:9".into(), ..Config::default() }, dir.path());
+    let (k, store) = kiosk(Config { server: "http://127.0.0.1:9".into(), ..Config::default() }, dir.path());
+    // The kiosk's own PIN, as pairing leaves it.
+    store.service_pin_from_server(&kiosk::service_pin::hash_new("739152").unwrap(), None).unwrap();
     k.window.invoke_service_requested();
     assert_eq!(k.window.get_screen(), "service");
-    for d in ["1", "1", "1", "1"] {
+    type_pin(&k, "2468");
+    assert!(shown(&k, "Nieprawidłowy PIN. Pozostałe próby przed przerwą: 4."));
+    assert!(!k.window.get_service_unlocked(), "the old shared PIN opens nothing");
+    for d in ["7", "3", "9", "1", "5", "2", "2"] {
         tap(&k, d);
     }
-    tap(&k, "Zatwierdź PIN");
-    assert!(shown(&k, "Nieprawidłowy PIN."));
-    for d in ["2", "4", "6", "8"] {
-        tap(&k, d);
-    }
+    tap(&k, "Usuń cyfrę");
     tap(&k, "Zatwierdź PIN");
     assert!(k.window.get_service_unlocked());
     assert!(k.window.get_service_status().contains("Odpowiedzi oczekujące: 0"));
     screenshot(&k, "kiosk-service");
+
+    // A new PIN: an easy one is refused, then one typed twice is kept and waits to be reported.
+    tap(&k, "Zmień PIN");
+    type_pin(&k, "123456");
+    assert!(k.window.get_service_message().contains("ciągiem cyfr"), "{}", k.window.get_service_message());
+    type_pin(&k, "582914");
+    assert!(shown(&k, "Powtórz nowy PIN: "));
+    type_pin(&k, "582914");
+    assert_eq!(k.window.get_service_message(), "PIN zmieniony. Serwer dostanie go przy najbliższej synchronizacji.");
+    let unreported = store.service_pin_unreported().unwrap().unwrap();
+    assert!(kiosk::service_pin::verify("582914", &unreported));
+    assert_eq!(store.service_pin_hash().unwrap(), Some(unreported));
+    assert!(k.window.get_service_unlocked() && !k.window.get_pin_keypad());
+
     // Pairing from the screen: the code typed on the keypad, no server reachable here.
     for key in ["K", "7", "P", "X", "M", "2", "Q", "D"] {
         tap(&k, key);
@@ -212,6 +234,23 @@ fn service_screen() {
     );
     tap(&k, "Zamknij");
     assert_eq!(k.window.get_screen(), "start");
+
+    // Five wrong PINs: a pause in which even the right one is not checked.
+    k.window.invoke_service_requested();
+    for _ in 0..4 {
+        type_pin(&k, "739152");
+    }
+    type_pin(&k, "739152");
+    assert!(
+        k.window.get_service_message().starts_with("Zbyt wiele błędnych prób."),
+        "{}",
+        k.window.get_service_message()
+    );
+    type_pin(&k, "582914");
+    assert!(!k.window.get_service_unlocked());
+    assert!(k.window.get_service_message().starts_with("Zbyt wiele błędnych prób."));
+    assert_eq!(store.service_pin_failures().unwrap(), 5, "kept for a restart");
+    tap(&k, "Zamknij");
 }
 
 struct Lit(std::sync::Arc<std::sync::Mutex<Vec<String>>>);

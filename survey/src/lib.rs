@@ -3,7 +3,9 @@
 //! This crate owns what a questionnaire is ([`questionnaire`]), the default questionnaire real offices use
 //! ([`default_questionnaire`]), what an answer is ([`response`]), whether an answer is acceptable
 //! ([`validation`]), what the answers add up to ([`scoring`]), whether an incoming answer is new, a resend
-//! or a conflict ([`sync`]), when an answer counts whatever a device's clock says ([`capture_time`]), and the JSON that kiosks and the server exchange ([`wire`]).
+//! or a conflict ([`sync`]), when an answer counts whatever a device's clock says ([`capture_time`]), which
+//! kiosk service PINs are too easy to guess ([`service_pin`]), and the JSON that kiosks and the server
+//! exchange ([`wire`]).
 //!
 //! It does not own storage, HTTP or any user interface: no SQL, no sockets, no widgets. Everything here
 //! is pure and deterministic, so the web survey, the kiosk, the reports and the dashboard agree to the
@@ -18,6 +20,7 @@ pub mod editing;
 pub mod questionnaire;
 pub mod response;
 pub mod scoring;
+pub mod service_pin;
 pub mod sync;
 pub mod text;
 pub mod validation;

@@ -141,6 +141,11 @@ pub struct PairReply {
     pub office: String,
     /// The kiosk's name, as the admin enrolled it.
     pub device: String,
+    /// The kiosk's own service PIN as an argon2id hash (PHC string), generated when the admin enrolled the
+    /// kiosk and shown to them once. The kiosk checks the PIN typed on its service screen against it.
+    /// Absent from servers before this field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_pin_hash: Option<String>,
 }
 
 /// What a kiosk reports regularly, whether or not it has answers to send.
@@ -158,6 +163,11 @@ pub struct Heartbeat {
     /// Free space on the kiosk's data disk, in bytes, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_disk_bytes: Option<u64>,
+    /// A service PIN set on the kiosk's service screen and not yet confirmed by the server, as an argon2id
+    /// hash (PHC string); the PIN itself never leaves the kiosk. Sent with every heartbeat until a reply
+    /// carries the same hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_pin_hash: Option<String>,
 }
 
 /// The server's answer to a heartbeat.
@@ -168,6 +178,11 @@ pub struct HeartbeatReply {
     pub wire_version: u32,
     /// The server's clock, for the kiosk to show its own offset on the service screen.
     pub server_time: DateTime<Utc>,
+    /// The kiosk's current service PIN as an argon2id hash (PHC string): the one set in the panel or
+    /// reported by the kiosk, whichever reached the server last. Absent when the server has none for the
+    /// kiosk (and from servers before this field); the kiosk then keeps what it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_pin_hash: Option<String>,
 }
 
 /// What a kiosk needs to ask the office's questions: the current questionnaire and the departments.

@@ -12,8 +12,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use survey::validation::{Problem, ValidationError};
 use survey::wire::{
-    ApiError, DeviceClock, FilterReason, FilteredPress, Heartbeat, ItemReceipt, Outcome, PairReply, PairRequest,
-    PrivacyNotice, UploadBatch, UploadReceipt, WIRE_VERSION,
+    ApiError, DeviceClock, FilterReason, FilteredPress, Heartbeat, HeartbeatReply, ItemReceipt, Outcome, PairReply,
+    PairRequest, PrivacyNotice, UploadBatch, UploadReceipt, WIRE_VERSION,
 };
 use survey::{AnswerValue, CaptureClock, Channel, QuestionKey, Response};
 use uuid::Uuid;
@@ -167,6 +167,7 @@ fn pairing_and_heartbeat_v1() {
             token: "9f".repeat(32),
             office: "urzad".into(),
             device: "kiosk-parter".into(),
+            service_pin_hash: None,
         },
     );
     golden(
@@ -183,8 +184,63 @@ fn pairing_and_heartbeat_v1() {
                 wall: Utc.with_ymd_and_hms(2026, 11, 28, 9, 16, 30).unwrap(),
             },
             free_disk_bytes: Some(12_000_000_000),
+            service_pin_hash: None,
         },
     );
+}
+
+/// An argon2id hash as the server and the kiosk write it (PHC string), for the PIN fields.
+const PIN_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$3vlBqpRjtT5pGXVdMO8o+G5y5D1Qa4nJpJvZ3ZL0XHk";
+
+#[test]
+fn service_pin_fields_v1() {
+    golden(
+        "pair_reply_v1_service_pin.json",
+        &PairReply {
+            wire_version: WIRE_VERSION,
+            token: "9f".repeat(32),
+            office: "urzad".into(),
+            device: "kiosk-parter".into(),
+            service_pin_hash: Some(PIN_HASH.into()),
+        },
+    );
+    golden(
+        "heartbeat_v1_service_pin.json",
+        &Heartbeat {
+            wire_version: WIRE_VERSION,
+            app_version: "0.1.0".into(),
+            pending: 0,
+            clock: DeviceClock {
+                monotonic: CaptureClock {
+                    boot_id: "6f1c2d3e-4a5b-4c6d-8e7f-0123456789ab".into(),
+                    uptime_ms: 7_400_000,
+                },
+                wall: Utc.with_ymd_and_hms(2026, 11, 28, 9, 16, 30).unwrap(),
+            },
+            free_disk_bytes: None,
+            service_pin_hash: Some(PIN_HASH.into()),
+        },
+    );
+    golden(
+        "heartbeat_reply_v1_service_pin.json",
+        &HeartbeatReply {
+            wire_version: WIRE_VERSION,
+            server_time: Utc.with_ymd_and_hms(2026, 11, 28, 9, 16, 31).unwrap(),
+            service_pin_hash: Some(PIN_HASH.into()),
+        },
+    );
+}
+
+#[test]
+fn replies_of_a_server_before_the_pin_fields_still_read() {
+    // What a server of the first releases sends: no PIN anywhere. The kiosk then keeps what it has.
+    let reply: HeartbeatReply =
+        serde_json::from_str(r#"{"wire_version":1,"server_time":"2026-11-28T09:16:31Z"}"#).unwrap();
+    assert_eq!(reply.service_pin_hash, None);
+    let pair: PairReply =
+        serde_json::from_str(r#"{"wire_version":1,"token":"t","office":"urzad","device":"k1"}"#).unwrap();
+    assert_eq!(pair.service_pin_hash, None);
 }
 
 #[test]

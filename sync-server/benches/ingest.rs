@@ -98,7 +98,7 @@ fn through_the_api(dir: &std::path::Path) -> (f64, usize) {
     let base = format!("http://{}/api/v1", listener.local_addr().unwrap());
     runtime.spawn(sync_server::serve::serve_on(listener, AppState::new(store.clone()), std::future::pending()));
     let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
-    let code = store.enroll_device(office.id, "bench", "parter").unwrap();
+    let code = store.enroll_device(office.id, "bench", "parter").unwrap().code;
     let pair: PairReply = agent
         .post(format!("{base}/pair"))
         .send_json(serde_json::json!({ "wire_version": WIRE_VERSION, "code": code }))

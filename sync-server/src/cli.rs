@@ -115,6 +115,15 @@ pub enum DeviceCommand {
         #[arg(long)]
         name: String,
     },
+    /// Set a kiosk's service PIN, read from standard input (6 to 12 digits, not an easy one).
+    SetPin {
+        /// The office.
+        #[arg(long)]
+        office: String,
+        /// The kiosk's name.
+        #[arg(long)]
+        name: String,
+    },
     /// List an office's kiosks.
     List {
         /// The office.
@@ -278,10 +287,32 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let store = Store::open(&data_dir)?;
             let office = store.office(&office)?;
-            let code = store.enroll_device(office.id, "wiersz poleceń", name)?;
+            let enrolment = store.enroll_device(office.id, "wiersz poleceń", name)?;
+            let (code, pin) = (enrolment.code, enrolment.pin);
             println!(
-                "Kod parowania kiosku „{name}”: {code}\nUżyj go raz, w ciągu 48 godzin: kiosk pair --server ADRES --code {code}"
+                "Kod parowania kiosku „{name}”: {code}\nUżyj go raz, w ciągu 48 godzin: kiosk pair --server ADRES --code {code}\nPIN ekranu serwisowego tego kiosku: {pin} (zapisz go: nie zostanie pokazany ponownie; zmienisz go w panelu albo na kiosku)"
             );
+            Ok(())
+        }
+        Command::Device(DeviceCommand::SetPin { office, name }) => {
+            let mut pin = String::new();
+            std::io::stdin().lock().read_line(&mut pin).context("nie można odczytać PIN-u ze standardowego wejścia")?;
+            let pin = pin.trim();
+            if pin.is_empty() {
+                bail!(
+                    "PIN jest pusty: podaj go na standardowym wejściu, np. „echo 739152 | sync-server device set-pin …”"
+                );
+            }
+            // The rules first: a refused PIN costs no hash and touches nothing.
+            let hash = crate::kiosk_pin::hash(pin)?;
+            let store = Store::open(&data_dir)?;
+            let office = store.office(&office)?;
+            let device = store.devices(office.id)?.into_iter().find(|d| d.name == name && d.revoked_at.is_none());
+            let Some(device) = device else {
+                bail!("urząd /{} nie ma działającego kiosku „{name}” (sprawdź: sync-server device list)", office.slug);
+            };
+            store.set_device_pin(office.id, "wiersz poleceń", device.id, &hash)?;
+            println!("Nowy PIN kiosku „{name}” zapisany; kiosk pozna go przy najbliższej synchronizacji.");
             Ok(())
         }
         Command::Device(DeviceCommand::List { office }) => {

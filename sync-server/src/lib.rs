@@ -10,6 +10,7 @@ pub mod documents;
 pub mod http;
 pub mod ingest;
 pub mod input;
+pub mod kiosk_pin;
 pub mod local_time;
 pub mod password;
 pub mod sample_data;

@@ -46,7 +46,7 @@ fn target() -> Target {
     };
     runtime.spawn(sync_server::serve::serve_on(listener, state, std::future::pending()));
     let agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().new_agent();
-    let code = store.enroll_device(office.id, "a", "parter").unwrap();
+    let code = store.enroll_device(office.id, "a", "parter").unwrap().code;
     let pair: PairReply = agent
         .post(format!("{base}/api/v1/pair"))
         .send_json(serde_json::json!({ "wire_version": WIRE_VERSION, "code": code }))

@@ -302,7 +302,7 @@ fn what_goes_in_and_comes_out_matches_the_served_document() {
 
     // Pairing: a used code is refused with a documented error.
     let office = store.office("urzad").unwrap();
-    let code = store.enroll_device(office.id, "test", "kiosk-parter").unwrap();
+    let code = store.enroll_device(office.id, "test", "kiosk-parter").unwrap().code;
     let pair = json!({ "wire_version": 1, "code": code });
     let paired = exchange("post", "/api/v1/pair", None, Some(pair.clone()), None);
     assert_eq!(paired.status, 200);

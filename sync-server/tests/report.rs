@@ -168,8 +168,8 @@ fn the_export_walks_every_response_of_the_period() {
 fn filtered_presses_of_the_period_are_counted_beside_the_answers() {
     let (_dir, store) = data();
     let office = store.office("urzad").unwrap();
-    let code = store.enroll_device(office.id, "a", "wyjscie").unwrap();
-    let (device, _token) = store.pair_device(&code).unwrap().unwrap();
+    let code = store.enroll_device(office.id, "a", "wyjscie").unwrap().code;
+    let device = store.pair_device(&code).unwrap().unwrap().device;
     let press = |day: u32, reason| survey::wire::FilteredPress {
         id: uuid::Uuid::now_v7(),
         captured_at: Utc.with_ymd_and_hms(2026, 2, day, 9, 0, 0).unwrap(),

@@ -63,7 +63,7 @@ fn main() {
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let addr = listener.local_addr().unwrap();
     runtime.spawn(sync_server::serve::serve_on(listener, AppState::new(server.clone()), std::future::pending()));
-    let code = server.enroll_device(office.id, "bench", "parter").unwrap();
+    let code = server.enroll_device(office.id, "bench", "parter").unwrap().code;
     kiosk::sync::pair(&kiosk, &format!("http://{addr}"), &code).unwrap();
 
     let started = Instant::now();

@@ -106,7 +106,7 @@ fn paired() -> Paired {
     let server = start_server(&server_store);
     let kiosk_dir = tempfile::tempdir().unwrap();
     let kiosk = KioskStore::open(kiosk_dir.path()).unwrap();
-    let code = server_store.enroll_device(office.id, "test", "parter").unwrap();
+    let code = server_store.enroll_device(office.id, "test", "parter").unwrap().code;
     pair(&kiosk, &format!("http://{}", server.addr), &code).unwrap();
     Paired { server_store, office, kiosk, kiosk_dir, _server: server, _dirs: server_dir }
 }
@@ -132,7 +132,7 @@ fn offline_answers_arrive_exactly_once_through_lost_receipts_and_a_server_restar
 
     let first = start_server(&server_store);
     let proxy = start_proxy(first.addr);
-    let code = server_store.enroll_device(office.id, "test", "parter").unwrap();
+    let code = server_store.enroll_device(office.id, "test", "parter").unwrap().code;
     pair(&kiosk, &format!("http://{}", proxy.addr), &code).unwrap();
 
     // The first batch reaches the server, but its receipt is lost: the kiosk must keep all 450 pending.
@@ -341,7 +341,7 @@ fn through_resets_truncated_replies_500s_and_delays_every_answer_arrives_once() 
     let kiosk_dir = tempfile::tempdir().unwrap();
     let kiosk = KioskStore::open(kiosk_dir.path()).unwrap();
     faults.store(false, Ordering::SeqCst);
-    let code = server_store.enroll_device(office.id, "test", "parter").unwrap();
+    let code = server_store.enroll_device(office.id, "test", "parter").unwrap().code;
     pair(&kiosk, &format!("http://{proxy}"), &code).unwrap();
     faults.store(true, Ordering::SeqCst);
 

@@ -65,8 +65,8 @@ fn sample_office(store: &Store) {
         assert_eq!(ingest(store, &r).unwrap(), Outcome::Stored, "sample answer {i}");
     }
     for name in ["parter-wejscie", "pietro-usc"] {
-        let code = store.enroll_device(office.id, "sekretarz", name).unwrap();
-        let (device, _token) = store.pair_device(&code).unwrap().unwrap();
+        let code = store.enroll_device(office.id, "sekretarz", name).unwrap().code;
+        let device = store.pair_device(&code).unwrap().unwrap().device;
         let report = DeviceReport {
             version: "0.1.0".into(),
             pending: 0,

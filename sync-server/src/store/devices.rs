@@ -1,5 +1,6 @@
 //! Kiosks of an office: enrolment with a one-time pairing code, pairing for a secret token, revocation,
-//! and what each kiosk last reported. Only hashes of codes and tokens are stored.
+//! each kiosk's service PIN, and what each kiosk last reported. Only hashes of codes, tokens and PINs are
+//! stored (PINs as argon2id hashes, made by `crate::kiosk_pin` outside the database lock).
 
 use rand::{Rng, RngCore};
 use rusqlite::{OptionalExtension, params};
@@ -24,6 +25,11 @@ pub struct Device {
     pub free_disk_bytes: Option<i64>,
     /// Its answers whose capture time could not be true and were counted when received.
     pub capture_times_replaced: u64,
+    /// Whether it has a service PIN (kiosks enrolled before PINs were per kiosk have none).
+    pub has_service_pin: bool,
+    /// When its PIN last changed, and where: `panel` or `kiosk`.
+    pub service_pin_set_at: Option<String>,
+    pub service_pin_set_by: Option<String>,
 }
 
 /// A kiosk authenticated by its token.
@@ -70,10 +76,29 @@ pub enum PairingRefused {
     Revoked,
 }
 
+/// A successful pairing: the kiosk, its new secret token and its service PIN's hash.
+#[derive(Debug, Clone)]
+pub struct Paired {
+    pub device: PairedDevice,
+    pub token: String,
+    pub service_pin_hash: Option<String>,
+}
+
+/// What an enrolment gives the admin, once: the pairing code and the kiosk's own service PIN.
+#[derive(Debug, Clone)]
+pub struct Enrolment {
+    pub code: String,
+    pub pin: String,
+}
+
 impl Store {
-    /// Enrols a kiosk (or issues a fresh code for a kiosk not yet paired) and returns its one-time code.
-    pub fn enroll_device(&self, office_id: i64, actor: &str, name: &str) -> Result<String, StoreError> {
+    /// Enrols a kiosk (or issues a fresh code for a kiosk not yet paired) and returns its one-time code
+    /// and its new service PIN, both to be shown once. A fresh code replaces the PIN too, since the earlier
+    /// one was shown only once. The PIN is hashed before the database is locked: the hash is slow.
+    pub fn enroll_device(&self, office_id: i64, actor: &str, name: &str) -> Result<Enrolment, StoreError> {
         let code = new_code();
+        let pin = crate::kiosk_pin::generate();
+        let pin_hash = crate::kiosk_pin::hash(&pin).map_err(|e| StoreError::PinHash(e.to_string()))?;
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let expires = chrono::Utc::now() + chrono::Duration::hours(CODE_VALID_HOURS);
@@ -89,35 +114,42 @@ impl Store {
             Some((_, Some(_))) => return Err(StoreError::DuplicateDevice(name.to_owned())),
             Some((id, None)) => {
                 tx.execute(
-                    "UPDATE devices SET code_hash = ?1, code_expires_at = ?2 WHERE id = ?3",
-                    params![hash(&code), expires, id],
+                    "UPDATE devices SET code_hash = ?1, code_expires_at = ?2,
+                        service_pin_hash = ?3, service_pin_set_at = ?4, service_pin_set_by = 'panel'
+                     WHERE id = ?5",
+                    params![hash(&code), expires, pin_hash, now_text(), id],
                 )?;
             }
             None => {
                 tx.execute(
-                    "INSERT INTO devices (office_id, name, code_hash, code_expires_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![office_id, name, hash(&code), expires, now_text()],
+                    "INSERT INTO devices (office_id, name, code_hash, code_expires_at, created_at,
+                        service_pin_hash, service_pin_set_at, service_pin_set_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, 'panel')",
+                    params![office_id, name, hash(&code), expires, now_text(), pin_hash],
                 )
                 .map_err(|e| on_unique_violation(e, || StoreError::DuplicateDevice(name.to_owned())))?;
             }
         }
         audit::record(&tx, Some(office_id), actor, "dodanie kiosku", name)?;
         tx.commit()?;
-        Ok(code)
+        Ok(Enrolment { code, pin })
     }
 
-    /// Exchanges a pairing code for the kiosk's secret token; the code works once.
-    pub fn pair_device(&self, code: &str) -> Result<Result<(PairedDevice, String), PairingRefused>, StoreError> {
+    /// Exchanges a pairing code for the kiosk's secret token (and its PIN's hash); the code works once.
+    pub fn pair_device(&self, code: &str) -> Result<Result<Paired, PairingRefused>, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let found: Option<(i64, String, Option<String>, Option<String>)> = tx
+        type Found = (i64, Option<String>, Option<String>, Option<String>);
+        let found: Option<Found> = tx
             .query_row(
-                "SELECT id, name, code_expires_at, revoked_at FROM devices WHERE code_hash = ?1",
+                "SELECT id, code_expires_at, revoked_at, service_pin_hash FROM devices WHERE code_hash = ?1",
                 [hash(code)],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        let Some((id, _name, expires, revoked)) = found else { return Ok(Err(PairingRefused::UnknownOrUsedCode)) };
+        let Some((id, expires, revoked, service_pin_hash)) = found else {
+            return Ok(Err(PairingRefused::UnknownOrUsedCode));
+        };
         if revoked.is_some() {
             return Ok(Err(PairingRefused::Revoked));
         }
@@ -132,7 +164,75 @@ impl Store {
         let device = device_by(&tx, "d.id = ?1", &id)?.ok_or_else(|| StoreError::Corrupt("kiosk zniknął".into()))?;
         audit::record(&tx, Some(device.office_id), &device.name, "sparowanie kiosku", "")?;
         tx.commit()?;
-        Ok(Ok((device, token)))
+        Ok(Ok(Paired { device, token, service_pin_hash }))
+    }
+
+    /// Sets a kiosk's service PIN from the panel or the command line (`pin_hash` made by
+    /// `crate::kiosk_pin::hash`); the kiosk learns it at its next heartbeat. Returns the kiosk's name, or
+    /// `None` when the office has no such kiosk still in service.
+    pub fn set_device_pin(
+        &self,
+        office_id: i64,
+        actor: &str,
+        device_id: i64,
+        pin_hash: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let name: Option<String> = tx
+            .query_row(
+                "SELECT name FROM devices WHERE id = ?1 AND office_id = ?2 AND revoked_at IS NULL",
+                params![device_id, office_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(name) = name else { return Ok(None) };
+        tx.execute(
+            "UPDATE devices SET service_pin_hash = ?1, service_pin_set_at = ?2, service_pin_set_by = 'panel' WHERE id = ?3",
+            params![pin_hash, now_text(), device_id],
+        )?;
+        audit::record(
+            &tx,
+            Some(office_id),
+            actor,
+            "zmiana PIN-u kiosku",
+            &format!("{name}: nowy PIN nadany w panelu"),
+        )?;
+        tx.commit()?;
+        Ok(Some(name))
+    }
+
+    /// Takes the PIN hash a kiosk reports after a change on its service screen (checked for form by
+    /// `crate::kiosk_pin::is_usable_hash`). A resend of the same hash changes nothing and is not logged
+    /// again. The change that reaches the server last wins, whether from the panel or the kiosk.
+    pub fn device_pin_reported(&self, device: &PairedDevice, pin_hash: &str) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE devices SET service_pin_hash = ?1, service_pin_set_at = ?2, service_pin_set_by = 'kiosk'
+             WHERE id = ?3 AND service_pin_hash IS NOT ?1",
+            params![pin_hash, now_text(), device.id],
+        )?;
+        if changed == 1 {
+            audit::record(
+                &tx,
+                Some(device.office_id),
+                &device.name,
+                "zmiana PIN-u kiosku",
+                &format!("{}: nowy PIN ustawiony na ekranie serwisowym kiosku", device.name),
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The kiosk's current service PIN hash, if it has one.
+    pub fn device_pin_hash(&self, device_id: i64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT service_pin_hash FROM devices WHERE id = ?1", [device_id], |r| r.get(0))
+            .optional()?
+            .flatten())
     }
 
     /// The paired, not revoked kiosk holding this token.
@@ -182,7 +282,8 @@ impl Store {
             "SELECT d.id, d.office_id, d.name, d.paired_at, d.revoked_at, d.last_seen_at, d.reported_version,
                     d.reported_pending, d.clock_offset_secs, d.free_disk_bytes,
                     (SELECT count(*) FROM responses r
-                     WHERE r.office_id = d.office_id AND r.device = d.name AND r.capture_time_replaced = 1)
+                     WHERE r.office_id = d.office_id AND r.device = d.name AND r.capture_time_replaced = 1),
+                    d.service_pin_hash IS NOT NULL, d.service_pin_set_at, d.service_pin_set_by
              FROM devices d WHERE d.office_id = ?1 ORDER BY d.name",
         )?;
         let rows = stmt.query_map([office_id], |r| {
@@ -198,6 +299,9 @@ impl Store {
                 clock_offset_secs: r.get(8)?,
                 free_disk_bytes: r.get(9)?,
                 capture_times_replaced: r.get(10)?,
+                has_service_pin: r.get(11)?,
+                service_pin_set_at: r.get(12)?,
+                service_pin_set_by: r.get(13)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -34,7 +34,7 @@ pub use audit::AuditEntry;
 pub use backup::{Restored, ServeLock, restore};
 pub use changes::{Comment, StoredResponse};
 pub use corrective_actions::{ActionInput, ActionStatus, CorrectiveAction};
-pub use devices::{Device, DeviceReport, PairedDevice, PairingRefused};
+pub use devices::{Device, DeviceReport, Enrolment, Paired, PairedDevice, PairingRefused};
 pub use offices::{Department, Office, OfficeData};
 pub use publications::{Publication, SignOff};
 pub use report_archive::{ArchivedReport, ReportFiles};
@@ -89,6 +89,8 @@ pub enum StoreError {
         "zmianę zapisano, ale dziennik zapisu bazy (plik -wal) był zajęty przez trwające odczyty i może jeszcze przechowywać poprzednią treść: ponów operację za chwilę"
     )]
     LogNotEmptied,
+    #[error("nie udało się zabezpieczyć PIN-u kiosku: {0}")]
+    PinHash(String),
     #[error("błąd bazy danych: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }

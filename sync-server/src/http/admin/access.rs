@@ -101,6 +101,7 @@ pub const ROUTES: &[RouteAccess] = &[
     route("GET", "/admin/urzad/{slug}/kioski", ADMINS),
     route("POST", "/admin/urzad/{slug}/kioski", ADMINS),
     route("POST", "/admin/urzad/{slug}/kioski/{id}/odwolaj", ADMINS),
+    route("POST", "/admin/urzad/{slug}/kioski/{id}/pin", ADMINS),
     route("GET", "/admin/urzad/{slug}/konta", ADMINS),
     route("POST", "/admin/urzad/{slug}/konta", ADMINS),
     route("POST", "/admin/urzad/{slug}/konta/{id}/wylacz", ADMINS),

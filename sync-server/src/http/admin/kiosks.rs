@@ -1,4 +1,5 @@
-//! The office's kiosks: enrolment (a one-time pairing code), their state as last reported, revocation.
+//! The office's kiosks: enrolment (a one-time pairing code and the kiosk's own service PIN, both shown
+//! once), a new service PIN, their state as last reported, revocation.
 
 use crate::local_time::filters;
 use askama::Template;
@@ -21,6 +22,25 @@ pub struct KioskRow {
     pub device: Device,
     pub state: String,
     pub silent: bool,
+    /// Its service PIN in words: missing, or when and where it last changed (Polish local time).
+    pub pin: String,
+}
+
+/// The kiosk's service PIN in words, for the panel.
+fn pin_state(device: &Device) -> String {
+    if !device.has_service_pin {
+        return "brak – nadaj PIN".to_owned();
+    }
+    let when = device
+        .service_pin_set_at
+        .as_deref()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| crate::local_time::local(t.to_utc()).format("%Y-%m-%d %H:%M").to_string());
+    let place = if device.service_pin_set_by.as_deref() == Some("kiosk") { "na kiosku" } else { "w panelu" };
+    match when {
+        Some(when) => format!("zmieniony {when} {place}"),
+        None => "ustawiony".to_owned(),
+    }
 }
 
 /// How a kiosk is doing, in words, and whether it is silent for too long.
@@ -42,7 +62,8 @@ pub fn describe(device: Device) -> KioskRow {
             }
         }
     };
-    KioskRow { device, state, silent }
+    let pin = pin_state(&device);
+    KioskRow { device, state, silent, pin }
 }
 
 #[derive(Template)]
@@ -51,17 +72,22 @@ struct KiosksPage {
     page: AdminChrome,
     slug: String,
     kiosks: Vec<KioskRow>,
-    code: Option<(String, String)>,
+    shown: Shown,
     error: Option<String>,
 }
 
-async fn show(
-    state: &AppState,
-    session: &Session,
-    office: &Office,
-    code: Option<(String, String)>,
-    error: Option<String>,
-) -> Response {
+/// What the page shows once, after the action that made it.
+#[derive(Default)]
+enum Shown {
+    #[default]
+    Nothing,
+    /// A new kiosk: its name, pairing code and service PIN.
+    Enrolled { name: String, code: String, pin: String },
+    /// A kiosk's new service PIN (generated ones are shown; one the admin typed is not repeated).
+    NewPin { name: String, pin: Option<String> },
+}
+
+async fn show(state: &AppState, session: &Session, office: &Office, shown: Shown, error: Option<String>) -> Response {
     let id = office.id;
     match state.db(move |s| s.devices(id)).await {
         Ok(devices) => render(
@@ -70,7 +96,7 @@ async fn show(
                 page: AdminChrome::new(session, Some(office), "kioski", "Kioski"),
                 slug: office.slug.clone(),
                 kiosks: devices.into_iter().map(describe).collect(),
-                code,
+                shown,
                 error,
             },
         ),
@@ -83,7 +109,7 @@ pub async fn page(
     Extension(session): Extension<Session>,
     Extension(office): Extension<Office>,
 ) -> Response {
-    show(&state, &session, &office, None, None).await
+    show(&state, &session, &office, Shown::Nothing, None).await
 }
 
 pub async fn enroll(
@@ -98,15 +124,57 @@ pub async fn enroll(
             &state,
             &session,
             &office,
-            None,
+            Shown::Nothing,
             Some("Nazwa kiosku musi mieć od 1 do 40 znaków (np. „parter-wejście”).".into()),
         )
         .await;
     }
     let (id, actor, enrolled) = (office.id, session.admin.login.clone(), name.clone());
     match state.db(move |s| Ok(s.enroll_device(id, &actor, &enrolled))).await {
-        Ok(Ok(code)) => show(&state, &session, &office, Some((name, code)), None).await,
-        Ok(Err(e)) => show(&state, &session, &office, None, Some(e.to_string())).await,
+        Ok(Ok(e)) => show(&state, &session, &office, Shown::Enrolled { name, code: e.code, pin: e.pin }, None).await,
+        Ok(Err(e)) => show(&state, &session, &office, Shown::Nothing, Some(e.to_string())).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// A new service PIN for a kiosk: the one typed (checked by the rules), or a generated one when the field
+/// is left empty. The kiosk learns it at its next heartbeat.
+pub async fn set_pin(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Extension(office): Extension<Office>,
+    Path(params): Path<std::collections::HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let Some(device_id) = params.get("id").and_then(|v| v.parse::<i64>().ok()) else {
+        return admin_message(StatusCode::NOT_FOUND, "Nie znaleziono", "Nie ma takiego kiosku.");
+    };
+    let typed = field(&body, "pin").trim().to_owned();
+    let (pin, shown_pin) = if typed.is_empty() {
+        let pin = crate::kiosk_pin::generate();
+        (pin.clone(), Some(pin))
+    } else {
+        (typed, None)
+    };
+    if let Err(problem) = survey::service_pin::check(&pin) {
+        let error = format!("Nie zmieniono PIN-u: {problem}");
+        return show(&state, &session, &office, Shown::Nothing, Some(error)).await;
+    }
+    let (id, actor) = (office.id, session.admin.login.clone());
+    // The hash is slow: made on the blocking pool before the database is touched.
+    let changed = state
+        .db(move |s| {
+            let hash = crate::kiosk_pin::hash(&pin).map_err(|e| crate::store::StoreError::PinHash(e.to_string()))?;
+            s.set_device_pin(id, &actor, device_id, &hash)
+        })
+        .await;
+    match changed {
+        Ok(Some(name)) => show(&state, &session, &office, Shown::NewPin { name, pin: shown_pin }, None).await,
+        Ok(None) => admin_message(
+            StatusCode::NOT_FOUND,
+            "Nie znaleziono",
+            "Nie ma takiego kiosku w tym urzędzie albo został odwołany.",
+        ),
         Err(e) => e.into_response(),
     }
 }
@@ -122,7 +190,7 @@ pub async fn revoke(
     };
     let (id, actor) = (office.id, session.admin.login.clone());
     match state.db(move |s| s.revoke_device(id, &actor, device_id)).await {
-        Ok(true) => show(&state, &session, &office, None, None).await,
+        Ok(true) => show(&state, &session, &office, Shown::Nothing, None).await,
         Ok(false) => admin_message(
             StatusCode::NOT_FOUND,
             "Nie znaleziono",

@@ -95,6 +95,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/dziennik", get(records::audit_log))
         .route("/kioski", get(kiosks::page).post(kiosks::enroll))
         .route("/kioski/{id}/odwolaj", post(kiosks::revoke))
+        .route("/kioski/{id}/pin", post(kiosks::set_pin))
         .route("/konta", get(accounts::page).post(accounts::create))
         .route("/konta/{id}/wylacz", post(accounts::disable))
         .route("/konta/{id}/wlacz", post(accounts::enable))

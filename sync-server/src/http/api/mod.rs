@@ -124,10 +124,16 @@ async fn pair(
         return too_many_attempts(pairing_limit::seconds(wait));
     }
     match state.db(move |s| s.pair_device(&request.code)).await {
-        Ok(Ok((device, token))) => {
+        Ok(Ok(paired)) => {
             state.pairings.paired(client);
-            Json(PairReply { wire_version: WIRE_VERSION, token, office: device.office_slug, device: device.name })
-                .into_response()
+            Json(PairReply {
+                wire_version: WIRE_VERSION,
+                token: paired.token,
+                office: paired.device.office_slug,
+                device: paired.device.name,
+                service_pin_hash: paired.service_pin_hash,
+            })
+            .into_response()
         }
         Ok(Err(refused)) => {
             let (code, message) = match refused {
@@ -289,15 +295,38 @@ async fn heartbeat(
         Ok(b) => b,
         Err(e) => return e,
     };
+    // A PIN changed on the kiosk comes as the kiosk made its hash; one the kiosk and this server could
+    // not verify would lock the service screen, so it is refused and the kiosk keeps the one it has.
+    if let Some(hash) = &beat.service_pin_hash
+        && !crate::kiosk_pin::is_usable_hash(hash)
+    {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unusable_service_pin_hash",
+            "Nowy PIN kiosku nie został przyjęty: skrót PIN-u nie jest w formacie argon2id. Ustaw PIN w panelu (Kioski).",
+        );
+    }
     let now = chrono::Utc::now();
+    let reported_pin = beat.service_pin_hash;
     let report = DeviceReport {
         version: beat.app_version.chars().take(40).collect(),
         pending: i64::try_from(beat.pending).unwrap_or(i64::MAX),
         clock_offset_secs: beat.clock.wall.signed_duration_since(now).num_seconds(),
         free_disk_bytes: beat.free_disk_bytes.and_then(|b| i64::try_from(b).ok()),
     };
-    match state.db(move |s| s.device_seen(device.id, Some(&report))).await {
-        Ok(()) => Json(HeartbeatReply { wire_version: WIRE_VERSION, server_time: now }).into_response(),
+    let seen = state
+        .db(move |s| {
+            if let Some(hash) = &reported_pin {
+                s.device_pin_reported(&device, hash)?;
+            }
+            s.device_seen(device.id, Some(&report))?;
+            s.device_pin_hash(device.id)
+        })
+        .await;
+    match seen {
+        Ok(service_pin_hash) => {
+            Json(HeartbeatReply { wire_version: WIRE_VERSION, server_time: now, service_pin_hash }).into_response()
+        }
         Err(e) => e.into_response(),
     }
 }
