@@ -145,8 +145,7 @@ pub fn host_name(s: &str) -> Result<String, InputError> {
 
 /// A login: 3–64 characters of letters, digits and `. _ - @`.
 pub fn login(s: &str) -> Result<&str, InputError> {
-    let ok = (3..=64).contains(&s.len())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
+    let ok = (3..=64).contains(&s.len()) && could_be_login(s);
     if ok {
         Ok(s)
     } else {
@@ -154,6 +153,13 @@ pub fn login(s: &str) -> Result<&str, InputError> {
             "login „{s}” jest nieprawidłowy: użyj od 3 do 64 liter bez polskich znaków, cyfr lub znaków . _ - @"
         )))
     }
+}
+
+/// Whether a login typed at the login page could name an account: at most 64 letters without Polish
+/// characters, digits or `. _ - @`. Looser than [`login`] (no minimum length), so that no account stored
+/// earlier is locked out; strict enough that nothing else is looked up, remembered or logged.
+pub fn could_be_login(s: &str) -> bool {
+    (1..=64).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
 }
 
 /// A new password: long enough to resist guessing, not absurdly long.
@@ -238,6 +244,15 @@ mod tests {
         assert!(day("2026-02-30", "termin").is_err());
         assert!(day("1999-12-31", "termin").is_err());
         assert_eq!(day("", "termin"), Err(InputError("podaj termin".into())));
+    }
+
+    #[test]
+    fn a_typed_login_is_checked_before_it_is_used() {
+        assert!(could_be_login("a") && could_be_login("jan.kowalski@gmina.pl") && could_be_login(&"x".repeat(64)));
+        for bad in ["", "jan kowalski", "zażółć", "Moje Tajne Hasło", "a\u{0}b", "<script>"] {
+            assert!(!could_be_login(bad), "{bad:?}");
+        }
+        assert!(!could_be_login(&"x".repeat(65)));
     }
 
     #[test]

@@ -46,6 +46,12 @@ fn a_database_of_the_previous_release_is_upgraded_in_place() {
     // The admin created by the old release still logs in; the offices and the kiosk are kept.
     let admin = store.admin_by_login("stary").unwrap().unwrap();
     assert!(sync_server::password::verify("Stare-Haslo-Wydania-1", &admin.password_hash));
+    // Rebuilt by migration 0009 with the same id and role; a password someone chose need not change.
+    assert_eq!(admin.role, sync_server::store::Role::OfficeAdmin);
+    assert_eq!(admin.office_id, Some(office.id));
+    assert!(!admin.must_change_password && admin.disabled_at.is_none());
+    let token = store.start_session(admin.id).unwrap();
+    assert_eq!(store.session(&token).unwrap().unwrap().admin.id, admin.id);
     assert_eq!(store.offices().unwrap().len(), 2);
     assert_eq!(store.devices(office.id).unwrap().len(), 1);
 }

@@ -1,6 +1,7 @@
 // Drives Debian's headless Chromium through the admin panel of a running server: logs in, types in a
 // paper questionnaire with the keyboard alone, corrects it, publishes a new questionnaire version, and
-// checks the archived report and the audit log; runs axe-core (WCAG 2.1 A/AA) on every admin page.
+// checks the archived report and the audit log; creates a read-only (nadzór) account whose first login
+// must change its generated password; runs axe-core (WCAG 2.1 A/AA) on every admin page.
 // Usage: node admin.mjs BASE_URL LOGIN PASSWORD
 // Exits non-zero with a message on the first failed check; prints a JSON summary on success.
 import { check, launchChromium, runAxe, tabTo as tabToOn } from './common.mjs';
@@ -19,8 +20,9 @@ const axeContext = await browser.newContext({ bypassCSP: true });
 
 /// Checks the page at `url`, or, given `html`, that exact page as the session sees it now (a page that is
 /// the answer to a POST, such as a form shown again with its errors).
-async function axeCheck(name, url, html) {
-  await axeContext.addCookies(await context.cookies());
+async function axeCheck(name, url, html, from = context) {
+  await axeContext.clearCookies();
+  await axeContext.addCookies(await from.cookies());
   const p = await axeContext.newPage();
   await p.goto(url);
   if (html) await p.setContent(html, { waitUntil: 'load' });
@@ -116,5 +118,41 @@ for (const [name, path] of [['dashboard', '/admin/urzad/urzad/pulpit'], ['office
                             ['comments', '/admin/urzad/urzad/uwagi'], ['password', '/admin/haslo']]) {
   await axeCheck(name, `${base}${path}`);
 }
+// Accounts: a nadzór account is created; its generated password is shown once.
+await page.goto(`${base}/admin/urzad/urzad/konta`);
+await axeCheck('accounts', `${base}/admin/urzad/urzad/konta`);
+await page.fill('#new-login', 'jan.nadzor');
+await page.selectOption('#new-role', 'supervisor');
+await Promise.all([page.waitForURL('**/admin/urzad/urzad/konta'), page.click('text=Utwórz konto')]);
+const generated = (await page.textContent('.notice code')).trim();
+check(generated.length === 20, `a generated password must be shown once: ${generated}`);
+check((await page.textContent('table')).includes('czeka na zmianę hasła'), 'the new account waits for its password change');
+await axeCheck('accounts_created', `${base}/admin/urzad/urzad/konta`, await page.content());
+summary.steps.push('account_created');
+
+await axeCheck('sessions', `${base}/admin/sesje`);
+check((await (async () => { await page.goto(`${base}/admin/sesje`); return page.textContent('table'); })()).includes('tak – ta przeglądarka'), 'the sessions page marks this session');
+
+// The new account's first login: every page leads to the password page until the password is changed.
+const second = await browser.newContext();
+const newcomer = await second.newPage();
+newcomer.on('pageerror', (e) => { throw new Error(`page error on ${newcomer.url()}: ${e}`); });
+await newcomer.goto(`${base}/admin/logowanie`);
+await newcomer.fill('#login', 'jan.nadzor');
+await newcomer.fill('#password', generated);
+await Promise.all([newcomer.waitForURL('**/admin/haslo'), newcomer.click('button[type=submit]')]);
+check((await newcomer.textContent('main')).includes('Ustal własne hasło'), 'the forced change must be explained');
+await axeCheck('forced_password', `${base}/admin/haslo`, undefined, second);
+await newcomer.goto(`${base}/admin/urzad/urzad/raporty`);
+check(newcomer.url().endsWith('/admin/haslo'), `before the change every page leads to the password page, not ${newcomer.url()}`);
+await newcomer.fill('#current', generated);
+await newcomer.fill('#new', 'Nadzor-Wlasne-Haslo-9');
+await newcomer.fill('#repeat', 'Nadzor-Wlasne-Haslo-9');
+await Promise.all([newcomer.waitForURL('**/admin/urzad/urzad/pulpit'), newcomer.click('main button[type=submit]')]);
+const nav = await newcomer.textContent('nav');
+check(nav.includes('Raporty') && nav.includes('Dziennik zdarzeń') && !nav.includes('Dane urzędu') && !nav.includes('Konta'),
+  `nadzór sees only its pages: ${nav}`);
+summary.steps.push('forced_password_change');
+
 await browser.close();
 console.log(JSON.stringify(summary));

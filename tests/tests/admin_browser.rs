@@ -1,6 +1,7 @@
 //! The admin panel in a real headless Chromium, driven by `tests/browser/admin.mjs` against a real server
 //! on loopback: login, a paper sheet typed in by keyboard alone, its correction, a new questionnaire
-//! version with its archived report, the audit log, and axe-core on every admin page.
+//! version with its archived report, the audit log, a nadzór account created and its forced password
+//! change at the first login, and axe-core on every admin page.
 
 // Test helpers may unwrap: a panic is how a test reports a broken premise.
 #![allow(clippy::unwrap_used)]
@@ -37,7 +38,13 @@ fn an_admin_runs_the_study_in_chromium_and_axe_finds_nothing() {
     for (page, result) in summary["axe"].as_object().unwrap() {
         assert_eq!(result["violations"], 0, "{page}");
     }
-    assert_eq!(summary["axe"].as_object().unwrap().len(), 15, "every admin page is checked");
+    assert_eq!(summary["axe"].as_object().unwrap().len(), 19, "every admin page is checked");
+    assert!(summary["steps"].as_array().unwrap().iter().any(|s| s == "forced_password_change"));
+    // The account made in the browser has its own password now, and is read-only.
+    let nadzor = store.admin_by_login("jan.nadzor").unwrap().unwrap();
+    assert_eq!(nadzor.role, sync_server::store::Role::Supervisor);
+    assert!(!nadzor.must_change_password);
+    assert!(sync_server::password::verify("Nadzor-Wlasne-Haslo-9", &nadzor.password_hash));
 
     // The sheet typed in by keyboard, as corrected: one paper response, overall 2, with the typed answers.
     let stored = store.responses_of("urzad").unwrap();

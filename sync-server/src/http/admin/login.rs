@@ -80,7 +80,7 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Resu
     let login = field(&body, "login").trim().to_owned();
     let given = field(&body, "password");
 
-    if input::login(&login).is_err() {
+    if !input::could_be_login(&login) {
         // Not even shown back: it may be a password typed into the wrong field.
         state.logins.failed(UNKNOWN_LOGIN);
         let _ = state.db(|s| s.audit(None, UNKNOWN_LOGIN, "nieudane logowanie", "login w niedozwolonej postaci")).await;
