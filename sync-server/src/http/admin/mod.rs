@@ -12,6 +12,7 @@ pub mod help;
 mod kiosks;
 mod login;
 mod office_data;
+mod office_host;
 mod paper;
 mod paper_form;
 mod privacy;
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin/", get(dashboard::home))
         .route("/admin/urzedy", post(dashboard::create_office))
         .route("/admin/administratorzy", post(dashboard::create_admin))
+        .route("/admin/hosty", post(office_host::set))
         .route("/admin/haslo", get(login::password_form).post(login::change_password))
         .route("/admin/wyloguj", post(login::logout))
         .nest("/admin/urzad/{slug}", office)

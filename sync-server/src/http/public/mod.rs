@@ -166,6 +166,9 @@ fn home_page(office: &Office, lang: Lang) -> Response {
             .filter(|l| !l.is_empty())
             .map(str::to_owned)
             .collect(),
+        website: office.website.clone(),
+        bip_url: office.bip_url.clone(),
+        epuap: office.epuap.clone(),
     };
     framable_by(office, render(StatusCode::OK, &page))
 }
