@@ -152,6 +152,18 @@ pub enum OfficeCommand {
         #[arg(long)]
         slug: String,
     },
+    /// Set the office's own host name (e.g. ankieta.gmina.pl), at which its home page is served at `/`.
+    SetHost {
+        /// The office.
+        #[arg(long)]
+        slug: String,
+        /// The host name, without https:// (e.g. ankieta.gmina.pl).
+        #[arg(long, required_unless_present = "remove")]
+        host: Option<String>,
+        /// Remove the office's own host name instead.
+        #[arg(long, conflicts_with = "host")]
+        remove: bool,
+    },
     /// Allow other sites (e.g. the office's homepage) to show the survey in a frame; no --allow forbids it.
     Embed {
         /// The office.
@@ -266,6 +278,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Office(OfficeCommand::List) => {
             for office in Store::open(&data_dir)?.offices()? {
                 println!("{}\t{}", office.slug, office.name);
+            }
+            Ok(())
+        }
+        Command::Office(OfficeCommand::SetHost { slug, host, remove: _ }) => {
+            let host = host.as_deref().map(input::host_name).transpose()?;
+            Store::open(&data_dir)?.set_office_host(&slug, "wiersz poleceń", host.as_deref())?;
+            match host {
+                Some(host) => {
+                    println!("Urząd /{slug} jest dostępny także pod adresem https://{host}/ (strona główna urzędu).")
+                }
+                None => println!("Urząd /{slug} nie ma już własnej nazwy hosta."),
             }
             Ok(())
         }

@@ -919,7 +919,8 @@ fn markup_typed_by_residents_or_admins_is_shown_as_text_everywhere() {
         opening_hours: payload.into(),
         ..Default::default()
     };
-    p.store.update_office_data(office.id, "alfa_admin", &data).unwrap();
+    let report = sync_server::store::ReportFiles { figures: "{}", pdf: b"%PDF" };
+    p.store.update_office_data(office.id, "alfa_admin", &data, &report).unwrap();
     p.store.add_department("alfa", "zly", payload).unwrap();
     let mut r = Response::new("alfa", 1, Channel::Web);
     r.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(3));

@@ -372,3 +372,38 @@ fn sample_data_fills_a_new_office_and_is_refused_on_one_with_answers() {
     assert!(!unknown.status.success());
     assert!(stderr(&unknown).contains("nie ma urzędu o adresie „nie-ma”"), "{}", stderr(&unknown));
 }
+
+#[test]
+fn set_host_gives_an_office_its_own_host_name_and_refuses_a_taken_or_malformed_one() {
+    let dir = with_office();
+    let out = run(dir.path(), &["office", "create", "--slug", "wola", "--name", "Urząd Gminy Wola"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let host_of = |slug: &str| -> Option<String> {
+        let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        conn.query_row("SELECT host FROM offices WHERE slug = ?1", [slug], |r| r.get(0)).unwrap()
+    };
+
+    let out = run(dir.path(), &["office", "set-host", "--slug", "ksiazki", "--host", "Ankieta.Ksiazki.PL"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("https://ankieta.ksiazki.pl/"), "{}", stdout(&out));
+    assert_eq!(host_of("ksiazki").as_deref(), Some("ankieta.ksiazki.pl"));
+
+    let out = run(dir.path(), &["office", "set-host", "--slug", "wola", "--host", "ankieta.ksiazki.pl"], "");
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("nazwa hosta „ankieta.ksiazki.pl” jest już przypisana innemu urzędowi"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(dir.path(), &["office", "set-host", "--slug", "wola", "--host", "https://wola.pl/"], "");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("nie jest nazwą hosta"), "{}", stderr(&out));
+    let out = run(dir.path(), &["office", "set-host", "--slug", "nie-ma", "--host", "nie-ma.pl"], "");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("nie ma urzędu o adresie „nie-ma”"), "{}", stderr(&out));
+    assert_eq!(host_of("wola"), None, "refusals change nothing");
+
+    let out = run(dir.path(), &["office", "set-host", "--slug", "ksiazki", "--remove"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(host_of("ksiazki"), None);
+}

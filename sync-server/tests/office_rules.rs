@@ -229,7 +229,7 @@ fn kiosks_get_the_clause_and_its_address_and_strangers_get_a_structured_401() {
     assert_eq!(notice.url, format!("{}/alfa/prywatnosc", s.base));
 
     s.store.set_privacy_notice(s.store.office("alfa").unwrap().id, "test", Some("Własna klauzula.")).unwrap();
-    s.store.set_office_host("alfa", Some("ankieta.alfa.example.pl")).unwrap();
+    s.store.set_office_host("alfa", "test", Some("ankieta.alfa.example.pl")).unwrap();
     let notice: PrivacyNotice = serde_json::from_str(&s.api_get("/privacy-notice", Some(&token)).body).unwrap();
     assert_eq!(notice.text, "Własna klauzula.");
     assert_eq!(notice.url, "https://ankieta.alfa.example.pl/alfa/prywatnosc");
@@ -248,4 +248,164 @@ fn the_printed_questionnaire_carries_the_short_clause_and_the_address_of_the_ful
     let text = pdf_text(&s.get_bytes("/admin/urzad/alfa/ankieta/pdf", &admin.0));
     assert!(text.contains("Administratorem danych osobowych jest Urząd Gminy Alfa."), "{text}");
     assert!(text.contains(&format!("{}/alfa/prywatnosc", s.base)), "{text}");
+}
+
+/// Every field of the office data form, as the panel sends it.
+fn office_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut fields = vec![
+        ("name", "Urząd Gminy Alfa"),
+        ("address", "ul. Główna 1, 00-001 Alfa"),
+        ("email", "urzad@alfa.example.pl"),
+        ("phone", "11 111 11 11"),
+        ("opening_hours", "pon.–pt. 8:00–16:00"),
+        ("website", "https://alfa.example.pl"),
+        ("bip_url", "https://bip.alfa.example.pl/"),
+        ("epuap", "/UGAlfa/SkrytkaESP"),
+        ("survey_owner_name", "Anna Nowak"),
+        ("survey_owner_position", "Sekretarz Gminy"),
+        ("iod_name", "Jan Kowalski"),
+        ("iod_email", "iod@alfa.example.pl"),
+        ("iod_phone", "11 111 11 12"),
+    ];
+    for (name, value) in changes {
+        fields.iter_mut().find(|(n, _)| n == name).unwrap().1 = value;
+    }
+    fields
+}
+
+#[test]
+fn office_data_is_checked_and_shown_where_it_belongs() {
+    let s = server();
+    let admin = s.login("alfa_admin");
+    let bad = s.post(
+        "/admin/urzad/alfa/dane",
+        &admin,
+        &office_form(&[("website", "alfa.example.pl"), ("bip_url", "javascript:alert(1)"), ("iod_email", "iod@")]),
+    );
+    assert_eq!(bad.status, 422);
+    for message in [
+        "Strona internetowa: „alfa.example.pl” nie jest adresem strony",
+        "BIP: „javascript:alert(1)” nie jest adresem strony",
+        "E-mail inspektora ochrony danych: „iod@” nie wygląda na adres e-mail",
+    ] {
+        assert!(bad.body.contains(message), "no {message:?} in the refusal");
+    }
+    assert!(bad.body.contains("value=\"Jan Kowalski\""), "what was typed stays in the form");
+    let stored = s.store.office("alfa").unwrap();
+    assert_eq!((stored.address.as_str(), stored.iod_name.as_str()), ("", ""), "nothing is saved");
+    assert_eq!(s.count("SELECT count(*) FROM reports"), 0);
+
+    let good = s.post("/admin/urzad/alfa/dane", &admin, &office_form(&[]));
+    assert_eq!(good.status, 200, "{}", good.body);
+    assert!(good.body.contains("Zapisano dane urzędu."));
+    let stored = s.store.office("alfa").unwrap();
+    assert_eq!(
+        (stored.bip_url.as_str(), stored.epuap.as_str(), stored.iod_email.as_str()),
+        ("https://bip.alfa.example.pl/", "/UGAlfa/SkrytkaESP", "iod@alfa.example.pl")
+    );
+
+    let home = s.get("/alfa/", "").body;
+    for part in [
+        "href=\"https://alfa.example.pl\"",
+        "href=\"https://bip.alfa.example.pl/\"",
+        "/UGAlfa/SkrytkaESP",
+        "href=\"/alfa/prywatnosc\"",
+    ] {
+        assert!(home.contains(part), "the home page lacks {part}");
+    }
+    let clause = s.get("/alfa/prywatnosc", "").body;
+    assert!(clause.contains("inspektora ochrony danych (Jan Kowalski)"));
+    assert!(clause.contains("e-mail: iod@alfa.example.pl, tel. 11 111 11 12"));
+    assert!(clause.contains("Za badanie satysfakcji klientów odpowiada: Anna Nowak, Sekretarz Gminy."));
+    let panel = s.get("/admin/urzad/alfa/prywatnosc", &admin.0).body;
+    assert!(!panel.contains("Tekst domyślny nie zawiera jeszcze"), "nothing is missing any more");
+}
+
+fn answer(store: &Store, rating: u8) {
+    let mut r = survey::Response::new("alfa", 1, survey::Channel::Web);
+    r.answers.insert(survey::QuestionKey::parse("ogolna_ocena").unwrap(), survey::AnswerValue::Rating(rating));
+    assert_eq!(sync_server::ingest::ingest(store, &r).unwrap(), survey::wire::Outcome::Stored);
+}
+
+/// (reason, total responses in its figures) of every archived report, oldest first.
+fn archived(s: &Server) -> Vec<(String, u64)> {
+    let conn = Connection::open(s.dir.path().join(DB_FILE)).unwrap();
+    let mut stmt = conn.prepare("SELECT reason, figures FROM reports ORDER BY id").unwrap();
+    stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .unwrap()
+        .map(|row| {
+            let (reason, figures) = row.unwrap();
+            let figures: serde_json::Value = serde_json::from_str(&figures).unwrap();
+            (reason, figures["total"].as_u64().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn the_results_to_date_are_archived_before_the_office_data_or_departments_change() {
+    let s = server();
+    let admin = s.login("alfa_admin");
+    for rating in [5, 4, 2] {
+        answer(&s.store, rating);
+    }
+    let saved = s.post("/admin/urzad/alfa/dane", &admin, &office_form(&[]));
+    assert!(saved.body.contains("Przed zmianą zarchiwizowano raport nr 1"), "{}", saved.body);
+    assert_eq!(archived(&s), [("przed zmianą danych urzędu".to_owned(), 3)]);
+
+    answer(&s.store, 3);
+    let added = s.post("/admin/urzad/alfa/komorki", &admin, &[("key", "usc"), ("name", "USC"), ("active", "1")]);
+    assert!(added.body.contains("Przed zmianą zarchiwizowano raport nr 2"), "{}", added.body);
+    let renamed = s.post(
+        "/admin/urzad/alfa/komorki",
+        &admin,
+        &[("key", "usc"), ("name", "Urząd Stanu Cywilnego"), ("active", "1")],
+    );
+    assert!(renamed.body.contains("raport nr 3"));
+    assert_eq!(
+        archived(&s)[1..],
+        [("przed zmianą komórek urzędu".to_owned(), 4), ("przed zmianą komórek urzędu".to_owned(), 4)]
+    );
+
+    // Saving what is already stored changes nothing and archives nothing.
+    let same = s.post("/admin/urzad/alfa/dane", &admin, &office_form(&[]));
+    assert!(same.body.contains("bez zmian"), "{}", same.body);
+    let same = s.post(
+        "/admin/urzad/alfa/komorki",
+        &admin,
+        &[("key", "usc"), ("name", "Urząd Stanu Cywilnego"), ("active", "1")],
+    );
+    assert!(same.body.contains("Bez zmian – nic nie zapisano."));
+    assert_eq!(archived(&s).len(), 3);
+    // The audit log names the archived report beside each change.
+    assert_eq!(s.count("SELECT count(*) FROM audit_log WHERE details LIKE '%zarchiwizowany przed zmianą%'"), 3);
+}
+
+#[test]
+fn the_operator_sets_the_host_name_and_a_taken_or_malformed_one_is_refused() {
+    let s = server();
+    let operator = s.login("operator");
+    let set = s.post("/admin/hosty", &operator, &[("office", "alfa"), ("host", "Ankieta.Alfa.Example.PL")]);
+    assert_eq!(set.status, 200, "{}", set.body);
+    assert!(set.body.contains("<td>ankieta.alfa.example.pl</td>"));
+    assert_eq!(s.store.office("alfa").unwrap().host.as_deref(), Some("ankieta.alfa.example.pl"));
+
+    let taken = s.post("/admin/hosty", &operator, &[("office", "beta"), ("host", "ankieta.alfa.example.pl")]);
+    assert_eq!(taken.status, 422);
+    assert!(taken.body.contains("nazwa hosta „ankieta.alfa.example.pl” jest już przypisana innemu urzędowi"));
+    for bad in ["https://beta.example.pl", "beta.example.pl/ankieta", "beta", "bęta.pl"] {
+        let r = s.post("/admin/hosty", &operator, &[("office", "beta"), ("host", bad)]);
+        assert_eq!(r.status, 422, "{bad}");
+        assert!(r.body.contains("nie jest nazwą hosta"), "{bad}");
+    }
+    assert_eq!(s.store.office("beta").unwrap().host, None, "nothing changed for beta");
+
+    let office_admin = s.login("alfa_admin");
+    let r = s.post("/admin/hosty", &office_admin, &[("office", "alfa"), ("host", "inna.example.pl")]);
+    assert_eq!(r.status, 403);
+    assert_eq!(s.store.office("alfa").unwrap().host.as_deref(), Some("ankieta.alfa.example.pl"));
+
+    let removed = s.post("/admin/hosty", &operator, &[("office", "alfa"), ("host", "")]);
+    assert_eq!(removed.status, 200);
+    assert_eq!(s.store.office("alfa").unwrap().host, None);
+    assert_eq!(s.count("SELECT count(*) FROM audit_log WHERE action = 'zmiana nazwy hosta urzędu'"), 2);
 }

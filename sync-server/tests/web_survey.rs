@@ -237,7 +237,7 @@ fn one_office_at_root_several_listed_and_own_host_names() {
     assert!(root.body.contains("<a href=\"/ksiazki/\">Urząd Gminy Książki</a>"), "{}", root.body);
     assert!(root.body.contains("<a href=\"/wola/\">Urząd Gminy Wola</a>"));
 
-    Store::open(s.dir.path()).unwrap().set_office_host("wola", Some("Wola.Example.PL")).unwrap();
+    Store::open(s.dir.path()).unwrap().set_office_host("wola", "test", Some("Wola.Example.PL")).unwrap();
     let by_host = s.get_with_host("/", "wola.example.pl:8080");
     assert_eq!(by_host.status, 200);
     assert!(by_host.body.contains("<h1>Urząd Gminy Wola</h1>"), "{}", by_host.body);

@@ -11,6 +11,14 @@ pub fn files(report: &Report, conclusions: &str) -> Result<(String, Vec<u8>), St
     Ok((figures, pdf))
 }
 
+/// The report of every result to date, as archived before a change of the questionnaire, the office's
+/// data or its departments: its figures and PDF, for the store to archive in the change's own
+/// transaction (`store/report_archive.rs`, `archive_before_change`).
+pub fn to_date(store: &Store, office: &Office, threshold: u64) -> Result<(String, Vec<u8>), StoreError> {
+    let report = super::report_figures::everything_to_date(store, office, threshold)?;
+    files(&report, "")
+}
+
 /// Generates and archives the report of `from`..=`to` for every channel and department, by "automat"
 /// (the quarterly or yearly timer); returns the archived report's id.
 pub fn archive_period(

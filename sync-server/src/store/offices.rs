@@ -3,6 +3,7 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 use survey::default_questionnaire::default_questionnaire;
 
+use super::report_archive::ReportFiles;
 use super::{Store, StoreError, now_text, on_unique_violation, questionnaires};
 
 /// An office as stored.
@@ -126,13 +127,19 @@ impl Store {
             .optional()?)
     }
 
-    /// Sets the office's own host name (`None` removes it); a host name belongs to one office only.
-    pub fn set_office_host(&self, slug: &str, host: Option<&str>) -> Result<(), StoreError> {
-        let conn = self.conn();
-        let office = office_by_slug(&conn, slug)?;
+    /// Sets the office's own host name (`None` removes it; checked by `input::host_name`), recorded in
+    /// the audit log as done by `actor`. A host name belongs to one office only: another office's is
+    /// refused with [`StoreError::DuplicateHost`] and nothing changes.
+    pub fn set_office_host(&self, slug: &str, actor: &str, host: Option<&str>) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let office = office_by_slug(&tx, slug)?;
         let host = host.map(str::to_lowercase);
-        conn.execute("UPDATE offices SET host = ?1 WHERE id = ?2", params![host, office.id])
+        tx.execute("UPDATE offices SET host = ?1 WHERE id = ?2", params![host, office.id])
             .map_err(|e| on_unique_violation(e, || StoreError::DuplicateHost(host.clone().unwrap_or_default())))?;
+        let what = host.as_deref().unwrap_or("(usunięta)");
+        super::audit::record(&tx, Some(office.id), actor, "zmiana nazwy hosta urzędu", what)?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -154,7 +161,8 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Adds a department (wydział/referat) with a stable key.
+    /// Adds a department (wydział/referat) with a stable key, without archiving a report: for setting up
+    /// an office before it collects answers (tests, benchmarks). The panel uses [`Store::save_department`].
     pub fn add_department(&self, office_slug: &str, key: &str, name: &str) -> Result<(), StoreError> {
         let conn = self.conn();
         let office = office_by_slug(&conn, office_slug)?;
@@ -246,10 +254,25 @@ pub struct Department {
 }
 
 impl Store {
-    /// Saves the office's data.
-    pub fn update_office_data(&self, office_id: i64, actor: &str, data: &OfficeData) -> Result<(), StoreError> {
+    /// Saves the office's data, together with the report of the results to date (`report`, made by the
+    /// caller just before with `documents::archived_report::to_date`), archived in the same transaction.
+    /// All or nothing. Data equal to what is stored changes nothing and archives nothing (`None`);
+    /// otherwise returns the archived report's id.
+    pub fn update_office_data(
+        &self,
+        office_id: i64,
+        actor: &str,
+        data: &OfficeData,
+        report: &ReportFiles<'_>,
+    ) -> Result<Option<i64>, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
+        let slug: String = tx.query_row("SELECT slug FROM offices WHERE id = ?1", [office_id], |r| r.get(0))?;
+        if OfficeData::of(&office_by_slug(&tx, &slug)?) == *data {
+            return Ok(None);
+        }
+        let report_id =
+            super::report_archive::archive_before_change(&tx, office_id, actor, "przed zmianą danych urzędu", report)?;
         tx.execute(
             "UPDATE offices SET name = ?1, address = ?2, email = ?3, phone = ?4, opening_hours = ?5, website = ?6,
                 bip_url = ?7, epuap = ?8, survey_owner_name = ?9, survey_owner_position = ?10, iod_name = ?11,
@@ -272,9 +295,15 @@ impl Store {
                 office_id
             ],
         )?;
-        super::audit::record(&tx, Some(office_id), actor, "zmiana danych urzędu", &data.name)?;
+        super::audit::record(
+            &tx,
+            Some(office_id),
+            actor,
+            "zmiana danych urzędu",
+            &format!("{} (raport nr {report_id} zarchiwizowany przed zmianą)", data.name),
+        )?;
         tx.commit()?;
-        Ok(())
+        Ok(Some(report_id))
     }
 
     /// Every department of the office, active ones first.
@@ -290,22 +319,33 @@ impl Store {
     }
 
     /// Adds a department, or changes its name or whether it is offered. The key never changes, so answers
-    /// given under the old name stay with the department; the old name is kept in `renamed_from`.
+    /// given under the old name stay with the department; the old name is kept in `renamed_from`. The
+    /// report of the results to date (`report`, made by the caller just before) is archived in the same
+    /// transaction. All or nothing. A department saved as it is changes nothing and archives nothing
+    /// (`None`); otherwise returns the archived report's id.
     pub fn save_department(
         &self,
         office_id: i64,
         actor: &str,
-        key: &str,
-        name: &str,
-        active: bool,
-    ) -> Result<(), StoreError> {
+        department: (&str, &str, bool),
+        report: &ReportFiles<'_>,
+    ) -> Result<Option<i64>, StoreError> {
+        let (key, name, active) = department;
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let old: Option<String> = tx
-            .query_row("SELECT name FROM departments WHERE office_id = ?1 AND key = ?2", params![office_id, key], |r| {
-                r.get(0)
-            })
+        let old: Option<(String, bool)> = tx
+            .query_row(
+                "SELECT name, active FROM departments WHERE office_id = ?1 AND key = ?2",
+                params![office_id, key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
+        if old.as_ref().is_some_and(|(old_name, was_active)| old_name == name && *was_active == active) {
+            return Ok(None);
+        }
+        let report_id =
+            super::report_archive::archive_before_change(&tx, office_id, actor, "przed zmianą komórek urzędu", report)?;
+        let archived = format!("raport nr {report_id} zarchiwizowany przed zmianą");
         match old {
             None => {
                 tx.execute(
@@ -313,9 +353,10 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, (SELECT ifnull(max(position), 0) + 1 FROM departments WHERE office_id = ?1))",
                     params![office_id, key, name, active],
                 )?;
-                super::audit::record(&tx, Some(office_id), actor, "dodanie komórki", &format!("{key}: {name}"))?;
+                let what = format!("{key}: {name} ({archived})");
+                super::audit::record(&tx, Some(office_id), actor, "dodanie komórki", &what)?;
             }
-            Some(old) => {
+            Some((old, _)) => {
                 tx.execute(
                     "UPDATE departments SET
                         renamed_from = CASE WHEN name = ?3 THEN renamed_from
@@ -326,11 +367,11 @@ impl Store {
                     params![office_id, key, name, active],
                 )?;
                 let what = if old == name { format!("{key}: {name}") } else { format!("{key}: {old} → {name}") };
-                super::audit::record(&tx, Some(office_id), actor, "zmiana komórki", &what)?;
+                super::audit::record(&tx, Some(office_id), actor, "zmiana komórki", &format!("{what} ({archived})"))?;
             }
         }
         tx.commit()?;
-        Ok(())
+        Ok(Some(report_id))
     }
 
     /// Responses per day over the last `days` days (withdrawn left out), oldest first, days without

@@ -144,14 +144,8 @@ impl Store {
                 r.get(0)
             })?;
         draft.version = latest + 1;
-        let now = now_text();
-        let what = super::report_archive::Archived {
-            reason: "przed zmianą ankiety",
-            period_from: None,
-            period_to: &now,
-            conclusions: "",
-        };
-        let report_id = super::report_archive::archive(&tx, office_id, actor, &what, report)?;
+        let report_id =
+            super::report_archive::archive_before_change(&tx, office_id, actor, "przed zmianą ankiety", report)?;
         insert_version(&tx, office_id, &draft)?;
         tx.execute("DELETE FROM questionnaire_drafts WHERE office_id = ?1", [office_id])?;
         audit::record(

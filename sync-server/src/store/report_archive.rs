@@ -54,6 +54,22 @@ pub(super) fn archive(
     Ok(tx.last_insert_rowid())
 }
 
+/// Archives the report of the results to date (`files`, made by the caller just before) inside the
+/// transaction of a change to what the survey asks or counts by (the questionnaire, the office's data,
+/// its departments): the results as they stood are kept before the change, as the ordinance asks.
+/// `reason` says which change; returns the report's id.
+pub(super) fn archive_before_change(
+    tx: &Transaction<'_>,
+    office_id: i64,
+    actor: &str,
+    reason: &str,
+    files: &ReportFiles<'_>,
+) -> Result<i64, StoreError> {
+    let now = now_text();
+    let what = Archived { reason, period_from: None, period_to: &now, conclusions: "" };
+    archive(tx, office_id, actor, &what, files)
+}
+
 impl Store {
     /// Archives a generated report with its period and the admin's conclusions; returns its id.
     pub fn archive_report(

@@ -52,6 +52,7 @@ pub const ROUTES: &[RouteAccess] = &[
     route("GET", "/admin/", EVERYONE),
     route("POST", "/admin/urzedy", OPERATOR),
     route("POST", "/admin/administratorzy", OPERATOR),
+    route("POST", "/admin/hosty", OPERATOR),
     always("GET", "/admin/haslo"),
     always("POST", "/admin/haslo"),
     always("POST", "/admin/wyloguj"),

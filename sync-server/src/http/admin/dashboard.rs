@@ -98,7 +98,7 @@ pub async fn home(State(state): State<AppState>, Extension(session): Extension<S
     offices_page(&state, &session, None, None, StatusCode::OK).await
 }
 
-async fn offices_page(
+pub(super) async fn offices_page(
     state: &AppState,
     session: &Session,
     error: Option<String>,
@@ -120,6 +120,12 @@ async fn offices_page(
         ),
         Err(e) => e.into_response(),
     }
+}
+
+pub(super) fn operator_only(session: &Session) -> Option<Response> {
+    (session.admin.role != Role::Operator).then(|| {
+        admin_message(StatusCode::FORBIDDEN, "Brak uprawnień", "Urzędy i ich administratorów tworzy operator systemu.")
+    })
 }
 
 pub async fn create_office(
@@ -151,7 +157,7 @@ pub async fn create_office(
 
 /// What the operator is told when an office or admin cannot be created: what the store said for a
 /// duplicate name or a missing office, never the inside details of an internal error.
-fn error_text(e: crate::http::AppError) -> String {
+pub(super) fn error_text(e: crate::http::AppError) -> String {
     match e {
         crate::http::AppError::NotFound(m) | crate::http::AppError::Conflict(m) => m,
         other => other.failure().1.message,

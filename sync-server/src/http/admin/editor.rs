@@ -288,8 +288,7 @@ pub async fn publish(
             }
             // The results to date under the version being replaced, archived in the same transaction as
             // the publication.
-            let report = crate::documents::report_figures::everything_to_date(s, &office_now, threshold)?;
-            let (figures, pdf) = crate::documents::archived_report::files(&report, "")?;
+            let (figures, pdf) = crate::documents::archived_report::to_date(s, &office_now, threshold)?;
             s.publish_draft(id, &actor, &ReportFiles { figures: &figures, pdf: &pdf }).map(Some)
         })
         .await;

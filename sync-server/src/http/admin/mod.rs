@@ -18,6 +18,7 @@ pub mod help;
 mod kiosks;
 mod login;
 mod office_data;
+mod office_host;
 mod paper;
 mod paper_form;
 mod privacy;
@@ -108,6 +109,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin/", get(dashboard::home))
         .route("/admin/urzedy", post(dashboard::create_office))
         .route("/admin/administratorzy", post(dashboard::create_admin))
+        .route("/admin/hosty", post(office_host::set))
         .route("/admin/haslo", get(login::password_form).post(login::change_password))
         .route("/admin/wyloguj", post(login::logout))
         .route("/admin/sesje", get(sessions::page))

@@ -15,9 +15,10 @@ fn trimmed(body: &[u8], name: &str) -> String {
     super::field(body, name).trim().to_owned()
 }
 use super::view::AdminChrome;
+use crate::documents::archived_report;
 use crate::http::AppState;
 use crate::input;
-use crate::store::{Department, Office, OfficeData, Session};
+use crate::store::{Department, Office, OfficeData, ReportFiles, Session};
 
 #[derive(Template)]
 #[template(path = "admin/office_data.html")]
@@ -90,12 +91,43 @@ pub async fn save(
     if let Some(error) = problems(&data) {
         return show(&state, &session, &office, Some(data), Some(error), None).await;
     }
-    let (id, actor, saved) = (office.id, session.admin.login.clone(), data.clone());
-    if let Err(e) = state.db(move |s| s.update_office_data(id, &actor, &saved)).await {
-        return e.into_response();
+    if data == OfficeData::of(&office) {
+        return show(
+            &state,
+            &session,
+            &office,
+            None,
+            None,
+            Some("Dane urzędu są bez zmian – nic nie zapisano.".into()),
+        )
+        .await;
     }
+    let (id, actor, saved, threshold) =
+        (office.id, session.admin.login.clone(), data.clone(), state.suppression_threshold);
+    let office_now = office.clone();
+    // The results to date are archived in the same transaction as the change (as before a new
+    // questionnaire version): the report shows the data and departments they were collected under.
+    let report = match state
+        .db(move |s| {
+            let (figures, pdf) = archived_report::to_date(s, &office_now, threshold)?;
+            s.update_office_data(id, &actor, &saved, &ReportFiles { figures: &figures, pdf: &pdf })
+        })
+        .await
+    {
+        Ok(report) => report,
+        Err(e) => return e.into_response(),
+    };
     let office = data.applied_to(office);
-    show(&state, &session, &office, None, None, Some("Zapisano dane urzędu.".into())).await
+    show(&state, &session, &office, None, None, Some(saved_notice("Zapisano dane urzędu.", report))).await
+}
+
+/// What the admin is told after a change, with the report archived before it.
+fn saved_notice(what: &str, report: Option<i64>) -> String {
+    // `None`: what was sent equals what is stored, so nothing was written or archived.
+    match report {
+        Some(n) => format!("{what} Przed zmianą zarchiwizowano raport nr {n} z wynikami do dziś (Raporty → nr {n})."),
+        None => "Bez zmian – nic nie zapisano.".to_owned(),
+    }
 }
 
 /// What is wrong with the data typed, every problem at once, or `None`.
@@ -141,9 +173,20 @@ pub async fn save_department(
         return show(&state, &session, &office, None, Some("Nazwa komórki musi mieć od 1 do 120 znaków.".into()), None)
             .await;
     }
-    let (id, actor, saved_name) = (office.id, session.admin.login.clone(), name.clone());
-    match state.db(move |s| s.save_department(id, &actor, &key, &saved_name, active)).await {
-        Ok(()) => show(&state, &session, &office, None, None, Some(format!("Zapisano komórkę „{name}”."))).await,
+    let (id, actor, saved_name, threshold) =
+        (office.id, session.admin.login.clone(), name.clone(), state.suppression_threshold);
+    let office_now = office.clone();
+    let saved = state
+        .db(move |s| {
+            let (figures, pdf) = archived_report::to_date(s, &office_now, threshold)?;
+            s.save_department(id, &actor, (&key, &saved_name, active), &ReportFiles { figures: &figures, pdf: &pdf })
+        })
+        .await;
+    match saved {
+        Ok(report) => {
+            let notice = saved_notice(&format!("Zapisano komórkę „{name}”."), report);
+            show(&state, &session, &office, None, None, Some(notice)).await
+        }
         Err(e) => e.into_response(),
     }
 }

@@ -51,6 +51,10 @@ pub struct Words {
     pub privacy_heading: &'static str,
     /// Said above the clause when the page is not in Polish: the clause itself is Polish.
     pub privacy_in_polish: &'static str,
+    /// The office's own sites in the home page's footer.
+    pub office_website: &'static str,
+    pub office_bip: &'static str,
+    pub office_epuap: &'static str,
 }
 
 pub fn words(lang: Lang) -> &'static Words {
@@ -105,6 +109,9 @@ static PL: Words = Words {
     privacy_link: "klauzula informacyjna (RODO)",
     privacy_heading: "Informacja o przetwarzaniu danych osobowych",
     privacy_in_polish: "",
+    office_website: "Strona internetowa urzędu",
+    office_bip: "Biuletyn Informacji Publicznej",
+    office_epuap: "Skrytka ePUAP",
 };
 
 static EN: Words = Words {
@@ -148,6 +155,9 @@ static EN: Words = Words {
     privacy_link: "privacy notice (GDPR, in Polish)",
     privacy_heading: "How personal data are processed",
     privacy_in_polish: "The notice below is in Polish, the office’s official language.",
+    office_website: "The office’s website",
+    office_bip: "Public Information Bulletin (BIP)",
+    office_epuap: "ePUAP box",
 };
 
 static UK: Words = Words {
@@ -191,4 +201,7 @@ static UK: Words = Words {
     privacy_link: "інформації про обробку персональних даних (RODO, польською мовою)",
     privacy_heading: "Інформація про обробку персональних даних",
     privacy_in_polish: "Текст нижче – польською мовою, офіційною мовою установи.",
+    office_website: "Вебсайт установи",
+    office_bip: "Бюлетень публічної інформації (BIP)",
+    office_epuap: "Скринька ePUAP",
 };

@@ -176,6 +176,9 @@ async fn home_page(state: &AppState, office: &Office, lang: Lang) -> Response {
             .filter(|l| !l.is_empty())
             .map(str::to_owned)
             .collect(),
+        website: office.website.clone(),
+        bip_url: office.bip_url.clone(),
+        epuap: office.epuap.clone(),
     };
     framable_by(office, render(StatusCode::OK, &page))
 }

@@ -89,6 +89,10 @@ pub struct HomePage {
     pub phone: String,
     /// Opening hours, a line a day.
     pub opening_hours: Vec<String>,
+    /// The office's website, BIP and ePUAP box (empty when not given), in the footer.
+    pub website: String,
+    pub bip_url: String,
+    pub epuap: String,
 }
 
 #[derive(Template)]
