@@ -250,7 +250,13 @@ pub fn quadrant(points: &[(String, f64, f64)]) -> Chart {
     for (label, importance, satisfaction) in points {
         let (x, y) = (x_of(*importance), y_of(*satisfaction));
         chart.shapes.push(Shape::Dot { x, y, radius: 5.0, fill: BLUE, square: false, value: Some(*satisfaction) });
-        chart.small(x + 8.0, y + 4.0, Anchor::Start, INK, label.clone());
+        // The label after the point, or before it when it would run off the chart.
+        let fits = x + 8.0 + crate::documents::fonts::text_width(label, FONT - 2.0, false) <= WIDTH;
+        if fits {
+            chart.small(x + 8.0, y + 4.0, Anchor::Start, INK, label.clone());
+        } else {
+            chart.small(x - 8.0, y + 4.0, Anchor::End, INK, label.clone());
+        }
     }
     chart
 }
