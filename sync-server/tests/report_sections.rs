@@ -224,6 +224,9 @@ fn departments_show_their_areas_each_cell_suppressed_on_its_own() {
     assert_eq!(taxes.areas[image].as_ref().unwrap().mean, Some(3.0));
     // Competence: only two of USC rated it (two ratings): hidden, though USC's overall is shown.
     assert!(usc.areas[competence].is_none());
+    // Nobody of Podatki rated it: shown as no figure ("–"), not as a suppressed cell.
+    let nobody = taxes.areas[competence].as_ref().unwrap();
+    assert_eq!((nobody.n, nobody.mean_text().as_str()), (0, "–"));
     // With a threshold of 2 the two ratings (5 and 4) show: 4.5.
     let low = report(&store, 2);
     let usc_low = low.departments.iter().find(|d| d.name == "Urząd Stanu Cywilnego").unwrap();

@@ -582,8 +582,9 @@ fn departments_by_area(
                 .iter()
                 .zip(respondents.iter().zip(hidden))
                 .map(|(card, (n, hide))| {
-                    let score = card.areas.iter().find(|a| a.area.as_str() == *area)?;
-                    (!hide && *n >= input.threshold).then(|| Figures::of(&score.satisfaction))
+                    // Nobody rated the area: "–", not "< N" (there is no one to protect).
+                    let stats = card.areas.iter().find(|a| a.area.as_str() == *area).map(|a| a.satisfaction);
+                    (!hide && (*n >= input.threshold || *n == 0)).then(|| Figures::of(&stats.unwrap_or_default()))
                 })
                 .collect()
         })

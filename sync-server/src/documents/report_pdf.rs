@@ -356,12 +356,20 @@ pub fn report_pdf(r: &Report, conclusions: Option<&str>) -> Result<Vec<u8>, Stri
         }
         None => b.push(text_block("(nie wpisano)", BODY, false)),
     }
-    b.push(heading("Jak liczono"));
-    b.push(text_block(
-        "n – liczba ocen 1–5 („nie dotyczy” nie wchodzi do n ani do średniej). Średnia – suma ocen / n. Zadowoleni – odsetek ocen 4 i 5, neutralni – 3, niezadowoleni – 1 i 2. Indeks 0–100 = (średnia − 1) / 4 × 100. Obszar łączy wszystkie oceny swoich pytań. Zmiana – różnica średnich względem poprzedniego okresu tej samej długości. Dni i godziny według czasu polskiego.",
+    // The heading and its text as one block, so the heading never ends a page alone.
+    let mut how = heading("Jak liczono");
+    let how_text = text_block(
+        "n – liczba ocen 1–5 („nie dotyczy” nie wchodzi do n ani do średniej). Średnia – suma ocen / n. Zadowoleni – odsetek ocen 4 i 5, neutralni – 3, niezadowoleni – 1 i 2. Indeks 0–100 = (średnia − 1) / 4 × 100. Obszar łączy wszystkie oceny swoich pytań. Zmiana – różnica średnich względem poprzedniego okresu tej samej długości. Pytania wyboru: odsetek wśród osób, które odpowiedziały (wielokrotny wybór: wśród osób, którym zadano pytanie). Pole oparte na mniej niż progu osób jest ukryte; gdy w tabeli sumującej się do pokazanej sumy ukryte byłoby tylko jedno pole, ukrywamy też najmniejsze z pozostałych. Dni i godziny według czasu polskiego.",
         8.0,
         false,
-    ));
+    );
+    let top = how.height;
+    how.marks.extend(how_text.marks.into_iter().map(|m| match m {
+        Mark::Text { x, y, size, bold, text } => Mark::Text { x, y: y + top, size, bold, text },
+        other => other,
+    }));
+    how.height += how_text.height;
+    b.push(how);
     doc.add(b, &format!("{} · raport {} – {} · ", r.office, r.from, r.to));
     Ok(doc.save())
 }
