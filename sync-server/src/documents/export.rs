@@ -87,10 +87,12 @@ fn xlsx_error(e: XlsxError) -> StoreError {
     StoreError::Document(format!("arkusz XLSX: {e}"))
 }
 
-/// A figure's cell: the number itself (so the spreadsheet can compute with it), or "–" for none.
+/// A figure's cell: the number itself (so the spreadsheet can compute with it), shown to one decimal
+/// (two for the mean, column 2), or "–" for none.
 fn figure(sheet: &mut Worksheet, row: u32, col: u16, value: Option<f64>) -> Result<(), XlsxError> {
+    let shown = Format::new().set_num_format(if col == 2 { "0.00" } else { "0.0" });
     match value {
-        Some(v) => sheet.write_number(row, col, v).map(|_| ()),
+        Some(v) => sheet.write_number_with_format(row, col, v, &shown).map(|_| ()),
         None => sheet.write_string(row, col, "–").map(|_| ()),
     }
 }
