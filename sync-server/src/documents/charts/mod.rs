@@ -69,9 +69,30 @@ pub fn number(v: f64) -> String {
 const WIDTH: f32 = 640.0;
 const FONT: f32 = 12.0;
 
+/// The font size at which `text` fits `room` units (measured with the embedded font the page names
+/// first and the PDF uses): `FONT`, or smaller for a long label, but never below 7.
+fn fitted(text: &str, room: f32) -> f32 {
+    let width = crate::documents::fonts::text_width(text, FONT, false);
+    if width <= room { FONT } else { (FONT * room / width).max(7.0) }
+}
+
 impl Chart {
     fn text(&mut self, x: f32, y: f32, anchor: Anchor, text: impl Into<String>) {
         self.shapes.push(Shape::Text { x, y, size: FONT, anchor, bold: false, fill: INK, text: text.into() });
+    }
+
+    /// A row's label, right-aligned at `x` and shrunk to fit the `room` left of it.
+    fn label(&mut self, x: f32, y: f32, room: f32, text: &str) {
+        let size = fitted(text, room);
+        self.shapes.push(Shape::Text {
+            x,
+            y,
+            size,
+            anchor: Anchor::End,
+            bold: false,
+            fill: INK,
+            text: text.to_owned(),
+        });
     }
 
     fn small(&mut self, x: f32, y: f32, anchor: Anchor, fill: Rgb, text: impl Into<String>) {
@@ -174,7 +195,7 @@ pub fn bars(items: &[(String, f64)], max: Option<f64>) -> Chart {
     let mut chart = Chart { width: WIDTH, height: top + row * items.len() as f32 + 8.0, shapes: Vec::new() };
     for (i, (label, v)) in items.iter().enumerate() {
         let y = top + row * i as f32;
-        chart.text(label_w - 8.0, y + 17.0, Anchor::End, label.clone());
+        chart.label(label_w - 8.0, y + 17.0, label_w - 12.0, label);
         let width = scale(*v, (0.0, biggest), (0.0, right - label_w));
         chart.shapes.push(Shape::Rect { x: label_w, y: y + 3.0, width, height: 20.0, fill: BLUE, value: Some(*v) });
         chart.text(label_w + width + 6.0, y + 17.0, Anchor::Start, number(*v));
@@ -199,7 +220,7 @@ pub fn rating_distribution(rows: &[(String, [u64; 5])]) -> Chart {
     }
     for (i, (label, counts)) in rows.iter().enumerate() {
         let y = top + row * i as f32;
-        chart.text(label_w - 8.0, y + 17.0, Anchor::End, label.clone());
+        chart.label(label_w - 8.0, y + 17.0, label_w - 12.0, label);
         let total: u64 = counts.iter().sum();
         if total == 0 {
             chart.small(label_w, y + 17.0, Anchor::Start, INK, "brak ocen");
@@ -250,7 +271,13 @@ pub fn quadrant(points: &[(String, f64, f64)]) -> Chart {
     for (label, importance, satisfaction) in points {
         let (x, y) = (x_of(*importance), y_of(*satisfaction));
         chart.shapes.push(Shape::Dot { x, y, radius: 5.0, fill: BLUE, square: false, value: Some(*satisfaction) });
-        chart.small(x + 8.0, y + 4.0, Anchor::Start, INK, label.clone());
+        // The label after the point, or before it when it would run off the chart.
+        let fits = x + 8.0 + crate::documents::fonts::text_width(label, FONT - 2.0, false) <= WIDTH;
+        if fits {
+            chart.small(x + 8.0, y + 4.0, Anchor::Start, INK, label.clone());
+        } else {
+            chart.small(x - 8.0, y + 4.0, Anchor::End, INK, label.clone());
+        }
     }
     chart
 }

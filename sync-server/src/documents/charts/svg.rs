@@ -44,13 +44,14 @@ fn id_of(title: &str, desc: &str) -> String {
 }
 
 impl Chart {
-    /// The chart as an inline SVG element, scaled to the width of its container.
+    /// The chart as an inline SVG element, scaled to the width of its container (the page's style sheet
+    /// caps it at its natural width: the content security policy allows no inline style).
     pub fn to_svg(&self, title: &str, desc: &str) -> String {
         let id = id_of(title, desc);
         let mut out = String::with_capacity(256 + self.shapes.len() * 96);
         let _ = write!(
             out,
-            r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" width="100%" style="max-width:{w}px" role="img" aria-labelledby="{id}-t {id}-d" font-family="DejaVu Sans, Verdana, sans-serif"><title id="{id}-t">{title}</title><desc id="{id}-d">{desc}</desc>"#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" width="100%" role="img" aria-labelledby="{id}-t {id}-d" font-family="DejaVu Sans, Verdana, sans-serif"><title id="{id}-t">{title}</title><desc id="{id}-d">{desc}</desc>"#,
             w = num(self.width),
             h = num(self.height),
             title = escape(title),
