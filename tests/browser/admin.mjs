@@ -1,11 +1,13 @@
 // Drives Debian's headless Chromium through the admin panel of a running server: logs in, types in a
 // paper questionnaire with the keyboard alone, corrects it, publishes a new questionnaire version, and
 // checks the archived report and the audit log; runs axe-core (WCAG 2.1 A/AA) on every admin page.
-// Usage: node admin.mjs BASE_URL LOGIN PASSWORD
+// With DEMO_LOGIN (same password), the admin of an office filled with sample data: its dashboard (figures
+// and the trend chart) and the report form, which makes a report with one press as it starts.
+// Usage: node admin.mjs BASE_URL LOGIN PASSWORD [DEMO_LOGIN]
 // Exits non-zero with a message on the first failed check; prints a JSON summary on success.
 import { check, launchChromium, runAxe, tabTo as tabToOn } from './common.mjs';
 
-const [base, login, password] = process.argv.slice(2);
+const [base, login, password, demoLogin] = process.argv.slice(2);
 if (!password) throw new Error('usage: node admin.mjs BASE_URL LOGIN PASSWORD');
 const browser = await launchChromium();
 const summary = { axe: {}, steps: [] };
@@ -19,8 +21,8 @@ const axeContext = await browser.newContext({ bypassCSP: true });
 
 /// Checks the page at `url`, or, given `html`, that exact page as the session sees it now (a page that is
 /// the answer to a POST, such as a form shown again with its errors).
-async function axeCheck(name, url, html) {
-  await axeContext.addCookies(await context.cookies());
+async function axeCheck(name, url, html, session = context) {
+  await axeContext.addCookies(await session.cookies());
   const p = await axeContext.newPage();
   await p.goto(url);
   if (html) await p.setContent(html, { waitUntil: 'load' });
@@ -115,6 +117,36 @@ await axeCheck('report_view', `${base}/admin/urzad/urzad/raporty/nowy?od=2020-01
 for (const [name, path] of [['dashboard', '/admin/urzad/urzad/pulpit'], ['office_data', '/admin/urzad/urzad/dane'],
                             ['comments', '/admin/urzad/urzad/uwagi'], ['password', '/admin/haslo']]) {
   await axeCheck(name, `${base}${path}`);
+}
+
+if (demoLogin) {
+  const demo = await browser.newContext();
+  const dp = await demo.newPage();
+  dp.on('pageerror', (e) => { throw new Error(`page error on ${dp.url()}: ${e}`); });
+  await dp.goto(`${base}/admin/logowanie`);
+  await dp.fill('#login', demoLogin);
+  await dp.fill('#password', password);
+  await Promise.all([dp.waitForURL('**/admin/urzad/demo/pulpit'), dp.click('button[type=submit]')]);
+  // The dashboard leads with the figures, then the trend as an image with a title and a description.
+  const firstHeading = await dp.textContent('main h2');
+  check(firstHeading.startsWith('Wyniki: 1 stycznia'), `the dashboard must open with the year's results, not "${firstHeading}"`);
+  check(/\d/.test(await dp.textContent('.tile-value')), 'the overall index must be shown');
+  check(await dp.locator('svg[role=img] title').count() === 1 && await dp.locator('svg[role=img] desc').count() === 1,
+    'the trend chart must have a title and a description');
+  check(await dp.locator('svg[role=img] circle').count() >= 10, 'a year of sample data scores nearly every month');
+  await axeCheck('dashboard_sample', `${base}/admin/urzad/demo/pulpit`, undefined, demo);
+  summary.steps.push('dashboard_sample');
+
+  // The report form as it starts: one press on "Generuj raport", by keyboard, gives a report.
+  await dp.goto(`${base}/admin/urzad/demo/raporty/nowy`);
+  await axeCheck('report_form', `${base}/admin/urzad/demo/raporty/nowy`, undefined, demo);
+  await dp.focus('button[type=submit]');
+  await Promise.all([dp.waitForURL('**/raporty/nowy?od=*'), dp.keyboard.press('Enter')]);
+  const made = await dp.textContent('main');
+  check(made.includes('Raport: Urząd Gminy Pokazowej') && made.includes('Ogólna ocena obsługi'), 'one press must make a report');
+  await axeCheck('report_one_press', dp.url(), undefined, demo);
+  summary.steps.push('report_one_press');
+  await demo.close();
 }
 await browser.close();
 console.log(JSON.stringify(summary));
