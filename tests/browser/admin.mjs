@@ -140,7 +140,7 @@ if (demoLogin) {
   // The report form as it starts: one press on "Generuj raport", by keyboard, gives a report.
   await dp.goto(`${base}/admin/urzad/demo/raporty/nowy`);
   await axeCheck('report_form', `${base}/admin/urzad/demo/raporty/nowy`, undefined, demo);
-  await dp.focus('button[type=submit]');
+  await dp.getByRole('button', { name: 'Generuj raport', exact: true }).focus();
   await Promise.all([dp.waitForURL('**/raporty/nowy?od=*'), dp.keyboard.press('Enter')]);
   const made = await dp.textContent('main');
   check(made.includes('Raport: Urząd Gminy Pokazowej') && made.includes('Ogólna ocena obsługi'), 'one press must make a report');
