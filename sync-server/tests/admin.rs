@@ -648,6 +648,13 @@ fn a_report_is_generated_exported_and_archived_with_conclusions() {
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 3, "one row per response");
     assert!(rows.iter().any(|r| &r[comment_column] == "'=HYPERLINK(\"http://zly.example\")"), "inert as a formula");
+    // Two times per row: ISO 8601 in UTC for programs, and the same instant in Polish office time for people.
+    assert_eq!((&header[1], &header[2]), ("Czas zapisu (UTC, ISO 8601)", "Data i godzina (czas polski)"));
+    for row in &rows {
+        let utc = chrono::DateTime::parse_from_rfc3339(&row[1]).unwrap();
+        assert!(row[1].ends_with('Z'), "{}", &row[1]);
+        assert_eq!(&row[2], sync_server::local_time::human(utc.with_timezone(&chrono::Utc)));
+    }
 
     // The XLSX, opened with a spreadsheet reader: the figures sheet and every response as text.
     let bytes = p.get_bytes(&format!("/admin/urzad/alfa/raporty/xlsx?{period}"), &cookie);

@@ -2,11 +2,13 @@
 // paper questionnaire with the keyboard alone, corrects it, publishes a new questionnaire version, and
 // checks the archived report and the audit log; creates a read-only (nadzór) account whose first login
 // must change its generated password; runs axe-core (WCAG 2.1 A/AA) on every admin page.
-// Usage: node admin.mjs BASE_URL LOGIN PASSWORD
+// With DEMO_LOGIN (same password), the admin of an office filled with sample data: its dashboard (figures
+// and the trend chart) and the report form, which makes a report with one press as it starts.
+// Usage: node admin.mjs BASE_URL LOGIN PASSWORD [DEMO_LOGIN]
 // Exits non-zero with a message on the first failed check; prints a JSON summary on success.
 import { check, launchChromium, runAxe, tabTo as tabToOn } from './common.mjs';
 
-const [base, login, password] = process.argv.slice(2);
+const [base, login, password, demoLogin] = process.argv.slice(2);
 if (!password) throw new Error('usage: node admin.mjs BASE_URL LOGIN PASSWORD');
 const browser = await launchChromium();
 const summary = { axe: {}, steps: [] };
@@ -154,5 +156,35 @@ check(nav.includes('Raporty') && nav.includes('Dziennik zdarzeń') && !nav.inclu
   `nadzór sees only its pages: ${nav}`);
 summary.steps.push('forced_password_change');
 
+
+if (demoLogin) {
+  const demo = await browser.newContext();
+  const dp = await demo.newPage();
+  dp.on('pageerror', (e) => { throw new Error(`page error on ${dp.url()}: ${e}`); });
+  await dp.goto(`${base}/admin/logowanie`);
+  await dp.fill('#login', demoLogin);
+  await dp.fill('#password', password);
+  await Promise.all([dp.waitForURL('**/admin/urzad/demo/pulpit'), dp.click('button[type=submit]')]);
+  // The dashboard leads with the figures, then the trend as an image with a title and a description.
+  const firstHeading = await dp.textContent('main h2');
+  check(firstHeading.startsWith('Wyniki: 1 stycznia'), `the dashboard must open with the year's results, not "${firstHeading}"`);
+  check(/\d/.test(await dp.textContent('.tile-value')), 'the overall index must be shown');
+  check(await dp.locator('svg[role=img] title').count() === 1 && await dp.locator('svg[role=img] desc').count() === 1,
+    'the trend chart must have a title and a description');
+  check(await dp.locator('svg[role=img] circle').count() >= 10, 'a year of sample data scores nearly every month');
+  await axeCheck('dashboard_sample', `${base}/admin/urzad/demo/pulpit`, undefined, demo);
+  summary.steps.push('dashboard_sample');
+
+  // The report form as it starts: one press on "Generuj raport", by keyboard, gives a report.
+  await dp.goto(`${base}/admin/urzad/demo/raporty/nowy`);
+  await axeCheck('report_form', `${base}/admin/urzad/demo/raporty/nowy`, undefined, demo);
+  await dp.getByRole('button', { name: 'Generuj raport', exact: true }).focus();
+  await Promise.all([dp.waitForURL('**/raporty/nowy?od=*'), dp.keyboard.press('Enter')]);
+  const made = await dp.textContent('main');
+  check(made.includes('Raport: Urząd Gminy Pokazowej') && made.includes('Ogólna ocena obsługi'), 'one press must make a report');
+  await axeCheck('report_one_press', dp.url(), undefined, demo);
+  summary.steps.push('report_one_press');
+  await demo.close();
+}
 await browser.close();
 console.log(JSON.stringify(summary));

@@ -1,7 +1,8 @@
 //! The admin panel in a real headless Chromium, driven by `tests/browser/admin.mjs` against a real server
 //! on loopback: login, a paper sheet typed in by keyboard alone, its correction, a new questionnaire
 //! version with its archived report, the audit log, a nadzór account created and its forced password
-//! change at the first login, and axe-core on every admin page.
+//! change at the first login, and axe-core on every admin page; and an office full of sample data: its
+//! dashboard and a report made with one press on the form as it starts.
 
 // Test helpers may unwrap: a panic is how a test reports a broken premise.
 #![allow(clippy::unwrap_used)]
@@ -21,6 +22,11 @@ fn an_admin_runs_the_study_in_chromium_and_axe_finds_nothing() {
     let password = "Haslo-Do-Testu-123";
     let hash = sync_server::password::hash(password).unwrap();
     store.create_admin(&NewAdmin { login: "sekretarz", password_hash: &hash, office_slug: Some("urzad") }).unwrap();
+    // A second office, full of sample data, for the dashboard and the report form as a newcomer sees them.
+    store.create_office("demo", "Urząd Gminy Pokazowej").unwrap();
+    store.create_admin(&NewAdmin { login: "pokaz", password_hash: &hash, office_slug: Some("demo") }).unwrap();
+    let today = sync_server::local_time::local(chrono::Utc::now()).date();
+    sync_server::sample_data::fill(&store, "demo", today).unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let addr = listener.local_addr().unwrap();
@@ -29,7 +35,7 @@ fn an_admin_runs_the_study_in_chromium_and_axe_finds_nothing() {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser/admin.mjs");
     let out = Command::new("node")
         .arg(&script)
-        .args([format!("http://{addr}"), "sekretarz".into(), password.into()])
+        .args([format!("http://{addr}"), "sekretarz".into(), password.into(), "pokaz".into()])
         .output()
         .unwrap_or_else(|e| panic!("cannot run node (scripts/install-deps installs it): {e}"));
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -38,13 +44,15 @@ fn an_admin_runs_the_study_in_chromium_and_axe_finds_nothing() {
     for (page, result) in summary["axe"].as_object().unwrap() {
         assert_eq!(result["violations"], 0, "{page}");
     }
-    assert_eq!(summary["axe"].as_object().unwrap().len(), 19, "every admin page is checked");
+    assert_eq!(summary["axe"].as_object().unwrap().len(), 22, "every admin page is checked");
     assert!(summary["steps"].as_array().unwrap().iter().any(|s| s == "forced_password_change"));
     // The account made in the browser has its own password now, and is read-only.
     let nadzor = store.admin_by_login("jan.nadzor").unwrap().unwrap();
     assert_eq!(nadzor.role, sync_server::store::Role::Supervisor);
     assert!(!nadzor.must_change_password);
     assert!(sync_server::password::verify("Nadzor-Wlasne-Haslo-9", &nadzor.password_hash));
+    let steps = summary["steps"].as_array().unwrap();
+    assert!(steps.iter().any(|s| s == "report_one_press"), "{steps:?}");
 
     // The sheet typed in by keyboard, as corrected: one paper response, overall 2, with the typed answers.
     let stored = store.responses_of("urzad").unwrap();
