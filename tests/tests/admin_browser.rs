@@ -1,6 +1,7 @@
 //! The admin panel in a real headless Chromium, driven by `tests/browser/admin.mjs` against a real server
 //! on loopback: login, a paper sheet typed in by keyboard alone, its correction, a new questionnaire
-//! version with its archived report, the audit log, and axe-core on every admin page.
+//! version with its archived report, the audit log, a report archived, published and given a corrective
+//! action by keyboard alone, and axe-core on every admin page and the public results pages.
 
 // Test helpers may unwrap: a panic is how a test reports a broken premise.
 #![allow(clippy::unwrap_used)]
@@ -37,7 +38,23 @@ fn an_admin_runs_the_study_in_chromium_and_axe_finds_nothing() {
     for (page, result) in summary["axe"].as_object().unwrap() {
         assert_eq!(result["violations"], 0, "{page}");
     }
-    assert_eq!(summary["axe"].as_object().unwrap().len(), 15, "every admin page is checked");
+    assert_eq!(summary["axe"].as_object().unwrap().len(), 21, "every admin page is checked");
+    for step in ["report_archived_by_keyboard", "published_by_keyboard", "action_added_by_keyboard", "public_results"] {
+        assert!(summary["steps"].as_array().unwrap().iter().any(|s| s == step), "{step}");
+    }
+
+    // What the keyboard-only run left: the archived report published with the typed sign-off, and the action.
+    let office = store.office("urzad").unwrap();
+    let publications = store.publications(office.id).unwrap();
+    assert_eq!(publications.len(), 1);
+    assert_eq!(publications[0].sign_off.prepared_by, "sekretarz");
+    assert_eq!(publications[0].sign_off.approved_by, "Jan Kowalski, Wójt Gminy");
+    let actions = store.report_actions(office.id, publications[0].report_id).unwrap();
+    assert_eq!(actions.len(), 1);
+    assert_eq!(actions[0].input.what, "Tablica z planem budynku przy wejściu");
+    assert_eq!(actions[0].input.deadline.to_string(), "2027-06-30");
+    assert_eq!(actions[0].input.status, sync_server::store::ActionStatus::Planned);
+    assert_eq!(actions[0].input.notes, "Projekt tablicy gotowy.");
 
     // The sheet typed in by keyboard, as corrected: one paper response, overall 2, with the typed answers.
     let stored = store.responses_of("urzad").unwrap();
