@@ -145,6 +145,13 @@ fn archive(s: &Server, cookie: &str, csrf: &str) -> i64 {
     r.location.rsplit('/').next().unwrap().parse().unwrap()
 }
 
+/// The page's help link leads to the manual's section `anchor`, which exists.
+fn help_link_resolves(s: &Server, page: &str, anchor: &str) {
+    let link = format!("/admin/pomoc/08-raporty#{anchor}");
+    assert!(page.contains(&format!("href=\"{link}\"")), "the page links its help section {link}");
+    assert!(s.get("/admin/pomoc/08-raporty", "").body.contains(&format!("id=\"{anchor}\"")), "no section #{anchor}");
+}
+
 const SIGN_OFF: &str =
     "sporzadzil=Anna+Nowak%2C+inspektor&zatwierdzil=Jan+Kowalski%2C+W%C3%B3jt+Gminy&data_zatwierdzenia=2026-11-30";
 
@@ -221,6 +228,7 @@ fn publishing_and_withdrawing_are_audited_and_what_is_not_published_is_not_found
 
     // A sign-off with mistakes: refused in Polish, what was typed kept, nothing published.
     let form = s.get(&format!("/admin/urzad/alfa/raporty/{id}/publikacja"), &cookie).body;
+    help_link_resolves(&s, &form, "wersja-do-publikacji");
     assert!(form.contains("value=\"alfa_admin\""), "the preparer defaults to the admin");
     let today = sync_server::local_time::today();
     assert!(form.contains(&format!("value=\"{today}\"")), "the date defaults to today");
@@ -291,7 +299,9 @@ fn actions_are_recorded_changed_audited_and_refused_when_wrong() {
     let (cookie, csrf) = s.login("alfa_admin");
     let id = archive(&s, &cookie, &csrf);
     let page = format!("/admin/urzad/alfa/raporty/{id}/dzialania");
-    assert!(s.get(&page, &cookie).body.contains("Poprawić oznakowanie"), "the conclusions are shown beside the form");
+    let shown = s.get(&page, &cookie).body;
+    assert!(shown.contains("Poprawić oznakowanie"), "the conclusions are shown beside the form");
+    help_link_resolves(&s, &shown, "dzialania-naprawcze");
 
     // Mistakes: every field named, what was typed kept, nothing stored, nothing logged.
     let long = "x".repeat(501);

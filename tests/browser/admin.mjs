@@ -1,7 +1,9 @@
 // Drives Debian's headless Chromium through the admin panel of a running server: logs in, types in a
 // paper questionnaire with the keyboard alone, corrects it, publishes a new questionnaire version, and
 // checks the archived report and the audit log; creates a read-only (nadzór) account whose first login
-// must change its generated password; runs axe-core (WCAG 2.1 A/AA) on every admin page.
+// must change its generated password; by keyboard alone generates a report, archives it, publishes its
+// public version and adds a corrective action; runs axe-core (WCAG 2.1 A/AA) on every admin page and on
+// the public results pages.
 // With DEMO_LOGIN (same password), the admin of an office filled with sample data: its dashboard (figures
 // and the trend chart) and the report form, which makes a report with one press as it starts.
 // Usage: node admin.mjs BASE_URL LOGIN PASSWORD [DEMO_LOGIN]
@@ -34,6 +36,17 @@ async function axeCheck(name, url, html, from = context) {
 
 function tabTo(predicate, what) {
   return tabToOn(page, predicate, what, 200);
+}
+
+/// Presses Tab until the focused element is a link whose address passes `test` (run here, so it may use
+/// this script's values, which a predicate run in the page cannot).
+async function tabToLink(test, what) {
+  for (let i = 0; i < 200; i++) {
+    await page.keyboard.press('Tab');
+    const href = await page.evaluate(() => document.activeElement?.getAttribute('href'));
+    if (href && test(href)) return;
+  }
+  throw new Error(`could not reach ${what} with the Tab key`);
 }
 
 await axeCheck('login', `${base}/admin/logowanie`);
@@ -113,6 +126,84 @@ for (const action of ['nieudane logowanie', 'logowanie', 'wprowadzenie ankiety',
 }
 await axeCheck('audit_log', `${base}/admin/urzad/urzad/dziennik`);
 summary.steps.push('audit_log');
+
+// Keyboard only (Tab, Enter, Space, typing; no clicks): generate a report, archive it with conclusions,
+// publish it with a sign-off, add a corrective action.
+await page.goto(`${base}/admin/urzad/urzad/raporty`);
+await tabTo(() => document.activeElement?.getAttribute('href')?.endsWith('/raporty/nowy'), 'the report form link');
+await Promise.all([page.waitForURL('**/raporty/nowy'), page.keyboard.press('Enter')]);
+await tabTo(() => document.activeElement?.getAttribute('href')?.includes('/raporty/nowy?od='), 'a preset period');
+await Promise.all([page.waitForURL('**/raporty/nowy?od=*'), page.keyboard.press('Enter')]);
+await tabTo(() => document.activeElement?.id === 'wnioski', 'the conclusions box');
+await page.keyboard.type('Oznakować drogę do kasy.');
+await tabTo(() => document.activeElement?.textContent?.includes('Zarchiwizuj raport z wnioskami'), 'the archive button');
+await Promise.all([page.waitForURL(/\/raporty\/\d+$/), page.keyboard.press('Enter')]);
+const archivedUrl = page.url();
+check((await page.textContent('main')).includes('Oznakować drogę do kasy.'), 'the archived report shows its conclusions');
+summary.steps.push('report_archived_by_keyboard');
+
+await tabTo(() => document.activeElement?.getAttribute('href')?.endsWith('/publikacja'), 'the publication link');
+await Promise.all([page.waitForURL('**/publikacja'), page.keyboard.press('Enter')]);
+check(await page.inputValue('#sporzadzil') === login, 'the preparer defaults to the admin');
+check(await page.inputValue('#data_zatwierdzenia') !== '', 'the date of approval defaults to today');
+await tabTo(() => document.activeElement?.id === 'zatwierdzil', 'the approver field');
+await page.keyboard.type('Jan Kowalski, Wójt Gminy');
+await tabTo(() => document.activeElement?.textContent?.includes('Opublikuj wyniki') && document.activeElement?.type === 'submit', 'the publish button');
+const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+check(outline !== 'none', 'the focused button must show a visible focus outline');
+await Promise.all([page.waitForURL('**/publikacja?opublikowano'), page.keyboard.press('Space')]);
+check((await page.textContent('.notice')).includes('Opublikowano wyniki'), 'the publication must be confirmed');
+const publicationUrl = page.url().replace('?opublikowano', '');
+summary.steps.push('published_by_keyboard');
+
+await tabToLink((href) => href === new URL(archivedUrl).pathname, 'the link back to the report');
+await Promise.all([page.waitForURL(archivedUrl), page.keyboard.press('Enter')]);
+await tabTo(() => document.activeElement?.getAttribute('href')?.endsWith('/dzialania'), 'the actions link');
+await Promise.all([page.waitForURL('**/dzialania'), page.keyboard.press('Enter')]);
+const actionsUrl = page.url();
+await tabTo(() => document.activeElement?.id === 'co', 'the action field');
+await page.keyboard.type('Tablica z planem budynku przy wejściu');
+await page.keyboard.press('Tab');
+check(await page.evaluate(() => document.activeElement?.id) === 'kto', 'Tab goes from the action to whoever is responsible');
+await page.keyboard.type('Referat Organizacyjny');
+await page.keyboard.press('Tab');
+check(await page.evaluate(() => document.activeElement?.id) === 'termin', 'then to the deadline');
+// A date field takes its parts as digits in the order of the browser's locale (en-US: month, day, year).
+await page.keyboard.type('06302027');
+check(await page.inputValue('#termin') === '2027-06-30', `the deadline typed by keyboard, got ${await page.inputValue('#termin')}`);
+await tabTo(() => document.activeElement?.id === 'uwagi', 'the notes');
+await page.keyboard.type('Projekt tablicy gotowy.');
+await tabTo(() => document.activeElement?.textContent?.includes('Dodaj działanie'), 'the add button');
+await Promise.all([page.waitForURL('**/dzialania?dodano=*'), page.keyboard.press('Enter')]);
+check((await page.textContent('.notice')).includes('Zapisano działanie nr'), 'the action must be confirmed');
+const row = await page.textContent('tbody');
+check(row.includes('Tablica z planem budynku przy wejściu') && row.includes('30 czerwca 2027') && row.includes('zaplanowane'), `the action is listed: ${row}`);
+summary.steps.push('action_added_by_keyboard');
+
+await axeCheck('publication', publicationUrl);
+await axeCheck('actions', actionsUrl);
+// The form refused: sent with the session's cookie and token (the pages' CSP rightly forbids a script's fetch).
+const csrf = await page.inputValue('input[name=csrf]');
+const refused = await context.request.post(actionsUrl, {
+  form: { csrf, co: '', kto: '', termin: '31.13.2027', status: 'planned', uwagi: '' },
+  maxRedirects: 0,
+});
+const errors = { status: refused.status(), html: await refused.text() };
+check(errors.status === 422 && errors.html.includes('wpisz: co trzeba zrobić'), `a wrong action must be refused: ${errors.status}`);
+await axeCheck('actions_errors', actionsUrl, errors.html);
+const editPath = await page.getAttribute('a[href*="/dzialania/"]', 'href');
+await axeCheck('action_edit', `${base}${editPath}`);
+const reportId = new URL(archivedUrl).pathname.split('/').pop();
+await page.goto(`${base}/urzad/`);
+await tabTo(() => document.activeElement?.getAttribute('href') === '/urzad/wyniki', 'the results link on the home page');
+await Promise.all([page.waitForURL('**/urzad/wyniki'), page.keyboard.press('Enter')]);
+await tabToLink((href) => href === `/urzad/wyniki/${reportId}`, 'the published report');
+await Promise.all([page.waitForURL(`**/urzad/wyniki/${reportId}`), page.keyboard.press('Enter')]);
+const publicPage = await page.textContent('main');
+check(publicPage.includes('Jan Kowalski, Wójt Gminy') && !publicPage.includes('Oznakować drogę do kasy.'), 'the public page has the sign-off and no internal conclusions');
+await axeCheck('public_results', `${base}/urzad/wyniki`);
+await axeCheck('public_result', `${base}/urzad/wyniki/${reportId}`);
+summary.steps.push('public_results');
 
 const today = new Date().toISOString().slice(0, 10);
 await axeCheck('report_view', `${base}/admin/urzad/urzad/raporty/nowy?od=2020-01-01&do=${today}`);

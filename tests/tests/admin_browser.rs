@@ -1,8 +1,9 @@
 //! The admin panel in a real headless Chromium, driven by `tests/browser/admin.mjs` against a real server
 //! on loopback: login, a paper sheet typed in by keyboard alone, its correction, a new questionnaire
 //! version with its archived report, the audit log, a nadzór account created and its forced password
-//! change at the first login, and axe-core on every admin page; and an office full of sample data: its
-//! dashboard and a report made with one press on the form as it starts.
+//! change at the first login, a report archived, published and given a corrective action by keyboard
+//! alone, axe-core on every admin page and the public results pages; and an office full of sample data:
+//! its dashboard and a report made with one press on the form as it starts.
 
 // Test helpers may unwrap: a panic is how a test reports a broken premise.
 #![allow(clippy::unwrap_used)]
@@ -44,7 +45,7 @@ fn an_admin_runs_the_study_in_chromium_and_axe_finds_nothing() {
     for (page, result) in summary["axe"].as_object().unwrap() {
         assert_eq!(result["violations"], 0, "{page}");
     }
-    assert_eq!(summary["axe"].as_object().unwrap().len(), 22, "every admin page is checked");
+    assert_eq!(summary["axe"].as_object().unwrap().len(), 28, "every admin page is checked");
     assert!(summary["steps"].as_array().unwrap().iter().any(|s| s == "forced_password_change"));
     // The account made in the browser has its own password now, and is read-only.
     let nadzor = store.admin_by_login("jan.nadzor").unwrap().unwrap();
@@ -53,6 +54,22 @@ fn an_admin_runs_the_study_in_chromium_and_axe_finds_nothing() {
     assert!(sync_server::password::verify("Nadzor-Wlasne-Haslo-9", &nadzor.password_hash));
     let steps = summary["steps"].as_array().unwrap();
     assert!(steps.iter().any(|s| s == "report_one_press"), "{steps:?}");
+    for step in ["report_archived_by_keyboard", "published_by_keyboard", "action_added_by_keyboard", "public_results"] {
+        assert!(summary["steps"].as_array().unwrap().iter().any(|s| s == step), "{step}");
+    }
+
+    // What the keyboard-only run left: the archived report published with the typed sign-off, and the action.
+    let office = store.office("urzad").unwrap();
+    let publications = store.publications(office.id).unwrap();
+    assert_eq!(publications.len(), 1);
+    assert_eq!(publications[0].sign_off.prepared_by, "sekretarz");
+    assert_eq!(publications[0].sign_off.approved_by, "Jan Kowalski, Wójt Gminy");
+    let actions = store.report_actions(office.id, publications[0].report_id).unwrap();
+    assert_eq!(actions.len(), 1);
+    assert_eq!(actions[0].input.what, "Tablica z planem budynku przy wejściu");
+    assert_eq!(actions[0].input.deadline.to_string(), "2027-06-30");
+    assert_eq!(actions[0].input.status, sync_server::store::ActionStatus::Planned);
+    assert_eq!(actions[0].input.notes, "Projekt tablicy gotowy.");
 
     // The sheet typed in by keyboard, as corrected: one paper response, overall 2, with the typed answers.
     let stored = store.responses_of("urzad").unwrap();
