@@ -199,6 +199,18 @@ pub struct QuestionnairePackage {
     pub departments: Vec<(String, String)>,
 }
 
+/// The office's information clause (klauzula informacyjna, art. 13 RODO), for a kiosk to show on request
+/// and to offer as a QR code of its web address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PrivacyNotice {
+    /// The clause in Polish, as the office's admin set it (or the default made from the office's data):
+    /// plain text, paragraphs separated by a blank line.
+    pub text: String,
+    /// The public page with the same text, `https://…/prywatnosc`.
+    pub url: String,
+}
+
 /// The server's answer to an [`UploadBatch`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use survey::validation::{Problem, ValidationError};
 use survey::wire::{
     ApiError, DeviceClock, FilterReason, FilteredPress, Heartbeat, HeartbeatReply, ItemReceipt, Outcome, PairReply,
-    PairRequest, UploadBatch, UploadReceipt, WIRE_VERSION,
+    PairRequest, PrivacyNotice, UploadBatch, UploadReceipt, WIRE_VERSION,
 };
 use survey::{AnswerValue, CaptureClock, Channel, QuestionKey, Response};
 use uuid::Uuid;
@@ -269,4 +269,13 @@ fn malformed_json_is_refused_not_guessed() {
     ] {
         assert!(serde_json::from_str::<UploadBatch>(bad).is_err(), "accepted: {bad}");
     }
+}
+
+#[test]
+fn privacy_notice_v1() {
+    let notice = PrivacyNotice {
+        text: "Klauzula informacyjna – badanie satysfakcji klientów „Oceń Urząd”\n\n1. Administratorem danych osobowych jest Urząd Gminy Książki.".into(),
+        url: "https://ankieta.ksiazki.pl/ksiazki/prywatnosc".into(),
+    };
+    golden("privacy_notice_v1.json", &notice);
 }

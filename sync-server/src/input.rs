@@ -57,6 +57,92 @@ pub fn origin(s: &str) -> Result<&str, InputError> {
     }
 }
 
+/// A web address an office gives (its website, its BIP): `http://` or `https://`, a host name, and
+/// optionally a path; no spaces, quotes or angle brackets, at most 300 characters. Empty is allowed (not
+/// given).
+pub fn web_address(s: &str) -> Result<&str, InputError> {
+    if s.is_empty() {
+        return Ok(s);
+    }
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")).unwrap_or_default();
+    let host_port = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let (host, port_ok) = match host_port.rsplit_once(':') {
+        Some((host, port)) => (host, port.parse::<u16>().is_ok()),
+        None => (host_port, true),
+    };
+    let host_ok = (host.contains('.') || host == "localhost")
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.'));
+    let ok = s.len() <= 300
+        && port_ok
+        && host_ok
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`'));
+    if ok {
+        Ok(s)
+    } else {
+        Err(InputError(format!(
+            "„{s}” nie jest adresem strony: podaj pełny adres zaczynający się od https:// lub http://, np. https://bip.gmina.example.pl"
+        )))
+    }
+}
+
+/// An e-mail address, checked for plausibility only (the office is the one who knows whether it exists):
+/// one `@`, something before it, a domain with a dot after it, no spaces, at most 200 characters. Empty is
+/// allowed (not given).
+pub fn email(s: &str) -> Result<&str, InputError> {
+    if s.is_empty() {
+        return Ok(s);
+    }
+    let ok = s.len() <= 200
+        && s.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && domain.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.'))
+        })
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | ',' | ';'));
+    if ok {
+        Ok(s)
+    } else {
+        Err(InputError(format!("„{s}” nie wygląda na adres e-mail: podaj adres w postaci nazwa@urzad.example.pl")))
+    }
+}
+
+/// One line of text an office gives (an address, a phone, a name): at most `max` characters, no control
+/// characters. `what` names the field in the message.
+pub fn line<'a>(s: &'a str, what: &str, max: usize) -> Result<&'a str, InputError> {
+    if s.chars().count() > max {
+        return Err(InputError(format!("{what}: najwyżej {max} znaków")));
+    }
+    if s.chars().any(char::is_control) {
+        return Err(InputError(format!("{what}: jeden wiersz, bez znaków sterujących")));
+    }
+    Ok(s)
+}
+
+/// An office's own host name (`ankieta.gmina.pl`): labels of letters a–z, digits and hyphens (no hyphen
+/// at either end, 1–63 characters each) joined by dots, at least two labels, at most 253 characters; no
+/// scheme, port or path. Returned lowercase, as it is stored and compared.
+pub fn host_name(s: &str) -> Result<String, InputError> {
+    let host = s.trim().to_ascii_lowercase();
+    let label_ok = |l: &str| {
+        (1..=63).contains(&l.len())
+            && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    if host.len() <= 253 && host.contains('.') && host.split('.').all(label_ok) {
+        Ok(host)
+    } else {
+        Err(InputError(format!(
+            "„{s}” nie jest nazwą hosta: podaj samą nazwę, bez https:// i bez ukośników, np. ankieta.gmina.example.pl (litery bez polskich znaków, cyfry, łączniki i kropki)"
+        )))
+    }
+}
+
 /// A login: 3–64 characters of letters, digits and `. _ - @`.
 pub fn login(s: &str) -> Result<&str, InputError> {
     let ok = (3..=64).contains(&s.len())
@@ -115,6 +201,66 @@ mod tests {
         for bad in ["gmina.pl", "https://gmina.pl/strona", "https://*.gmina.pl", "javascript:alert(1)", "https://a b"] {
             assert!(origin(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn web_addresses() {
+        for good in ["", "https://gmina.example.pl", "http://bip.gmina.pl/artykul/12?x=1", "https://localhost:8080/a"] {
+            assert_eq!(web_address(good), Ok(good));
+        }
+        for bad in [
+            "gmina.pl",
+            "ftp://gmina.pl",
+            "javascript:alert(1)",
+            "https://",
+            "https://gmina",
+            "https://gmina.pl/a b",
+            "https://gmina.pl/\"onmouseover=x",
+            "https://gm<ina.pl",
+            &format!("https://gmina.pl/{}", "a".repeat(300)),
+        ] {
+            assert!(web_address(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn emails() {
+        for good in ["", "iod@gmina.pl", "jan.kowalski+iod@ug.ksiazki.example.pl"] {
+            assert_eq!(email(good), Ok(good));
+        }
+        for bad in
+            ["iod", "iod@", "@gmina.pl", "iod@gmina", "iod@@gmina.pl", "iod@gmina.pl.", "a b@gmina.pl", "iod@gmi na.pl"]
+        {
+            assert!(email(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn host_names() {
+        assert_eq!(host_name(" Ankieta.Gmina.PL "), Ok("ankieta.gmina.pl".to_owned()));
+        assert_eq!(host_name("xn--ksiki-3ya.pl"), Ok("xn--ksiki-3ya.pl".to_owned()));
+        for bad in [
+            "",
+            "localhost",
+            "https://ankieta.gmina.pl",
+            "ankieta.gmina.pl/",
+            "ankieta.gmina.pl:8080",
+            "książki.pl",
+            "-a.gmina.pl",
+            "a..pl",
+            ".gmina.pl",
+            "a b.pl",
+            &format!("{}.pl", "a".repeat(64)),
+        ] {
+            assert!(host_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn lines() {
+        assert!(line("ul. Wiejska 1", "Adres", 200).is_ok());
+        assert_eq!(line(&"x".repeat(201), "Adres", 200), Err(InputError("Adres: najwyżej 200 znaków".into())));
+        assert!(line("a\nb", "Adres", 200).is_err());
     }
 
     #[test]

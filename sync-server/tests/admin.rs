@@ -812,6 +812,7 @@ fn markup_typed_by_residents_or_admins_is_shown_as_text_everywhere() {
         email: "urzad@example.pl".into(),
         phone: "123".into(),
         opening_hours: payload.into(),
+        ..Default::default()
     };
     p.store.update_office_data(office.id, "alfa_admin", &data).unwrap();
     p.store.add_department("alfa", "zly", payload).unwrap();
@@ -832,6 +833,8 @@ fn markup_typed_by_residents_or_admins_is_shown_as_text_everywhere() {
         "/alfa/".into(),
         "/alfa/ankieta".into(),
         "/alfa/deklaracja-dostepnosci".into(),
+        "/alfa/prywatnosc".into(),
+        "/admin/urzad/alfa/prywatnosc".into(),
     ] {
         let page = p.get(&path, &cookie);
         assert_eq!(page.status, 200, "{path}");

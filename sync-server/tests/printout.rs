@@ -26,6 +26,7 @@ fn pdf_with(
     let sheet = Sheet {
         office_name: "Urząd Gminy Książki",
         survey_url: "https://ksiazki.example.pl/ksiazki/",
+        privacy_clause: "Administratorem danych osobowych jest Urząd Gminy Książki. Pełna informacja: https://ksiazki.example.pl/ksiazki/prywatnosc",
         questionnaire: &q,
         departments: &departments,
         serials,
@@ -65,6 +66,7 @@ fn the_sheet_is_a_sound_pdf_with_every_question_in_polish_on_one_page() {
         "Urząd Gminy Książki",
         "Badanie jest anonimowe – odpowiedzi prezentujemy wyłącznie w zbiorczych zestawieniach.",
         "https://ksiazki.example.pl/ksiazki/",
+        "Administratorem danych osobowych jest Urząd Gminy Książki. Pełna informacja: https://ksiazki.example.pl/ksiazki/prywatnosc",
         "Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie? (wymagane)",
         "1 Urząd Stanu Cywilnego",
         "3 inna",

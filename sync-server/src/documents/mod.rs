@@ -1,8 +1,9 @@
 //! Documents the server makes: the measurement report's figures ([`report_figures`]) and its PDF
 //! ([`report_pdf`]), the report as archived ([`archived_report`]), the CSV and XLSX exports ([`export`]),
-//! the printable questionnaire ([`printout`]), and what they share: the A4 page layout ([`a4`]), the
-//! embedded fonts ([`fonts`]) and the office's logo ([`logo`]). No HTTP here: the admin panel's pages
-//! serve what these make.
+//! the printable questionnaire ([`printout`]), the information clause of RODO art. 13
+//! ([`privacy_notice`]), and what they share: the A4 page layout ([`a4`]), the embedded fonts
+//! ([`fonts`]) and the office's logo ([`logo`]). No HTTP here: the panel's and the public pages serve
+//! what these make.
 
 pub mod a4;
 pub mod archived_report;
@@ -10,5 +11,6 @@ pub mod export;
 pub mod fonts;
 pub mod logo;
 pub mod printout;
+pub mod privacy_notice;
 pub mod report_figures;
 pub mod report_pdf;

@@ -2,7 +2,8 @@
 //! with boxes to tick, lines for comments and the metryczka. Options are numbered exactly as paper entry
 //! reads them (ratings 1–5, 0 for "nie dotyczy"; choices 1, 2, …), so typing a sheet in is typing the
 //! numbers ticked. A question is never split across a page break. Each sheet carries a QR code of the
-//! online survey's address, and in a numbered batch its serial number.
+//! online survey's address, the short information clause (RODO) with the address of the full one, and
+//! in a numbered batch its serial number.
 
 use survey::{Lang, QuestionKind, Questionnaire};
 
@@ -19,6 +20,9 @@ const QR_SIDE: f32 = 24.0;
 pub struct Sheet<'a> {
     pub office_name: &'a str,
     pub survey_url: &'a str,
+    /// The short information clause (RODO) with the address of the full text
+    /// (`documents::privacy_notice::short_clause`).
+    pub privacy_clause: &'a str,
     pub questionnaire: &'a Questionnaire,
     pub departments: &'a [(String, String)],
     /// The sheets to print: one per serial number, or a single sheet without one.
@@ -93,6 +97,7 @@ fn blocks(sheet: &Sheet<'_>, serial: Option<&str>, logo: Option<usize>) -> Vec<B
         "Jak wypełnić: przy każdym pytaniu zaznacz krzyżykiem (X) jedną kratkę (przy pytaniu wielokrotnego wyboru – tyle, ile trzeba). Oceny: 1 – bardzo słabo, 2 – słabo, 3 – dostatecznie, 4 – dobrze, 5 – bardzo dobrze, 0 – nie dotyczy / nie mam zdania. Obowiązkowa jest tylko ogólna ocena; na pozostałe pytania odpowiedz, jeśli chcesz.",
         "Wypełnioną ankietę wrzuć do urny przy wyjściu lub zostaw w punkcie obsługi klienta.",
         &format!("Ankietę można wypełnić także w internecie: {}", sheet.survey_url),
+        sheet.privacy_clause,
     ] {
         paragraph(&mut marks, &mut y, MARGIN, text, BODY, false);
         y += 1.0;

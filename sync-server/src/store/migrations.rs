@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_tally.sql"),
     include_str!("../../migrations/0007_report_pdf.sql"),
     include_str!("../../migrations/0008_capture_time_replaced.sql"),
+    include_str!("../../migrations/0010_office_rules.sql"),
     include_str!("../../migrations/0013_kiosk_pin.sql"),
 ];
 

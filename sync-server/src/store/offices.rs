@@ -28,12 +28,30 @@ pub struct Office {
     pub opening_hours: String,
     /// Whether the office has a logo (served at `/{slug}/logo`).
     pub has_logo: bool,
-    /// When the office was set up (RFC 3339); the accessibility statement's publication date.
+    /// When the office was set up (RFC 3339).
     pub created_at: String,
+    /// The office's website, `http(s)://…`, or empty.
+    pub website: String,
+    /// The office's BIP (Biuletyn Informacji Publicznej), `http(s)://…`, or empty.
+    pub bip_url: String,
+    /// The office's ePUAP box, e.g. `/UGKsiazki/SkrytkaESP`, or empty.
+    pub epuap: String,
+    /// The person responsible for the survey (usually the Sekretarz).
+    pub survey_owner_name: String,
+    /// Their position.
+    pub survey_owner_position: String,
+    /// The data protection officer (IOD): name, e-mail, phone.
+    pub iod_name: String,
+    pub iod_email: String,
+    pub iod_phone: String,
+    /// The information clause as the admin wrote it; `None`: the default made from the office's data
+    /// (`documents::privacy_notice`).
+    pub privacy_notice: Option<String>,
 }
 
-const OFFICE_COLUMNS: &str =
-    "id, slug, name, host, address, email, phone, embed_origins, created_at, opening_hours, logo IS NOT NULL";
+const OFFICE_COLUMNS: &str = "id, slug, name, host, address, email, phone, embed_origins, created_at, opening_hours, \
+     logo IS NOT NULL, website, bip_url, epuap, survey_owner_name, survey_owner_position, iod_name, iod_email, \
+     iod_phone, privacy_notice";
 
 fn office_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Office> {
     Ok(Office {
@@ -48,6 +66,15 @@ fn office_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Office> {
         created_at: r.get(8)?,
         opening_hours: r.get(9)?,
         has_logo: r.get(10)?,
+        website: r.get(11)?,
+        bip_url: r.get(12)?,
+        epuap: r.get(13)?,
+        survey_owner_name: r.get(14)?,
+        survey_owner_position: r.get(15)?,
+        iod_name: r.get(16)?,
+        iod_email: r.get(17)?,
+        iod_phone: r.get(18)?,
+        privacy_notice: r.get(19)?,
     })
 }
 
@@ -149,7 +176,7 @@ impl Store {
     }
 }
 
-/// The office's data an admin edits.
+/// The office's data an admin edits (checked by `input::office_data` before it is saved).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OfficeData {
     pub name: String,
@@ -157,6 +184,55 @@ pub struct OfficeData {
     pub email: String,
     pub phone: String,
     pub opening_hours: String,
+    pub website: String,
+    pub bip_url: String,
+    pub epuap: String,
+    pub survey_owner_name: String,
+    pub survey_owner_position: String,
+    pub iod_name: String,
+    pub iod_email: String,
+    pub iod_phone: String,
+}
+
+impl OfficeData {
+    /// The data of `office` as stored.
+    pub fn of(office: &Office) -> OfficeData {
+        OfficeData {
+            name: office.name.clone(),
+            address: office.address.clone(),
+            email: office.email.clone(),
+            phone: office.phone.clone(),
+            opening_hours: office.opening_hours.clone(),
+            website: office.website.clone(),
+            bip_url: office.bip_url.clone(),
+            epuap: office.epuap.clone(),
+            survey_owner_name: office.survey_owner_name.clone(),
+            survey_owner_position: office.survey_owner_position.clone(),
+            iod_name: office.iod_name.clone(),
+            iod_email: office.iod_email.clone(),
+            iod_phone: office.iod_phone.clone(),
+        }
+    }
+
+    /// `office` with this data.
+    pub fn applied_to(self, office: Office) -> Office {
+        Office {
+            name: self.name,
+            address: self.address,
+            email: self.email,
+            phone: self.phone,
+            opening_hours: self.opening_hours,
+            website: self.website,
+            bip_url: self.bip_url,
+            epuap: self.epuap,
+            survey_owner_name: self.survey_owner_name,
+            survey_owner_position: self.survey_owner_position,
+            iod_name: self.iod_name,
+            iod_email: self.iod_email,
+            iod_phone: self.iod_phone,
+            ..office
+        }
+    }
 }
 
 /// A department as the admin panel lists it, active or not.
@@ -175,8 +251,26 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute(
-            "UPDATE offices SET name = ?1, address = ?2, email = ?3, phone = ?4, opening_hours = ?5 WHERE id = ?6",
-            params![data.name, data.address, data.email, data.phone, data.opening_hours, office_id],
+            "UPDATE offices SET name = ?1, address = ?2, email = ?3, phone = ?4, opening_hours = ?5, website = ?6,
+                bip_url = ?7, epuap = ?8, survey_owner_name = ?9, survey_owner_position = ?10, iod_name = ?11,
+                iod_email = ?12, iod_phone = ?13
+             WHERE id = ?14",
+            params![
+                data.name,
+                data.address,
+                data.email,
+                data.phone,
+                data.opening_hours,
+                data.website,
+                data.bip_url,
+                data.epuap,
+                data.survey_owner_name,
+                data.survey_owner_position,
+                data.iod_name,
+                data.iod_email,
+                data.iod_phone,
+                office_id
+            ],
         )?;
         super::audit::record(&tx, Some(office_id), actor, "zmiana danych urzędu", &data.name)?;
         tx.commit()?;
@@ -257,6 +351,18 @@ impl Store {
 }
 
 impl Store {
+    /// Sets the office's information clause (RODO art. 13); `None` goes back to the default made from the
+    /// office's data.
+    pub fn set_privacy_notice(&self, office_id: i64, actor: &str, text: Option<&str>) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute("UPDATE offices SET privacy_notice = ?1 WHERE id = ?2", params![text, office_id])?;
+        let what = if text.is_some() { "zmiana klauzuli informacyjnej" } else { "przywrócenie domyślnej klauzuli" };
+        super::audit::record(&tx, Some(office_id), actor, what, "")?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Sets (or with `None` removes) the office's logo: image bytes and their MIME type.
     pub fn set_logo(&self, office_id: i64, actor: &str, logo: Option<(&[u8], &str)>) -> Result<(), StoreError> {
         let mut conn = self.conn();

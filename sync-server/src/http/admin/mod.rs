@@ -14,6 +14,7 @@ mod login;
 mod office_data;
 mod paper;
 mod paper_form;
+mod privacy;
 mod records;
 mod report_pages;
 pub mod throttle;
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/papier/{id}/wycofaj", post(paper::withdraw))
         .route("/dane", get(office_data::page).post(office_data::save))
         .route("/komorki", post(office_data::save_department))
+        .route("/prywatnosc", get(privacy::page).post(privacy::save))
         .route("/logo", post(office_data::upload_logo).layer(DefaultBodyLimit::max(office_data::LOGO_UPLOAD_BYTES)))
         .route("/logo/usun", post(office_data::remove_logo))
         .route("/ankieta", get(editor::page))

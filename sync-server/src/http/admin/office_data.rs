@@ -43,13 +43,7 @@ async fn show(
         Ok(d) => d,
         Err(e) => return e.into_response(),
     };
-    let data = data.unwrap_or_else(|| OfficeData {
-        name: office.name.clone(),
-        address: office.address.clone(),
-        email: office.email.clone(),
-        phone: office.phone.clone(),
-        opening_hours: office.opening_hours.clone(),
-    });
+    let data = data.unwrap_or_else(|| OfficeData::of(office));
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     render(
         status,
@@ -84,29 +78,50 @@ pub async fn save(
         email: trimmed(&body, "email"),
         phone: trimmed(&body, "phone"),
         opening_hours: trimmed(&body, "opening_hours"),
+        website: trimmed(&body, "website"),
+        bip_url: trimmed(&body, "bip_url"),
+        epuap: trimmed(&body, "epuap"),
+        survey_owner_name: trimmed(&body, "survey_owner_name"),
+        survey_owner_position: trimmed(&body, "survey_owner_position"),
+        iod_name: trimmed(&body, "iod_name"),
+        iod_email: trimmed(&body, "iod_email"),
+        iod_phone: trimmed(&body, "iod_phone"),
     };
-    let problem = input::office_name(&data.name).err().map(|e| e.to_string()).or_else(|| {
-        [&data.address, &data.email, &data.phone]
-            .iter()
-            .any(|v| v.chars().count() > 200)
-            .then(|| "Adres, e-mail i telefon mogą mieć najwyżej 200 znaków.".to_owned())
-    });
-    if let Some(error) = problem {
+    if let Some(error) = problems(&data) {
         return show(&state, &session, &office, Some(data), Some(error), None).await;
     }
     let (id, actor, saved) = (office.id, session.admin.login.clone(), data.clone());
     if let Err(e) = state.db(move |s| s.update_office_data(id, &actor, &saved)).await {
         return e.into_response();
     }
-    let office = Office {
-        name: data.name.clone(),
-        address: data.address.clone(),
-        email: data.email.clone(),
-        phone: data.phone.clone(),
-        opening_hours: data.opening_hours.clone(),
-        ..office
-    };
+    let office = data.applied_to(office);
     show(&state, &session, &office, None, None, Some("Zapisano dane urzędu.".into())).await
+}
+
+/// What is wrong with the data typed, every problem at once, or `None`.
+fn problems(data: &OfficeData) -> Option<String> {
+    let err = |r: Result<&str, input::InputError>| r.err().map(|e| e.to_string());
+    let named = |what: &str, r: Result<&str, input::InputError>| r.err().map(|e| format!("{what}: {e}"));
+    let found: Vec<String> = [
+        err(input::office_name(&data.name)),
+        err(input::line(&data.address, "Adres", 200)),
+        err(input::line(&data.phone, "Telefon", 200)),
+        named("E-mail", input::email(&data.email)),
+        named("Strona internetowa", input::web_address(&data.website)),
+        named("BIP", input::web_address(&data.bip_url)),
+        err(input::line(&data.epuap, "Adres skrytki ePUAP", 200)),
+        err(input::line(&data.survey_owner_name, "Osoba odpowiedzialna za badanie", 200)),
+        err(input::line(&data.survey_owner_position, "Stanowisko osoby odpowiedzialnej", 200)),
+        err(input::line(&data.iod_name, "Inspektor ochrony danych", 200)),
+        named("E-mail inspektora ochrony danych", input::email(&data.iod_email)),
+        err(input::line(&data.iod_phone, "Telefon inspektora ochrony danych", 200)),
+        // Opening hours are several lines, so only their length is limited.
+        (data.opening_hours.chars().count() > 2000).then(|| "Godziny otwarcia: najwyżej 2000 znaków".to_owned()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!found.is_empty()).then(|| found.join(" "))
 }
 
 pub async fn save_department(

@@ -292,6 +292,10 @@ pub async fn questionnaire_pdf(
     let year = Utc::now().format("%Y").to_string();
     let serials: Vec<String> = (first..first.saturating_add(sheets)).map(|n| format!("{year}-{n:05}")).collect();
     let survey_url = format!("{}/{}/", crate::http::public::banner::public_base(&headers), office.slug);
+    let privacy_clause = crate::documents::privacy_notice::short_clause(
+        &office,
+        &crate::http::public::privacy_notice_url(&office, &headers),
+    );
     let (slug, id, name, actor) = (office.slug.clone(), office.id, office.name.clone(), session.admin.login.clone());
     let built = state
         .db(move |s| {
@@ -301,6 +305,7 @@ pub async fn questionnaire_pdf(
             let sheet = crate::documents::printout::Sheet {
                 office_name: &name,
                 survey_url: &survey_url,
+                privacy_clause: &privacy_clause,
                 questionnaire: &questionnaire,
                 departments: &departments,
                 serials: serials.clone(),

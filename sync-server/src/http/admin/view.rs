@@ -104,6 +104,7 @@ pub fn section_for(current: &str) -> &'static str {
         "uwagi" => "10-konta-i-bezpieczenstwo#anonimizacja-uwag",
         "raporty" => "08-raporty#generowanie-raportu",
         "dane" => "03-dane-urzedu#nazwa-i-kontakt",
+        "prywatnosc" => "03-dane-urzedu#klauzula-informacyjna",
         "dziennik" => "10-konta-i-bezpieczenstwo#dziennik-zdarzen",
         "haslo" => "02-pierwsze-uruchomienie#zmiana-hasla",
         "urzedy" => "10-konta-i-bezpieczenstwo#role",
@@ -112,7 +113,7 @@ pub fn section_for(current: &str) -> &'static str {
 }
 
 /// Every page name [`section_for`] knows, for the test that follows each link.
-pub const PAGES: [&str; 11] = [
+pub const PAGES: [&str; 12] = [
     "pulpit",
     "papier",
     "papier/lista",
@@ -121,6 +122,7 @@ pub const PAGES: [&str; 11] = [
     "uwagi",
     "raporty",
     "dane",
+    "prywatnosc",
     "dziennik",
     "haslo",
     "urzedy",

@@ -1,5 +1,5 @@
-//! The kiosks' sync API under `/api/v1/`: pairing, upload of answers, the questionnaire to ask, and the
-//! heartbeat. JSON in, JSON out; every error is an [`ApiError`] with a stable code and a Polish message.
+//! The kiosks' sync API under `/api/v1/`: pairing, upload of answers, the questionnaire to ask, the
+//! office's information clause (RODO), and the heartbeat. JSON in, JSON out; every error is an [`ApiError`] with a stable code and a Polish message.
 //! Documented in `docs/sync-api.md` and by the OpenAPI document at `/api/v1/openapi.json` ([`openapi`]).
 
 pub mod openapi;
@@ -17,7 +17,7 @@ use axum::routing::{MethodRouter, get, post};
 use axum::{Extension, Json, Router};
 use survey::Response as SurveyResponse;
 use survey::wire::{
-    ApiError, DeviceClock, FilteredPress, Heartbeat, HeartbeatReply, MAX_BATCH, PairReply, PairRequest,
+    ApiError, DeviceClock, FilteredPress, Heartbeat, HeartbeatReply, MAX_BATCH, PairReply, PairRequest, PrivacyNotice,
     QuestionnairePackage, UploadReceipt, WIRE_VERSION, check_wire_version,
 };
 
@@ -38,10 +38,11 @@ type Route = (&'static str, fn() -> MethodRouter<AppState>);
 /// Every route of the API, each with the body limit of what it takes (those that read no body have the
 /// application's default, `http/mod.rs`). The router is built from this table alone, and a test checks
 /// that each path is described in the OpenAPI document: a route cannot be added without its description.
-const ROUTES: [Route; 5] = [
+const ROUTES: [Route; 6] = [
     ("/api/v1/pair", || post(pair).layer(DefaultBodyLimit::max(MAX_SMALL_BYTES))),
     ("/api/v1/responses", || post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))),
     ("/api/v1/questionnaire", || get(questionnaire)),
+    ("/api/v1/privacy-notice", || get(privacy_notice)),
     ("/api/v1/heartbeat", || post(heartbeat).layer(DefaultBodyLimit::max(MAX_SMALL_BYTES))),
     ("/api/v1/openapi.json", || get(openapi::serve)),
 ];
@@ -264,6 +265,25 @@ async fn questionnaire(State(state): State<AppState>, Kiosk(device): Kiosk, head
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
     ([(header::CONTENT_TYPE, "application/json".to_owned()), (header::ETAG, etag)], json).into_response()
+}
+
+/// The information clause of the kiosk's office, for its "Informacja o danych" screen.
+async fn privacy_notice(State(state): State<AppState>, Kiosk(device): Kiosk, headers: HeaderMap) -> Response {
+    let loaded = state
+        .db(move |s| {
+            let office = s.office(&device.office_slug)?;
+            s.device_seen(device.id, None)?;
+            Ok(office)
+        })
+        .await;
+    match loaded {
+        Ok(office) => Json(PrivacyNotice {
+            text: crate::documents::privacy_notice::text(&office),
+            url: super::public::privacy_notice_url(&office, &headers),
+        })
+        .into_response(),
+        Err(e) => e.into_response(),
+    }
 }
 
 async fn heartbeat(

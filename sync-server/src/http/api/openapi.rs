@@ -25,6 +25,7 @@ use crate::http::{AppError, validators};
         operations::pair,
         operations::responses,
         operations::questionnaire,
+        operations::privacy_notice,
         operations::heartbeat,
         operations::openapi_json
     ),
@@ -38,6 +39,7 @@ use crate::http::{AppError, validators};
         survey::wire::Heartbeat,
         survey::wire::HeartbeatReply,
         survey::wire::QuestionnairePackage,
+        survey::wire::PrivacyNotice,
         survey::wire::UploadReceipt,
         survey::wire::ItemReceipt,
         survey::wire::Outcome,
@@ -84,7 +86,8 @@ mod operations {
     #![expect(dead_code, reason = "the functions carry descriptions and are never called")]
 
     use survey::wire::{
-        ApiError, Heartbeat, HeartbeatReply, PairReply, PairRequest, QuestionnairePackage, UploadBatch, UploadReceipt,
+        ApiError, Heartbeat, HeartbeatReply, PairReply, PairRequest, PrivacyNotice, QuestionnairePackage, UploadBatch,
+        UploadReceipt,
     };
 
     /// Sparowanie kiosku jednorazowym kodem z panelu
@@ -142,6 +145,22 @@ mod operations {
         )
     )]
     fn questionnaire() {}
+
+    /// Klauzula informacyjna urzędu (art. 13 RODO) i adres jej strony
+    #[utoipa::path(
+        get,
+        tag = "kiosk",
+        path = "/api/v1/privacy-notice",
+        security(("kiosk" = [])),
+        responses(
+            (status = 200, description = "Tekst klauzuli (po polsku) i adres strony z nią", body = PrivacyNotice),
+            (status = 401, description = "Nieznany lub odwołany token (ApiError)", body = ApiError),
+            (status = 404, description = "Urząd kiosku nie istnieje (ApiError)", body = ApiError),
+            (status = 500, description = "Błąd serwera (ApiError)", body = ApiError),
+            (status = 503, description = "Brak miejsca na dysku serwera (ApiError)", body = ApiError),
+        )
+    )]
+    fn privacy_notice() {}
 
     /// Stan kiosku: wersja, oczekujące odpowiedzi, zegar, wolne miejsce
     #[utoipa::path(
@@ -210,6 +229,7 @@ mod tests {
             "PairReply",
             "Heartbeat",
             "HeartbeatReply",
+            "PrivacyNotice",
             "QuestionnairePackage",
             "UploadReceipt",
             "ItemReceipt",

@@ -41,6 +41,14 @@ pub struct Words {
     pub banner_intro: &'static str,
     pub banner_download: &'static str,
     pub banner_snippet: &'static str,
+    /// The sentence before the survey's first question and on the thank-you page, followed by the link
+    /// to the information clause (RODO).
+    pub privacy_intro: &'static str,
+    pub privacy_link: &'static str,
+    /// The heading of the information clause's page.
+    pub privacy_heading: &'static str,
+    /// Said above the clause when the page is not in Polish: the clause itself is Polish.
+    pub privacy_in_polish: &'static str,
 }
 
 pub fn words(lang: Lang) -> &'static Words {
@@ -90,6 +98,10 @@ static PL: Words = Words {
     banner_intro: "Umieść baner na stronie głównej urzędu, aby mieszkańcy łatwo trafili do ankiety. Skopiuj kod HTML wybranego rozmiaru i wklej go na stronę albo pobierz obrazek. Baner prowadzi do strony ankiety tego urzędu.",
     banner_download: "Pobierz",
     banner_snippet: "Kod HTML do wklejenia na stronę urzędu",
+    privacy_intro: "Administratorem danych jest urząd. Jak przetwarzamy dane osobowe w badaniu, opisuje",
+    privacy_link: "klauzula informacyjna (RODO)",
+    privacy_heading: "Informacja o przetwarzaniu danych osobowych",
+    privacy_in_polish: "",
 };
 
 static EN: Words = Words {
@@ -128,6 +140,10 @@ static EN: Words = Words {
     banner_intro: "Place the banner on the office homepage so residents easily find the survey. Copy the HTML code of the size you want and paste it into the page, or download the image. The banner leads to this office’s survey.",
     banner_download: "Download",
     banner_snippet: "HTML code to paste into the office website",
+    privacy_intro: "The office is the controller of personal data. How they are processed in this survey is set out in the",
+    privacy_link: "privacy notice (GDPR, in Polish)",
+    privacy_heading: "How personal data are processed",
+    privacy_in_polish: "The notice below is in Polish, the office’s official language.",
 };
 
 static UK: Words = Words {
@@ -166,4 +182,8 @@ static UK: Words = Words {
     banner_intro: "Розмістіть банер на головній сторінці установи, щоб мешканці легко знайшли анкету. Скопіюйте HTML-код потрібного розміру та вставте його на сторінку або завантажте зображення. Банер веде до анкети цієї установи.",
     banner_download: "Завантажити",
     banner_snippet: "HTML-код для вставлення на сайт установи",
+    privacy_intro: "Адміністратором персональних даних є установа. Як вони обробляються в цьому опитуванні, описано в",
+    privacy_link: "інформації про обробку персональних даних (RODO, польською мовою)",
+    privacy_heading: "Інформація про обробку персональних даних",
+    privacy_in_polish: "Текст нижче – польською мовою, офіційною мовою установи.",
 };

@@ -2,7 +2,8 @@
 //! page and the accessibility statement. Server-rendered HTML that works without JavaScript.
 //!
 //! Addresses: `/` (the office, or the list of offices), `/{slug}/`, `/{slug}/ankieta` (GET: form, POST:
-//! submission), `/{slug}/dziekujemy`, `/{slug}/deklaracja-dostepnosci`, `/static/style.css`.
+//! submission), `/{slug}/dziekujemy`, `/{slug}/deklaracja-dostepnosci`, `/{slug}/prywatnosc` (the
+//! information clause, RODO), `/static/style.css`.
 
 pub(crate) mod banner;
 pub mod form;
@@ -29,7 +30,9 @@ use uuid::Uuid;
 
 use self::form::PostedForm;
 use self::i18n::words;
-use self::view::{Chrome, HomePage, MessagePage, OfficesPage, StatementPage, SurveyForm, ThanksPage, office_url};
+use self::view::{
+    Chrome, HomePage, MessagePage, OfficesPage, PrivacyPage, StatementPage, SurveyForm, ThanksPage, office_url,
+};
 use super::{AppError, AppState, validators};
 use crate::ingest;
 use crate::store::Office;
@@ -51,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .route("/{slug}/ankieta", get(survey_form).post(submit).layer(DefaultBodyLimit::max(MAX_SUBMISSION_BYTES)))
         .route("/{slug}/dziekujemy", get(thanks))
         .route("/{slug}/deklaracja-dostepnosci", get(statement))
+        .route("/{slug}/prywatnosc", get(privacy))
         .route("/{slug}/logo", get(logo))
         .route("/{slug}/baner", get(banner::kit_page))
         .route("/{slug}/baner/{file}", get(banner::image))
@@ -207,6 +211,40 @@ async fn statement(State(state): State<AppState>, Path(slug): Path<String>, Quer
             render(StatusCode::OK, &page)
         }
         Err(page) => page,
+    }
+}
+
+/// The office's information clause (RODO art. 13): the admin's text or the default made from the
+/// office's data. The clause is Polish; a page in another language says so above it.
+async fn privacy(State(state): State<AppState>, Path(slug): Path<String>, Query(q): Query<LangQuery>) -> Response {
+    let lang = q.lang();
+    match office(&state, slug, lang).await {
+        Ok(office) => {
+            let path = format!("/{}/{}", office.slug, view::PRIVACY_PAGE);
+            let text = crate::documents::privacy_notice::text(&office);
+            let page = PrivacyPage {
+                page: Chrome::new(
+                    lang,
+                    format!("{} – {}", words(lang).privacy_heading, office.name),
+                    Some(&office),
+                    &path,
+                ),
+                paragraphs: crate::documents::privacy_notice::paragraphs(&text),
+            };
+            framable_by(&office, render(StatusCode::OK, &page))
+        }
+        Err(page) => page,
+    }
+}
+
+/// The address at which residents read the office's information clause: on the office's own host name
+/// when it has one (served there over HTTPS by the office's proxy), otherwise on the host the request
+/// came to.
+pub(crate) fn privacy_notice_url(office: &Office, headers: &HeaderMap) -> String {
+    let path = format!("/{}/{}", office.slug, view::PRIVACY_PAGE);
+    match &office.host {
+        Some(host) => format!("https://{host}{path}"),
+        None => format!("{}{path}", banner::public_base(headers)),
     }
 }
 

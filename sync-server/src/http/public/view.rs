@@ -28,6 +28,8 @@ pub struct Chrome {
     pub logo_url: Option<String>,
     pub home_url: String,
     pub statement_url: String,
+    /// The office's information clause (RODO), on an office's pages.
+    pub privacy_url: Option<String>,
     pub lang_links: Vec<LangLink>,
 }
 
@@ -46,6 +48,7 @@ impl Chrome {
             logo_url: office.filter(|o| o.has_logo).map(|o| format!("/{}/logo", o.slug)),
             home_url,
             statement_url,
+            privacy_url: office.map(|o| office_url(o, PRIVACY_PAGE, lang)),
             lang_links: LANGUAGES
                 .iter()
                 .map(|(l, name)| LangLink { code: l.code(), name, href: with_lang(path, *l), current: *l == lang })
@@ -53,6 +56,9 @@ impl Chrome {
         }
     }
 }
+
+/// The page of the office's information clause (RODO), under the office's address.
+pub const PRIVACY_PAGE: &str = "prywatnosc";
 
 /// `path` with the language in the query (Polish, the default, needs none).
 pub fn with_lang(path: &str, lang: Lang) -> String {
@@ -94,6 +100,14 @@ pub struct ThanksPage {
 pub struct MessagePage {
     pub page: Chrome,
     pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "privacy.html")]
+pub struct PrivacyPage {
+    pub page: Chrome,
+    /// The clause (Polish), a paragraph each.
+    pub paragraphs: Vec<String>,
 }
 
 #[derive(Template)]
