@@ -1,7 +1,8 @@
 //! The kiosk's own service PIN between the real kiosk store and sync client and a real server on
 //! loopback: the PIN shown once at enrolment opens the paired kiosk's service screen; a PIN set in the
 //! panel (through the real panel form) reaches the kiosk at its next sync, and the old one stops working;
-//! a PIN set on the kiosk reaches the server and its audit log.
+//! a PIN set on the kiosk reaches the server and its audit log. The same sync brings the office's
+//! information clause for the kiosk's privacy screen.
 
 // Test helpers may unwrap: a panic is how a test reports a broken premise.
 #![allow(clippy::unwrap_used)]
@@ -93,8 +94,13 @@ fn the_pin_shown_at_enrolment_opens_the_kiosk_and_changes_travel_both_ways() {
     let (status, page) = set_pin("739152");
     assert_eq!(status, 200, "{page}");
     assert_eq!(try_on_kiosk(&kiosk, "739152"), Attempt::Wrong { left: 4 }, "not before the sync");
+    assert_eq!(kiosk.privacy_notice().unwrap(), None, "nothing before the first sync");
     sync_once(&kiosk).unwrap();
     assert_eq!(try_on_kiosk(&kiosk, "739152"), Attempt::Opened);
+    // The same pass brought the office's information clause for the kiosk's privacy screen.
+    let notice = kiosk.privacy_notice().unwrap().expect("the clause is kept for the privacy screen");
+    assert!(notice.text.contains("Urząd Gminy Testowo"), "{}", notice.text);
+    assert!(notice.url.ends_with("/urzad/prywatnosc"), "{}", notice.url);
     assert_eq!(try_on_kiosk(&kiosk, &enrolment.pin), Attempt::Wrong { left: 4 }, "the old PIN stops working");
 
     // A new PIN on the kiosk's service screen reaches the server with the next sync.
