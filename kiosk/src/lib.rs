@@ -4,7 +4,8 @@
 //! `flow` decides what is asked and what is stored (no widgets, no SQL); `store` is the kiosk's SQLite
 //! database; `sync` brings answers home; `ui` connects the Slint screens in `kiosk/ui/` to the flow and
 //! runs storage off the UI thread; `config` and `clock` hold settings and the monotonic clock;
-//! `service_pin` the service screen's own PIN and the pause after wrong tries.
+//! `service_pin` the service screen's own PIN and the pause after wrong tries; `privacy` the content of the
+//! "Informacja o danych" screen.
 
 pub mod clock;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod filter;
 pub mod flow;
 pub mod headless;
 pub mod panel;
+pub mod privacy;
 pub mod service_pin;
 pub mod store;
 pub mod sync;

@@ -1,6 +1,7 @@
 //! The kiosk's own database: every answer is committed here before the thank-you appears, and stays
 //! until the server has acknowledged it (and a retention period has passed). Also the pairing, the
-//! questionnaire last fetched, and the state of the sync.
+//! questionnaire and the office's information clause last fetched, the service PIN's hash, and the state
+//! of the sync.
 //!
 //! WAL with `synchronous=FULL`: a commit returns only once the answer is on disk, so an answer whose
 //! "Dziękujemy" was shown survives a power cut, not only a crash of the program.
@@ -11,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::{Connection, OptionalExtension, params};
 use survey::Response;
 use survey::validation::{Problem, ValidationError};
-use survey::wire::{FilterReason, FilteredPress, Outcome, QuestionnairePackage};
+use survey::wire::{FilterReason, FilteredPress, Outcome, PrivacyNotice, QuestionnairePackage};
 
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "kiosk.sqlite3";
@@ -352,6 +353,19 @@ impl Store {
     /// Records the count of wrong PINs in a row (0 after a right one).
     pub fn set_service_pin_failures(&self, failures: u32) -> Result<(), StoreError> {
         self.set_setting("service_pin_failures", &failures.to_string())
+    }
+
+    /// The office's information clause as the last sync brought it.
+    pub fn privacy_notice(&self) -> Result<Option<PrivacyNotice>, StoreError> {
+        self.setting("privacy_notice")?
+            .map(|json| serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()
+    }
+
+    /// Keeps the office's information clause, for the screen to show offline.
+    pub fn set_privacy_notice(&self, notice: &PrivacyNotice) -> Result<(), StoreError> {
+        let json = serde_json::to_string(notice).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.set_setting("privacy_notice", &json)
     }
 
     /// Notes a successful sync, or the error of a failed one.

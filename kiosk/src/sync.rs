@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use rand::Rng;
 use survey::wire::{
-    ApiError, Heartbeat, PairReply, PairRequest, QuestionnairePackage, UploadBatch, UploadReceipt, WIRE_VERSION,
+    ApiError, Heartbeat, PairReply, PairRequest, PrivacyNotice, QuestionnairePackage, UploadBatch, UploadReceipt,
+    WIRE_VERSION,
 };
 
 use crate::clock;
@@ -115,6 +116,20 @@ impl Client {
         Ok(Some((package, etag)))
     }
 
+    /// The office's information clause (art. 13 RODO) and its web address, or `None` from a server that
+    /// does not offer it yet (`404`): the kiosk then keeps what it has.
+    pub fn privacy_notice(&self, token: &str) -> Result<Option<PrivacyNotice>, SyncError> {
+        let auth = format!("Bearer {token}");
+        let result = Self::reply::<PrivacyNotice>(again_if_closed(|| {
+            self.agent.get(format!("{}/privacy-notice", self.base)).header("Authorization", &auth).call()
+        }));
+        match result {
+            Ok(notice) => Ok(Some(notice)),
+            Err(SyncError::Refused { status: 404, code, .. }) if code == "not_found" => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Reports the kiosk's state; returns the hash of the service PIN the server holds for the kiosk, when
     /// the reply carries one ([`survey::wire::HeartbeatReply`]; servers before PINs per kiosk send none).
     pub fn heartbeat(&self, token: &str, beat: &Heartbeat) -> Result<Option<String>, SyncError> {
@@ -184,8 +199,9 @@ pub struct PassReport {
     pub questionnaire_updated: bool,
 }
 
-/// One sync pass: send every pending answer in batches, fetch the questionnaire if it changed, report the
-/// kiosk's state, prune old acknowledged answers. Stops at the first failure; what was acknowledged
+/// One sync pass: send every pending answer in batches, fetch the questionnaire if it changed and the
+/// office's information clause, report the kiosk's state (and a PIN changed here; take the server's),
+/// prune old acknowledged answers. Stops at the first failure; what was acknowledged
 /// before it stays acknowledged.
 pub fn sync_once(store: &Store) -> Result<PassReport, SyncError> {
     let pairing = store.pairing()?.ok_or(SyncError::NotPaired)?;
@@ -232,6 +248,12 @@ pub fn sync_once(store: &Store) -> Result<PassReport, SyncError> {
     if let Some((package, etag)) = client.questionnaire(&pairing.token, etag.as_deref())? {
         store.set_questionnaire(&package, &etag)?;
         report.questionnaire_updated = true;
+    }
+    // Small and rarely changed; fetched each pass so that an edit in the panel reaches the kiosk's screen.
+    if let Some(notice) = client.privacy_notice(&pairing.token)? {
+        if store.privacy_notice()?.as_ref() != Some(&notice) {
+            store.set_privacy_notice(&notice)?;
+        }
     }
     if let Some(clock) = clock::device_clock() {
         let beat = Heartbeat {

@@ -187,6 +187,8 @@ impl Kiosk {
             theme.set_scale(if theme.get_scale() > 1.0 { 1.0 } else { 1.3 });
             k.after_input(None);
         }));
+        w.on_privacy_requested(on(|k| k.show_privacy()));
+        w.on_privacy_closed(on(|k| k.after_input(None)));
         w.on_service_requested(on(|k| {
             k.state.pin.borrow_mut().clear();
             *k.state.new_pin.borrow_mut() = crate::service_pin::NewPin::Idle;
@@ -491,6 +493,29 @@ impl Kiosk {
             Screen::Thanks if self.state.committing.get() > 0 => {}
             Screen::Thanks => w.set_screen("thanks".into()),
         }
+    }
+
+    /// The "Informacja o danych" screen, from what the last sync stored (a default before the first). It
+    /// returns to the start screen after a wait longer than a questionnaire's: reading takes longer.
+    fn show_privacy(&self) {
+        let stored = self.state.store.privacy_notice().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "nie można odczytać informacji o danych; pokazuję tekst domyślny");
+            None
+        });
+        let notice = crate::privacy::shown(stored);
+        let qr = crate::privacy::qr_image(&notice.url);
+        self.window.set_privacy_has_qr(qr.is_some());
+        self.window.set_privacy_qr(qr.unwrap_or_default());
+        self.window.set_privacy_text(notice.text.into());
+        self.window.set_privacy_url(notice.url.into());
+        self.window.set_screen("privacy".into());
+        let wait = Duration::from_secs(self.state.config.idle_seconds.max(crate::privacy::IDLE_SECONDS));
+        let (weak, state) = (self.window.as_weak(), self.state.clone());
+        self.state.idle.start(TimerMode::SingleShot, wait, move || {
+            if let Some(window) = weak.upgrade() {
+                Kiosk { window, state: state.clone() }.on_idle();
+            }
+        });
     }
 
     /// The PIN that opens the service screen now (the store may have a new one from the last sync).

@@ -253,6 +253,51 @@ fn service_screen() {
     tap(&k, "Zamknij");
 }
 
+/// "Informacja o danych": a Polish default before the first sync, then the office's clause with the QR
+/// code of its address, big and scrollable; back to the start by the button or after a longer wait.
+fn privacy_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (k, store) = kiosk(Config::default(), dir.path());
+    tap(&k, "Informacja o danych");
+    assert_eq!(k.window.get_screen(), "privacy");
+    assert!(shown(&k, kiosk::privacy::DEFAULT_TEXT));
+    assert!(!k.window.get_privacy_has_qr() && !shown(&k, "Kod QR z adresem pełnej informacji o danych"));
+    tap(&k, "Wróć do ankiety");
+    assert_eq!(k.window.get_screen(), "start");
+
+    // As the sync leaves it: the office's clause (longer than the screen) and its address.
+    let mut text = String::from(
+        "Administratorem Pana/Pani danych osobowych jest Urząd Gminy Testowo, ul. Główna 1, 00-001 Testowo.",
+    );
+    for point in [
+        "Z inspektorem ochrony danych może się Pan/Pani skontaktować pod adresem iod@testowo.example.",
+        "Dane przetwarzamy w celu zbadania satysfakcji klientów (art. 6 ust. 1 lit. e RODO).",
+        "Ma Pan/Pani prawo dostępu do danych, ich sprostowania, ograniczenia przetwarzania i sprzeciwu.",
+        "Ma Pan/Pani prawo wniesienia skargi do Prezesa Urzędu Ochrony Danych Osobowych.",
+        "Podanie danych jest dobrowolne. Dane nie służą do zautomatyzowanego podejmowania decyzji.",
+    ]
+    .iter()
+    .cycle()
+    .take(12)
+    {
+        text.push_str("\n\n");
+        text.push_str(point);
+    }
+    let url = "https://ankieta.testowo.example/urzad/prywatnosc";
+    store.set_privacy_notice(&survey::wire::PrivacyNotice { text: text.clone(), url: url.into() }).unwrap();
+    tap(&k, "Informacja o danych");
+    assert!(shown(&k, &text));
+    assert!(shown(&k, url));
+    assert!(k.window.get_privacy_has_qr() && shown(&k, "Kod QR z adresem pełnej informacji o danych"));
+    assert!(k.window.get_privacy_qr().size().width > 0);
+    screenshot(&k, "kiosk-privacy");
+    // Left open: it stays while someone may be reading, then gives way to the start screen.
+    mock_elapsed_time(Duration::from_secs(kiosk::privacy::IDLE_SECONDS - 5));
+    assert_eq!(k.window.get_screen(), "privacy");
+    mock_elapsed_time(Duration::from_secs(10));
+    assert_eq!(k.window.get_screen(), "start");
+}
+
 struct Lit(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
 
 impl kiosk::panel::Feedback for Lit {
@@ -346,6 +391,7 @@ fn kiosk_screens() {
     full_questionnaire();
     idle_reset_and_languages();
     service_screen();
+    privacy_screen();
     panel_on_the_touchscreen();
     a_failed_save_is_not_thanked();
 }

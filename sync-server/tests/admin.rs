@@ -205,7 +205,7 @@ fn posts_without_the_session_csrf_token_or_from_another_site_are_refused() {
 }
 
 /// Every route under `/admin/urzad/{slug}` (as in `http::admin::router`), GET and POST.
-const OFFICE_ROUTES: [(&str, &str); 36] = [
+const OFFICE_ROUTES: [(&str, &str); 37] = [
     ("GET", "/pulpit"),
     ("GET", "/papier"),
     ("POST", "/papier"),
@@ -228,6 +228,7 @@ const OFFICE_ROUTES: [(&str, &str); 36] = [
     ("GET", "/kioski"),
     ("POST", "/kioski"),
     ("POST", "/kioski/1/odwolaj"),
+    ("POST", "/kioski/1/pin"),
     ("GET", "/raporty/nowy?od=2026-01-01&do=2026-12-31"),
     ("GET", "/raporty/csv?od=2026-01-01&do=2026-12-31"),
     ("GET", "/raporty/xlsx?od=2026-01-01&do=2026-12-31"),
@@ -542,6 +543,60 @@ fn the_operator_creates_offices_and_their_admins_with_a_password_shown_once() {
     assert_eq!(shown.len(), 20);
     assert_eq!(p.login_attempt("gamma_admin", &shown).status, 303, "the shown password works");
     assert!(!p.get("/admin/", &cookie).body.contains(&shown), "the password is shown once");
+}
+
+/// The text of the first `<code>` after `after` on a page.
+fn code_after<'a>(page: &'a str, after: &str) -> &'a str {
+    page.split(after).nth(1).unwrap().split("<code>").nth(1).unwrap().split("</code>").next().unwrap()
+}
+
+#[test]
+fn a_kiosk_gets_its_own_pin_shown_once_and_an_easy_one_is_refused_in_the_panel() {
+    let p = panel();
+    let (cookie, csrf) = p.login("alfa_admin");
+    let r = p.post("/admin/urzad/alfa/kioski", &cookie, &format!("csrf={csrf}&name=parter"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let pin = code_after(&r.body, "PIN ekranu serwisowego tego kiosku").to_owned();
+    assert_eq!(survey::service_pin::check(&pin), Ok(()), "{pin}");
+    let office = p.store.office("alfa").unwrap();
+    let device = p.store.devices(office.id).unwrap().remove(0);
+    let stored = p.store.device_pin_hash(device.id).unwrap().unwrap();
+    assert!(sync_server::password::verify(&pin, &stored), "the PIN shown is the one kept (as a hash)");
+    assert!(!stored.contains(&pin));
+    let page = p.get("/admin/urzad/alfa/kioski", &cookie).body;
+    assert!(!page.contains(&format!("<code>{pin}</code>")), "the PIN is shown once");
+    assert!(page.contains("zmieniony") && page.contains("w panelu"), "{page}");
+
+    // Easy PINs are refused with the reason, and nothing changes.
+    let path = format!("/admin/urzad/alfa/kioski/{}/pin", device.id);
+    for (easy, reason) in [
+        ("1234", "od 6 do 12 cyfr"),
+        ("2468", "od 6 do 12 cyfr"),
+        ("123456", "ciągiem cyfr"),
+        ("000000", "powtórzeniem"),
+        ("12a456", "tylko z cyfr"),
+    ] {
+        let r = p.post(&path, &cookie, &format!("csrf={csrf}&pin={easy}"));
+        assert_eq!(r.status, 422, "{easy}");
+        assert!(r.body.contains("Nie zmieniono PIN-u") && r.body.contains(reason), "{easy}: {}", r.body);
+    }
+    assert_eq!(p.store.device_pin_hash(device.id).unwrap().as_deref(), Some(stored.as_str()));
+
+    // One the admin chose: kept and not repeated on the page; an empty field draws one, shown once.
+    let r = p.post(&path, &cookie, &format!("csrf={csrf}&pin=739152"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Zapisano nowy PIN ekranu serwisowego kiosku „parter”") && !r.body.contains("739152"));
+    assert!(sync_server::password::verify("739152", &p.store.device_pin_hash(device.id).unwrap().unwrap()));
+    let r = p.post(&path, &cookie, &format!("csrf={csrf}&pin="));
+    let drawn = code_after(&r.body, "Nowy PIN ekranu serwisowego kiosku").to_owned();
+    assert!(sync_server::password::verify(&drawn, &p.store.device_pin_hash(device.id).unwrap().unwrap()));
+    let changes =
+        p.count("SELECT count(*) FROM audit_log WHERE action = 'zmiana PIN-u kiosku' AND actor = 'alfa_admin'");
+    assert_eq!(changes, 2, "each change is in the audit log; refusals are not");
+
+    // A revoked kiosk's PIN cannot be changed.
+    assert!(p.store.revoke_device(office.id, "alfa_admin", device.id).unwrap());
+    assert_eq!(p.post(&path, &cookie, &format!("csrf={csrf}&pin=582914")).status, 404);
 }
 
 #[test]

@@ -9,8 +9,8 @@ use chrono::{TimeZone, Utc};
 use rusqlite::Connection;
 use survey::validation::Problem;
 use survey::wire::{
-    ApiError, DeviceClock, Heartbeat, Outcome, PairReply, PairRequest, QuestionnairePackage, UploadBatch,
-    UploadReceipt, WIRE_VERSION,
+    ApiError, DeviceClock, Heartbeat, HeartbeatReply, Outcome, PairReply, PairRequest, QuestionnairePackage,
+    UploadBatch, UploadReceipt, WIRE_VERSION,
 };
 use survey::{AnswerValue, CaptureClock, Channel, QuestionKey, Response};
 use sync_server::http::AppState;
@@ -249,6 +249,7 @@ fn a_wrong_kiosk_clock_is_corrected_and_reported() {
         pending: 7,
         clock: now,
         free_disk_bytes: Some(1_000_000),
+        service_pin_hash: None,
     };
     let (status, _) = a.post("/heartbeat", Some(&token), &beat);
     assert_eq!(status, 200);
@@ -256,6 +257,70 @@ fn a_wrong_kiosk_clock_is_corrected_and_reported() {
     let device = a.store.devices(office.id).unwrap().remove(0);
     assert_eq!(device.reported_pending, Some(7));
     assert!(device.clock_offset_secs.unwrap() < -800_000_000, "the offset shows the clock is decades behind");
+}
+
+/// The kiosk's own PIN: its hash comes with the pairing, a change made on the kiosk is taken from the
+/// heartbeat (once, logged), a change in the panel goes back in the heartbeat reply, and a hash that is
+/// not argon2id is refused without touching the one stored.
+#[test]
+fn the_service_pin_travels_with_pairing_and_heartbeats() {
+    let a = api();
+    let office = a.store.office("urzad").unwrap();
+    let enrolment = a.store.enroll_device(office.id, "sekretarz", "parter").unwrap();
+    assert_eq!(survey::service_pin::check(&enrolment.pin), Ok(()));
+    let (status, body) = a.post("/pair", None, &PairRequest { wire_version: WIRE_VERSION, code: enrolment.code });
+    assert_eq!(status, 200, "{body}");
+    let reply: PairReply = serde_json::from_str(&body).unwrap();
+    let at_pairing = reply.service_pin_hash.expect("the PIN's hash comes with the pairing");
+    assert!(sync_server::password::verify(&enrolment.pin, &at_pairing), "the hash is of the PIN shown once");
+
+    let clock = DeviceClock { monotonic: CaptureClock { boot_id: "b".into(), uptime_ms: 1 }, wall: Utc::now() };
+    let beat = |hash: Option<String>| Heartbeat {
+        wire_version: 1,
+        app_version: "0.1.0".into(),
+        pending: 0,
+        clock: clock.clone(),
+        free_disk_bytes: None,
+        service_pin_hash: hash,
+    };
+    let heartbeat = |hash: Option<String>| {
+        let (status, body) = a.post("/heartbeat", Some(&reply.token), &beat(hash));
+        (status, body)
+    };
+    let reply_pin = |body: &str| serde_json::from_str::<HeartbeatReply>(body).unwrap().service_pin_hash;
+    let (status, body) = heartbeat(None);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(reply_pin(&body).as_deref(), Some(at_pairing.as_str()));
+
+    // Changed on the kiosk: taken, and a resend changes nothing more.
+    let from_kiosk = sync_server::kiosk_pin::hash("582914").unwrap();
+    for _ in 0..2 {
+        let (status, body) = heartbeat(Some(from_kiosk.clone()));
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(reply_pin(&body).as_deref(), Some(from_kiosk.as_str()));
+    }
+    let changes = |s: &Store| {
+        s.audit_log(office.id, 50).unwrap().into_iter().filter(|e| e.action == "zmiana PIN-u kiosku").count()
+    };
+    assert_eq!(changes(&a.store), 1);
+    let device = a.store.devices(office.id).unwrap().remove(0);
+    assert_eq!(device.service_pin_set_by.as_deref(), Some("kiosk"));
+
+    // Changed in the panel: the next reply carries it.
+    let in_panel = sync_server::kiosk_pin::hash("739152").unwrap();
+    assert_eq!(
+        a.store.set_device_pin(office.id, "sekretarz", device.id, &in_panel).unwrap().as_deref(),
+        Some("parter")
+    );
+    let (_, body) = heartbeat(None);
+    assert_eq!(reply_pin(&body).as_deref(), Some(in_panel.as_str()));
+    assert_eq!(changes(&a.store), 2);
+
+    // Not an argon2id hash: refused, the panel's PIN stays.
+    let (status, body) = heartbeat(Some("1234".into()));
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(serde_json::from_str::<ApiError>(&body).unwrap().code, "unusable_service_pin_hash");
+    assert_eq!(a.store.device_pin_hash(device.id).unwrap().as_deref(), Some(in_panel.as_str()));
 }
 
 #[test]
