@@ -882,8 +882,8 @@ fn the_dashboard_leads_with_the_figures_the_report_gives() {
     let report = sync_server::documents::report_figures::generate(&p.store, &office, filter, 5).unwrap();
     let tile = body.split("Indeks ogólnej oceny").nth(1).unwrap();
     let shown = tile.split("<p class=\"tile-value\">").nth(1).unwrap().split('<').next().unwrap();
-    assert_eq!(shown, report.overall.index);
-    assert!(body.contains(&format!("{}%", report.overall.satisfied)), "% satisfied as in the report");
+    assert_eq!(shown, report.overall.index_text());
+    assert!(body.contains(&format!("{}%", report.overall.satisfied_text())), "% satisfied as in the report");
     assert!(body.contains(&format!("Ogólną ocenę obsługi w tym okresie podało {} osób", report.overall.n)));
     // The link to the full report carries the same period.
     assert!(body.contains(&format!("raporty/nowy?od={from}&#38;do={today}")), "askama escapes & as &#38;");

@@ -9,21 +9,18 @@ use chrono::NaiveDate;
 
 use super::a4::{Block, Document, MARGIN, Mark, paragraph};
 use super::logo::Pixels;
-use super::report_figures::{Figures, Report};
+use super::report_figures::{ChoiceTable, Figures, Report, decimal, signed};
 use super::report_pdf::{figure_columns, figures_row, heading, table, text_block};
 use crate::local_time::date_pl;
 use crate::store::SignOff;
-
-/// A count and its percentage, or `None` when the count is below the threshold (shown "< N").
-pub type Cell = Option<(u64, String)>;
 
 /// An area's figures as published.
 #[derive(Debug, Clone)]
 pub struct PublicArea {
     pub title: String,
     pub satisfaction: Figures,
-    pub importance_mean: String,
-    pub change: String,
+    pub importance_mean: Option<f64>,
+    pub change: Option<f64>,
     pub items: Vec<(String, Figures)>,
 }
 
@@ -40,11 +37,12 @@ pub struct PublicReport {
     pub previous_period: String,
     pub by_channel: Vec<(String, u64)>,
     pub overall: Figures,
-    pub overall_change: String,
+    pub overall_change: Option<f64>,
     pub all_areas: Figures,
     pub areas: Vec<PublicArea>,
     pub departments: Vec<(String, Option<Figures>)>,
-    pub settled: Vec<(String, Cell)>,
+    /// Every choice question and the respondent profile, as the archive suppressed them.
+    pub choices: Vec<ChoiceTable>,
     pub months: Vec<(String, Option<Figures>)>,
     pub threshold: u64,
     pub prepared_by: String,
@@ -59,11 +57,37 @@ fn day_in_words(text: &str) -> String {
         .map_or_else(|| text.to_owned(), date_pl)
 }
 
+/// A choice question as published: a row below the threshold is hidden whatever the archive says.
+fn public_choice(c: &ChoiceTable, threshold: u64) -> ChoiceTable {
+    let mut c = c.clone();
+    c.shown = c.shown && c.base >= threshold;
+    for row in &mut c.rows {
+        if row.count.is_some_and(|n| n < threshold) {
+            row.count = None;
+            row.percent = None;
+        }
+    }
+    c
+}
+
+impl PublicArea {
+    pub fn importance_text(&self) -> String {
+        decimal(self.importance_mean, 2)
+    }
+
+    pub fn change_text(&self) -> String {
+        signed(self.change)
+    }
+}
+
 impl PublicReport {
+    pub fn overall_change_text(&self) -> String {
+        signed(self.overall_change)
+    }
+
     /// The public version of `report` (archived as nr `report_id`) with its sign-off.
     pub fn of(report: &Report, report_id: i64, sign_off: &SignOff) -> PublicReport {
         let threshold = report.threshold;
-        let settled_total: u64 = report.settled.iter().map(|(_, n, _)| n).sum();
         PublicReport {
             report_id,
             office: report.office.clone(),
@@ -74,7 +98,7 @@ impl PublicReport {
             previous_period: format!("{} – {}", day_in_words(&report.previous_from), day_in_words(&report.previous_to)),
             by_channel: report.by_channel.clone(),
             overall: report.overall.clone(),
-            overall_change: report.overall_change.clone(),
+            overall_change: report.overall_change,
             all_areas: report.all_areas.clone(),
             areas: report
                 .areas
@@ -82,8 +106,8 @@ impl PublicReport {
                 .map(|a| PublicArea {
                     title: a.title.clone(),
                     satisfaction: a.satisfaction.clone(),
-                    importance_mean: a.importance.mean.clone(),
-                    change: a.change.clone(),
+                    importance_mean: a.importance.mean,
+                    change: a.change,
                     items: a.items.iter().map(|i| (i.text.clone(), i.figures.clone())).collect(),
                 })
                 .collect(),
@@ -93,14 +117,9 @@ impl PublicReport {
                 .iter()
                 .map(|d| (d.name.clone(), d.figures.clone().filter(|f| f.n >= threshold)))
                 .collect(),
-            // The archive keeps every answer's count; published, each below the threshold is hidden.
-            settled: report
-                .settled
-                .iter()
-                .map(|(label, n, pct)| {
-                    (label.clone(), (*n >= threshold && settled_total > 0).then(|| (*n, pct.clone())))
-                })
-                .collect(),
+            // Suppressed in the archived figures already (with the complementary rule); a count below
+            // the threshold that reached the archive all the same is hidden here too, never shown.
+            choices: report.choices.iter().map(|c| public_choice(c, threshold)).collect(),
             months: report.months.iter().map(|(m, f)| (m.clone(), f.clone().filter(|f| f.n >= threshold))).collect(),
             threshold,
             prepared_by: sign_off.prepared_by.clone(),
@@ -155,14 +174,14 @@ pub fn public_pdf(r: &PublicReport, logo: Option<&Pixels>) -> Result<Vec<u8>, St
         r.by_channel.iter().map(|(c, n)| vec![c.clone(), n.to_string()]).collect(),
     );
     let mut row = figures_row("wszystkie odpowiedzi", &r.overall);
-    row.push(r.overall_change.clone());
+    row.push(signed(r.overall_change));
     table(&mut b, "Ogólna ocena obsługi", &figure_columns("Ogólna ocena obsługi", true), vec![row]);
     let mut rows: Vec<Vec<String>> = r
         .areas
         .iter()
         .map(|a| {
             let mut row = figures_row(&a.title, &a.satisfaction);
-            row.push(a.change.clone());
+            row.push(signed(a.change));
             row
         })
         .collect();
@@ -187,23 +206,26 @@ pub fn public_pdf(r: &PublicReport, logo: Option<&Pixels>) -> Result<Vec<u8>, St
             .iter()
             .map(|(name, f)| {
                 let cells =
-                    f.as_ref().map_or_else(hidden, |f| vec![f.n.to_string(), f.mean.clone(), f.satisfied.clone()]);
+                    f.as_ref().map_or_else(hidden, |f| vec![f.n.to_string(), f.mean_text(), f.satisfied_text()]);
                 [vec![name.clone()], cells].concat()
             })
             .collect(),
     );
-    table(
-        &mut b,
-        "Czy udało się załatwić sprawę?",
-        &[("Odpowiedź", 0.4), ("n", 0.12), ("%", 0.15)],
-        r.settled
-            .iter()
-            .map(|(label, cell)| match cell {
-                Some((n, pct)) => vec![label.clone(), n.to_string(), pct.clone()],
-                None => vec![label.clone(), format!("< {}", r.threshold), String::new()],
-            })
-            .collect(),
-    );
+    for c in r.choices.iter().filter(|c| c.shown) {
+        let title = format!("{}{}", c.question, if c.multiple { " (wielokrotny wybór)" } else { "" });
+        table(
+            &mut b,
+            &title,
+            &[("Odpowiedź", 0.4), ("n", 0.12), (if c.multiple { "% osób" } else { "%" }, 0.15)],
+            c.rows
+                .iter()
+                .map(|row| match row.count {
+                    Some(n) => vec![row.label.clone(), n.to_string(), row.percent_text()],
+                    None => vec![row.label.clone(), format!("< {}", r.threshold), String::new()],
+                })
+                .collect(),
+        );
+    }
     table(
         &mut b,
         "Ogólna ocena według miesięcy",
@@ -212,7 +234,7 @@ pub fn public_pdf(r: &PublicReport, logo: Option<&Pixels>) -> Result<Vec<u8>, St
             .iter()
             .map(|(m, f)| {
                 let cells =
-                    f.as_ref().map_or_else(hidden, |f| vec![f.n.to_string(), f.mean.clone(), f.satisfied.clone()]);
+                    f.as_ref().map_or_else(hidden, |f| vec![f.n.to_string(), f.mean_text(), f.satisfied_text()]);
                 [vec![m.clone()], cells].concat()
             })
             .collect(),

@@ -564,7 +564,6 @@ pub fn build(input: ReportInput<'_>) -> Report {
         areas,
         departments,
         threshold: input.threshold,
-        settled,
         choices,
         months: months_of(&input.now.overall_by_month, input.threshold),
         previous_months: months_of(&input.before.overall_by_month, input.threshold),
