@@ -12,13 +12,6 @@ pub fn local(t: DateTime<Utc>) -> NaiveDateTime {
     t.with_timezone(&OFFICE_TZ).naive_local()
 }
 
-/// A stored instant (RFC 3339) as a person reads it: local date and time to the minute. A text that is
-/// not an instant is shown as it is.
-pub fn shown(stored: &str) -> String {
-    DateTime::parse_from_rfc3339(stored)
-        .map_or_else(|_| stored.to_owned(), |t| local(t.with_timezone(&Utc)).format("%Y-%m-%d %H:%M").to_string())
-}
-
 /// The instant a local day begins. Polish clocks change at 02:00/03:00, so midnight always exists
 /// once; `earliest` keeps this total all the same.
 pub fn day_start(day: NaiveDate) -> DateTime<Utc> {
@@ -110,13 +103,6 @@ pub fn today() -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stored_instants_are_shown_in_polish_time() {
-        assert_eq!(shown("2026-01-15T11:05:59Z"), "2026-01-15 12:05");
-        assert_eq!(shown("2026-07-15T11:05:00Z"), "2026-07-15 13:05");
-        assert_eq!(shown("nie czas"), "nie czas");
-    }
 
     #[test]
     fn days_begin_at_polish_midnight_in_winter_and_summer() {

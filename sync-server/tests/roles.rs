@@ -354,7 +354,7 @@ fn one_sees_ones_own_sessions_in_polish_time_and_logs_out_everywhere() {
         .unwrap()
         .query_row("SELECT created_at FROM sessions WHERE user_agent = 'Chrome, Linux'", [], |r| r.get(0))
         .unwrap();
-    assert!(page.body.contains(&sync_server::local_time::shown(&created)), "times are Polish");
+    assert!(page.body.contains(&sync_server::local_time::human_text(&created)), "times are Polish");
 
     let csrf = p.store.session(second.split_once('=').unwrap().1).unwrap().unwrap().csrf;
     let r = p.post("/admin/sesje/wyloguj-wszedzie", &second, &format!("csrf={csrf}"));

@@ -46,7 +46,7 @@ struct AccountsPage {
 
 fn row(account: Admin, viewer: &Admin) -> AccountRow {
     let state = match (&account.disabled_at, account.must_change_password) {
-        (Some(at), _) => format!("wyłączone od {}", local_time::shown(at)),
+        (Some(at), _) => format!("wyłączone od {}", local_time::human_text(at)),
         (None, true) => "czynne, czeka na zmianę hasła".to_owned(),
         (None, false) => "czynne".to_owned(),
     };
@@ -55,7 +55,7 @@ fn row(account: Admin, viewer: &Admin) -> AccountRow {
         own: account.id == viewer.id,
         enabled: account.disabled_at.is_none(),
         role: account.role.label(),
-        created: local_time::shown(&account.created_at),
+        created: local_time::human_text(&account.created_at),
         login: account.login,
         state,
     }

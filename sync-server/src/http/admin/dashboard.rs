@@ -42,7 +42,7 @@ struct DashboardPage {
     /// Kiosks that need attention (silent, or never heard from since pairing), and how many there are.
     kiosks_attention: Vec<super::kiosks::KioskRow>,
     kiosk_count: usize,
-    overdue_actions: Option<Vec<OverdueAction>>,
+    overdue_actions: Vec<OverdueAction>,
     /// Presses of button panels not counted as answers, by reason (in Polish).
     filtered: Vec<(String, u64)>,
 }
@@ -58,12 +58,17 @@ pub struct OverdueAction {
     pub deadline: String,
 }
 
-/// The office's corrective actions past their deadline. `None` while this build keeps no register of
-/// corrective actions (the conclusions are archived with each report as text): the dashboard then shows
-/// no such section rather than an empty list that would claim nothing is overdue. The register of actions
-/// fills this in.
-fn overdue_actions(_store: &crate::store::Store, _office_id: i64) -> Option<Vec<OverdueAction>> {
-    None
+/// The office's corrective actions past their deadline (not done or dropped by the office's today).
+fn overdue_actions(store: &crate::store::Store, office_id: i64) -> Result<Vec<OverdueAction>, crate::store::StoreError> {
+    let overdue = store.overdue_actions(office_id, crate::local_time::today())?;
+    Ok(overdue
+        .into_iter()
+        .map(|a| OverdueAction {
+            what: a.input.what,
+            who: a.input.responsible,
+            deadline: crate::local_time::date_pl(a.input.deadline),
+        })
+        .collect())
 }
 
 #[derive(Template)]
@@ -120,12 +125,6 @@ pub(super) async fn offices_page(
         ),
         Err(e) => e.into_response(),
     }
-}
-
-pub(super) fn operator_only(session: &Session) -> Option<Response> {
-    (session.admin.role != Role::Operator).then(|| {
-        admin_message(StatusCode::FORBIDDEN, "Brak uprawnień", "Urzędy i ich administratorów tworzy operator systemu.")
-    })
 }
 
 pub async fn create_office(
@@ -237,7 +236,7 @@ pub async fn office_dashboard(
                 has_draft: s.draft(id)?.is_some(),
                 devices: s.devices(id)?,
                 filtered: s.filtered_counts(id)?,
-                overdue_actions: overdue_actions(s, id),
+                overdue_actions: overdue_actions(s, id)?,
             })
         })
         .await;
@@ -300,5 +299,5 @@ struct Loaded {
     has_draft: bool,
     devices: Vec<crate::store::Device>,
     filtered: Vec<(String, u64)>,
-    overdue_actions: Option<Vec<OverdueAction>>,
+    overdue_actions: Vec<OverdueAction>,
 }

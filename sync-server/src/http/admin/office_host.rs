@@ -7,17 +7,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::dashboard::{error_text, offices_page, operator_only};
+use super::dashboard::{error_text, offices_page};
 use super::field;
 use crate::http::AppState;
 use crate::input;
 use crate::store::Session;
 
-/// `POST /admin/hosty`: `office` and `host` (empty removes the office's own host name).
+/// `POST /admin/hosty`: `office` and `host` (empty removes the office's own host name). Only the operator
+/// reaches it (`access::ROUTES`).
 pub async fn set(State(state): State<AppState>, Extension(session): Extension<Session>, body: Bytes) -> Response {
-    if let Some(refusal) = operator_only(&session) {
-        return refusal;
-    }
     let (slug, typed) = (field(&body, "office"), field(&body, "host"));
     let host = if typed.trim().is_empty() {
         None

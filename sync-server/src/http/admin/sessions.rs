@@ -77,8 +77,8 @@ pub async fn page(State(state): State<AppState>, Extension(session): Extension<S
                     .into_iter()
                     .map(|s| SessionRow {
                         current: s.token_hash == session.token_hash,
-                        created: local_time::shown(&s.created_at),
-                        last_seen: local_time::shown(&s.last_seen),
+                        created: local_time::human_text(&s.created_at),
+                        last_seen: local_time::human_text(&s.last_seen),
                         browser: if s.user_agent.is_empty() { "nieznana przeglądarka".into() } else { s.user_agent },
                     })
                     .collect(),
