@@ -478,4 +478,15 @@ fn a_megabyte_login_does_not_grow_the_database_and_no_login_text_is_logged_unche
         1
     );
     assert_eq!(p.login_with("alfa_admin", PASSWORD, "test").status, 303);
+
+    // Malformed logins are throttled together: they cannot fill the log faster than real failures.
+    for _ in 0..3 {
+        assert_eq!(p.login_with("zły login", PASSWORD, "test").status, 401);
+    }
+    let rows = audit_rows(&p);
+    let r = p.login_with("zły login", PASSWORD, "test");
+    assert_eq!(r.status, 429);
+    assert!(r.body.contains("Zbyt wiele nieudanych prób"), "{}", r.body);
+    assert_eq!(audit_rows(&p), rows);
+    assert_eq!(p.login_with("alfa_admin", PASSWORD, "test").status, 303, "real logins still work");
 }
