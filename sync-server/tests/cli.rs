@@ -291,6 +291,45 @@ fn first_start_writes_credentials_to_a_private_file_once_then_serves_until_sigte
 }
 
 #[test]
+fn in_a_terminal_first_start_prints_the_credentials_and_writes_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("dane");
+    // A busy port: the server sets up the first admin, prints, and then stops with an error, so the
+    // terminal's output is complete when `script` returns.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let serve = format!(
+        "{} serve --data-dir {} --listen {}",
+        env!("CARGO_BIN_EXE_sync-server"),
+        data.display(),
+        taken.local_addr().unwrap()
+    );
+    // `script` (util-linux) runs the server with a pseudo-terminal as its standard output.
+    let out = Command::new("script")
+        .args(["-qec", &serve, "/dev/null"])
+        .env_remove("OCEN_DATA_DIR")
+        .env_remove("OCEN_LISTEN")
+        .env_remove("INVOCATION_ID")
+        .env_remove("JOURNAL_STREAM")
+        .env("OCEN_CONFIG", "/dev/null")
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    let password = printed
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Hasło: "))
+        .unwrap_or_else(|| panic!("no password in: {printed}"))
+        .to_owned();
+    assert!(printed.contains("Login: admin"), "{printed}");
+    assert!(!data.join(sync_server::serve::FIRST_LOGIN_FILE).exists(), "no file when a person watches");
+    let conn = Connection::open(data.join(DB_FILE)).unwrap();
+    let hash: String =
+        conn.query_row("SELECT password_hash FROM admins WHERE login = 'admin'", [], |r| r.get(0)).unwrap();
+    assert!(sync_server::password::verify(&password, &hash), "the printed password must be the admin's");
+}
+
+#[test]
 fn a_busy_port_is_a_clear_error() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();

@@ -187,6 +187,68 @@ fn every_route_is_walked_with_every_role_and_refused_unless_the_table_grants_it(
     assert_eq!(p.count("SELECT count(*) FROM admins"), 5);
 }
 
+/// Whether a concrete address (query left out) is a route `pattern` of the table.
+fn matches(pattern: &str, address: &str) -> bool {
+    let address = address.split('?').next().unwrap();
+    let (p, a): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), address.split('/').collect());
+    p.len() == a.len() && p.iter().zip(&a).all(|(p, a)| p.starts_with('{') || p == a)
+}
+
+/// The panel addresses a page links to (`GET`) and sends forms to (`POST`).
+fn targets(page: &str) -> Vec<(&'static str, String)> {
+    let mut found: Vec<(&'static str, String)> =
+        page.split("href=\"").skip(1).map(|s| ("GET", s.split('"').next().unwrap().to_owned())).collect();
+    for form in page.split("<form ").skip(1) {
+        let attr =
+            |name: &str| form.split(&format!("{name}=\"")).nth(1).map(|v| v.split('"').next().unwrap().to_owned());
+        let method = if attr("method").as_deref() == Some("post") { "POST" } else { "GET" };
+        found.push((method, attr("action").unwrap()));
+    }
+    found.retain(|(_, a)| a.starts_with("/admin/urzad/"));
+    found
+}
+
+#[test]
+fn pages_link_to_and_offer_forms_for_only_what_the_role_may_use() {
+    use survey::{AnswerValue, Channel, QuestionKey, Response};
+    let p = panel();
+    let mut sheet = Response::new("alfa", 1, Channel::Paper);
+    sheet.paper_serial = Some("A-1".into());
+    sheet.answers.insert(QuestionKey::parse("ogolna_ocena").unwrap(), AnswerValue::Rating(4));
+    sync_server::ingest::ingest(&p.store, &sheet).unwrap();
+    let today = chrono::Utc::now().date_naive();
+    for (login, role) in ROLES {
+        let (cookie, _) = p.session(login);
+        let mut seen = 0;
+        for route in ROUTES.iter().filter(|r| r.method == "GET" && r.path.starts_with("/admin/urzad/{slug}/")) {
+            if !allows(role, &axum::http::Method::GET, route.path)
+                || route.path.ends_with("pdf")
+                || route.path.ends_with("csv")
+                || route.path.ends_with("xlsx")
+            {
+                continue;
+            }
+            let mut path = route.path.replace("{slug}", "alfa").replace("{id}", &sheet.id.to_string());
+            if path.ends_with("raporty/nowy") {
+                path.push_str(&format!("?od=2020-01-01&do={today}"));
+            }
+            if path.contains("raporty/") && path.ends_with(&sheet.id.to_string()) {
+                continue; // no archived report to show
+            }
+            let page = p.get(&path, &cookie);
+            assert_eq!(page.status, 200, "{login} {path}");
+            for (method, target) in targets(&page.body) {
+                let granted = ROUTES.iter().any(|r| {
+                    r.method == method && matches(r.path, &target) && allows(role, &method.parse().unwrap(), r.path)
+                });
+                assert!(granted, "{login}: {path} offers {method} {target}, which the role may not use");
+                seen += 1;
+            }
+        }
+        assert!(seen > 3, "{login}: the pages were looked at");
+    }
+}
+
 #[test]
 fn a_read_only_and_a_paper_only_role_are_kept_to_their_pages() {
     let p = panel();
@@ -408,7 +470,7 @@ fn a_megabyte_login_does_not_grow_the_database_and_no_login_text_is_logged_unche
         p.count("SELECT count(*) FROM audit_log WHERE actor LIKE '%bbb%' OR actor LIKE '%Tajne%' OR actor LIKE '%nikt%' OR details LIKE '%Tajne%'"),
         0
     );
-    assert_eq!(p.count("SELECT max(length(actor)) FROM audit_log") as usize <= 64, true);
+    assert!(p.count("SELECT max(length(actor)) FROM audit_log") <= 64);
     // A failure on an existing account is still logged under its login, and logins still work.
     assert_eq!(p.login_with("alfa_admin", "zle-haslo-zle-haslo", "test").status, 401);
     assert_eq!(
@@ -416,4 +478,15 @@ fn a_megabyte_login_does_not_grow_the_database_and_no_login_text_is_logged_unche
         1
     );
     assert_eq!(p.login_with("alfa_admin", PASSWORD, "test").status, 303);
+
+    // Malformed logins are throttled together: they cannot fill the log faster than real failures.
+    for _ in 0..3 {
+        assert_eq!(p.login_with("zły login", PASSWORD, "test").status, 401);
+    }
+    let rows = audit_rows(&p);
+    let r = p.login_with("zły login", PASSWORD, "test");
+    assert_eq!(r.status, 429);
+    assert!(r.body.contains("Zbyt wiele nieudanych prób"), "{}", r.body);
+    assert_eq!(audit_rows(&p), rows);
+    assert_eq!(p.login_with("alfa_admin", PASSWORD, "test").status, 303, "real logins still work");
 }

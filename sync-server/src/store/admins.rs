@@ -80,7 +80,8 @@ pub struct Admin {
 /// Why an account change is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccountRefusal {
-    /// Nobody disables or deletes their own account (they would lock themselves out).
+    /// Nobody disables, deletes or resets their own account here (they would lock themselves out; their
+    /// own password is changed on the password page).
     Own,
     /// An office keeps at least one enabled administrator.
     LastAdministrator,
@@ -91,7 +92,7 @@ impl AccountRefusal {
     pub fn message(self) -> &'static str {
         match self {
             AccountRefusal::Own => {
-                "Nie można wyłączyć ani usunąć własnego konta. Poproś o to innego administratora urzędu lub operatora."
+                "Nie można wyłączyć ani usunąć własnego konta ani nadać mu tu nowego hasła. Własne hasło zmienisz na stronie „Zmień hasło”; o pozostałe poproś innego administratora urzędu lub operatora."
             }
             AccountRefusal::LastAdministrator => {
                 "To ostatni czynny administrator urzędu: urząd musi mieć co najmniej jednego. Najpierw utwórz lub włącz konto innego administratora."

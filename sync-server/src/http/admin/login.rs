@@ -81,7 +81,11 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Resu
     let given = field(&body, "password");
 
     if !input::could_be_login(&login) {
-        // Not even shown back: it may be a password typed into the wrong field.
+        // Not even shown back: it may be a password typed into the wrong field. Such tries are throttled
+        // together, so that they cannot fill the log faster than failures on real logins.
+        if let Err(refusal) = state.logins.check(UNKNOWN_LOGIN) {
+            return refuse(StatusCode::TOO_MANY_REQUESTS, refusal.message(), String::new());
+        }
         state.logins.failed(UNKNOWN_LOGIN);
         let _ = state.db(|s| s.audit(None, UNKNOWN_LOGIN, "nieudane logowanie", "login w niedozwolonej postaci")).await;
         return refuse(

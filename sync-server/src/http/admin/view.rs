@@ -25,6 +25,8 @@ pub struct AdminChrome {
     pub notice: Option<String>,
     /// The manual's section about this page.
     pub help: String,
+    /// The account's role: the page shows only the links and forms it may use ([`AdminChrome::may`]).
+    pub role: Role,
 }
 
 /// The pages of one office, in the order of the navigation: (path under the office, label). A path
@@ -81,6 +83,7 @@ impl AdminChrome {
             nav,
             notice: None,
             help: format!("/admin/pomoc/{}", section_for(current)),
+            role,
         }
     }
 
@@ -89,6 +92,17 @@ impl AdminChrome {
     pub fn with_help(mut self, section: &str) -> Self {
         self.help = format!("/admin/pomoc/{section}");
         self
+    }
+
+    /// Whether the account may open the office page `path` (under `/admin/urzad/{slug}/`), so that a page
+    /// links to it; by the same table that lets requests in.
+    pub fn may(&self, path: &str) -> bool {
+        access::allows(self.role, &Method::GET, &format!("/admin/urzad/{{slug}}/{path}"))
+    }
+
+    /// Whether the account may send the office form `path`, so that a page shows the form.
+    pub fn may_send(&self, path: &str) -> bool {
+        access::allows(self.role, &Method::POST, &format!("/admin/urzad/{{slug}}/{path}"))
     }
 
     /// The same frame with a message shown above the content (after a save, say).
