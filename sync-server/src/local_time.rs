@@ -27,6 +27,7 @@ pub fn day_start_text(day: NaiveDate) -> String {
     day_start(day).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// Polish month names in the genitive, as a date is said: "1 grudnia".
 const MONTHS_GENITIVE: [&str; 12] = [
     "stycznia",
     "lutego",
@@ -42,8 +43,8 @@ const MONTHS_GENITIVE: [&str; 12] = [
     "grudnia",
 ];
 
-/// A day as Poles write it: "1 grudnia 2026".
-pub fn long_date(day: NaiveDate) -> String {
+/// A day as a person reads it: "1 grudnia 2026".
+pub fn date_pl(day: NaiveDate) -> String {
     use chrono::Datelike;
     format!("{} {} {}", day.day(), MONTHS_GENITIVE[day.month0() as usize], day.year())
 }
@@ -68,8 +69,8 @@ mod tests {
     }
 
     #[test]
-    fn long_dates_use_the_genitive_month() {
-        assert_eq!(long_date(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()), "1 grudnia 2026");
-        assert_eq!(long_date(NaiveDate::from_ymd_opt(2027, 9, 30).unwrap()), "30 września 2027");
+    fn date_pls_use_the_genitive_month() {
+        assert_eq!(date_pl(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()), "1 grudnia 2026");
+        assert_eq!(date_pl(NaiveDate::from_ymd_opt(2027, 9, 30).unwrap()), "30 września 2027");
     }
 }

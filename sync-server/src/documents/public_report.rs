@@ -11,7 +11,7 @@ use super::a4::{Block, Document, MARGIN, Mark, paragraph};
 use super::logo::Pixels;
 use super::report_figures::{Figures, Report};
 use super::report_pdf::{figure_columns, figures_row, heading, table, text_block};
-use crate::local_time::long_date;
+use crate::local_time::date_pl;
 use crate::store::SignOff;
 
 /// A count and its percentage, or `None` when the count is below the threshold (shown "< N").
@@ -56,7 +56,7 @@ pub struct PublicReport {
 fn day_in_words(text: &str) -> String {
     text.get(..10)
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .map_or_else(|| text.to_owned(), long_date)
+        .map_or_else(|| text.to_owned(), date_pl)
 }
 
 impl PublicReport {
@@ -105,7 +105,7 @@ impl PublicReport {
             threshold,
             prepared_by: sign_off.prepared_by.clone(),
             approved_by: sign_off.approved_by.clone(),
-            approved_on: long_date(sign_off.approved_on),
+            approved_on: date_pl(sign_off.approved_on),
         }
     }
 }

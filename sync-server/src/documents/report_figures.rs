@@ -152,7 +152,7 @@ impl ActionLine {
             report_id: action.report_id,
             what: action.input.what.clone(),
             responsible: action.input.responsible.clone(),
-            deadline: crate::local_time::long_date(action.input.deadline),
+            deadline: crate::local_time::date_pl(action.input.deadline),
             status: action.input.status.label_pl().to_owned(),
             notes: action.input.notes.clone(),
             overdue: action.is_overdue(today),

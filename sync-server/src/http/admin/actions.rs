@@ -195,7 +195,7 @@ async fn show(
                 id: a.id,
                 what: a.input.what.clone(),
                 responsible: a.input.responsible.clone(),
-                deadline: crate::local_time::long_date(a.input.deadline),
+                deadline: crate::local_time::date_pl(a.input.deadline),
                 status: a.input.status.label_pl(),
                 overdue: a.is_overdue(today),
                 notes: a.input.notes.clone(),

@@ -151,7 +151,7 @@ async fn show(
         published_on: publication
             .as_ref()
             .and_then(|p| chrono::DateTime::parse_from_rfc3339(&p.published_at).ok())
-            .map(|t| crate::local_time::long_date(crate::local_time::local(t.to_utc()).date()))
+            .map(|t| crate::local_time::date_pl(crate::local_time::local(t.to_utc()).date()))
             .unwrap_or_default(),
         report,
         publication,

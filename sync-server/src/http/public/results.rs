@@ -16,7 +16,7 @@ use super::{LangQuery, message_page, office, render};
 use crate::documents::public_report::PublicReport;
 use crate::documents::report_figures::Report;
 use crate::http::AppState;
-use crate::local_time::long_date;
+use crate::local_time::date_pl;
 use crate::store::Office;
 
 /// A published report as listed.
@@ -47,7 +47,7 @@ struct ResultPage {
 fn day_in_words(text: &str) -> String {
     text.get(..10)
         .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .map_or_else(|| text.to_owned(), long_date)
+        .map_or_else(|| text.to_owned(), date_pl)
 }
 
 fn not_found(lang: Lang, office: &Office) -> Response {
@@ -75,7 +75,7 @@ pub async fn list(State(state): State<AppState>, Path(slug): Path<String>, Query
                 Some(from) => format!("{} – {}", day_in_words(from), day_in_words(&p.period_to)),
                 None => format!("wyniki do {}", day_in_words(&p.period_to)),
             },
-            approved_on: long_date(p.sign_off.approved_on),
+            approved_on: date_pl(p.sign_off.approved_on),
         })
         .collect();
     let page = ListPage {
