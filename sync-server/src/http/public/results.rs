@@ -13,7 +13,7 @@ use survey::Lang;
 use super::i18n::words;
 use super::view::{Chrome, office_url};
 use super::{LangQuery, message_page, office, render};
-use crate::documents::public_report::PublicReport;
+use crate::documents::public_report::{PublicReport, day_in_words};
 use crate::documents::report_figures::Report;
 use crate::http::AppState;
 use crate::local_time::date_pl;
@@ -42,12 +42,6 @@ struct ResultPage {
     list_url: String,
     pdf_url: String,
     r: PublicReport,
-}
-
-fn day_in_words(text: &str) -> String {
-    text.get(..10)
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .map_or_else(|| text.to_owned(), date_pl)
 }
 
 fn not_found(lang: Lang, office: &Office) -> Response {
