@@ -105,6 +105,7 @@ pub fn section_for(current: &str) -> &'static str {
         "raporty" => "08-raporty#generowanie-raportu",
         "dane" => "03-dane-urzedu#nazwa-i-kontakt",
         "prywatnosc" => "03-dane-urzedu#klauzula-informacyjna",
+        "deklaracja" => "03-dane-urzedu#deklaracja-dostepnosci",
         "dziennik" => "10-konta-i-bezpieczenstwo#dziennik-zdarzen",
         "haslo" => "02-pierwsze-uruchomienie#zmiana-hasla",
         "urzedy" => "10-konta-i-bezpieczenstwo#role",
@@ -113,7 +114,7 @@ pub fn section_for(current: &str) -> &'static str {
 }
 
 /// Every page name [`section_for`] knows, for the test that follows each link.
-pub const PAGES: [&str; 12] = [
+pub const PAGES: [&str; 13] = [
     "pulpit",
     "papier",
     "papier/lista",
@@ -123,6 +124,7 @@ pub const PAGES: [&str; 12] = [
     "raporty",
     "dane",
     "prywatnosc",
+    "deklaracja",
     "dziennik",
     "haslo",
     "urzedy",
