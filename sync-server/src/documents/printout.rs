@@ -56,7 +56,7 @@ fn options(q: &Questionnaire, kind: &QuestionKind, departments: &[(String, Strin
             .iter()
             .map(|(_, name)| name.clone())
             .chain(std::iter::once(if departments.is_empty() {
-                "(komórka – wpisz obok)".to_owned()
+                "(komórka – prosimy wpisać obok)".to_owned()
             } else {
                 "inna".to_owned()
             }))
@@ -94,8 +94,8 @@ fn blocks(sheet: &Sheet<'_>, serial: Option<&str>, logo: Option<usize>) -> Vec<B
     y += 2.0;
     for text in [
         "Badanie jest anonimowe – odpowiedzi prezentujemy wyłącznie w zbiorczych zestawieniach.",
-        "Jak wypełnić: przy każdym pytaniu zaznacz krzyżykiem (X) jedną kratkę (przy pytaniu wielokrotnego wyboru – tyle, ile trzeba). Oceny: 1 – bardzo słabo, 2 – słabo, 3 – dostatecznie, 4 – dobrze, 5 – bardzo dobrze, 0 – nie dotyczy / nie mam zdania. Obowiązkowa jest tylko ogólna ocena; na pozostałe pytania odpowiedz, jeśli chcesz.",
-        "Wypełnioną ankietę wrzuć do urny przy wyjściu lub zostaw w punkcie obsługi klienta.",
+        "Jak wypełnić: przy każdym pytaniu prosimy zaznaczyć krzyżykiem (X) jedną kratkę (przy pytaniu wielokrotnego wyboru – tyle, ile trzeba). Oceny: 1 – bardzo słabo, 2 – słabo, 3 – dostatecznie, 4 – dobrze, 5 – bardzo dobrze, 0 – nie dotyczy / nie mam zdania. Obowiązkowa jest tylko ogólna ocena; odpowiedzi na pozostałe pytania są dobrowolne.",
+        "Wypełnioną ankietę prosimy wrzucić do urny przy wyjściu lub zostawić w punkcie obsługi klienta.",
         &format!("Ankietę można wypełnić także w internecie: {}", sheet.survey_url),
         sheet.privacy_clause,
     ] {
