@@ -1,11 +1,11 @@
 // Drives Debian's headless Chromium through the admin panel of a running server: logs in, types in a
 // paper questionnaire with the keyboard alone, corrects it, publishes a new questionnaire version, and
 // checks the archived report and the audit log; runs axe-core (WCAG 2.1 A/AA) on every admin page.
-// Usage: node admin.mjs BASE_URL LOGIN PASSWORD
+// Usage: node admin.mjs BASE_URL LOGIN PASSWORD [OPERATOR_LOGIN]  (the operator has the same password)
 // Exits non-zero with a message on the first failed check; prints a JSON summary on success.
 import { check, launchChromium, runAxe, tabTo as tabToOn } from './common.mjs';
 
-const [base, login, password] = process.argv.slice(2);
+const [base, login, password, operator] = process.argv.slice(2);
 if (!password) throw new Error('usage: node admin.mjs BASE_URL LOGIN PASSWORD');
 const browser = await launchChromium();
 const summary = { axe: {}, steps: [] };
@@ -110,11 +110,60 @@ for (const action of ['nieudane logowanie', 'logowanie', 'wprowadzenie ankiety',
 await axeCheck('audit_log', `${base}/admin/urzad/urzad/dziennik`);
 summary.steps.push('audit_log');
 
+// The information clause: the default shown for editing, an empty text refused with a message, then the
+// default restored.
+await page.goto(`${base}/admin/urzad/urzad/prywatnosc`);
+await axeCheck('privacy_notice', `${base}/admin/urzad/urzad/prywatnosc`);
+await page.fill('#text', ' ');
+await page.click('text=Zapisz klauzulę');
+await page.waitForSelector('.error-summary');
+check((await page.textContent('.error-summary')).includes('Klauzula nie może być pusta'), 'an empty clause must be refused');
+await axeCheck('privacy_notice_errors', `${base}/admin/urzad/urzad/prywatnosc`, await page.content());
+await page.click('button[value=domyslna]');
+await page.waitForSelector('.notice');
+summary.steps.push('privacy_notice');
+
+// The accessibility statement: refused without its non-conformities, then saved and shown publicly.
+await page.goto(`${base}/admin/urzad/urzad/deklaracja`);
+await axeCheck('statement_edit', `${base}/admin/urzad/urzad/deklaracja`);
+await page.check('#status-czesciowo_zgodna');
+await page.click('text=Zapisz deklarację');
+await page.waitForSelector('.error-summary');
+await axeCheck('statement_errors', `${base}/admin/urzad/urzad/deklaracja`, await page.content());
+await page.fill('#non_conformities', 'Raport PDF nie ma struktury nagłówków.');
+await page.fill('#published_on', '2026-01-15');
+await page.fill('#prepared_on', '2026-01-10');
+await page.check('#prepared-samoocena');
+await page.fill('#contact_name', 'Anna Nowak');
+await page.fill('#contact_email', 'dostepnosc@urzad.example.pl');
+await page.fill('#architecture', 'Wejście z podjazdem od ul. Głównej.');
+await page.click('text=Zapisz deklarację');
+await page.waitForSelector('.notice');
+check((await page.textContent('.notice')).includes('Zapisano deklarację dostępności.'), 'the statement must be saved');
+await axeCheck('statement_public', `${base}/urzad/deklaracja-dostepnosci`);
+summary.steps.push('statement');
+
 const today = new Date().toISOString().slice(0, 10);
 await axeCheck('report_view', `${base}/admin/urzad/urzad/raporty/nowy?od=2020-01-01&do=${today}`);
 for (const [name, path] of [['dashboard', '/admin/urzad/urzad/pulpit'], ['office_data', '/admin/urzad/urzad/dane'],
                             ['comments', '/admin/urzad/urzad/uwagi'], ['password', '/admin/haslo']]) {
   await axeCheck(name, `${base}${path}`);
+}
+
+// The operator's list of offices with the host name form; a malformed host name is refused with a message.
+if (operator) {
+  await context.clearCookies();
+  await page.goto(`${base}/admin/logowanie`);
+  await page.fill('#login', operator);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL('**/admin/'), page.click('button[type=submit]')]);
+  await axeCheck('offices', `${base}/admin/`);
+  await page.fill('#host', 'https://ankieta.urzad.example.pl/');
+  await page.click('text=Zapisz nazwę hosta');
+  await page.waitForSelector('.error-summary');
+  check((await page.textContent('.error-summary')).includes('nie jest nazwą hosta'), 'a malformed host name must be refused');
+  await axeCheck('offices_errors', `${base}/admin/`, await page.content());
+  summary.steps.push('office_host');
 }
 await browser.close();
 console.log(JSON.stringify(summary));

@@ -1,6 +1,7 @@
 //! The admin panel in a real headless Chromium, driven by `tests/browser/admin.mjs` against a real server
 //! on loopback: login, a paper sheet typed in by keyboard alone, its correction, a new questionnaire
-//! version with its archived report, the audit log, and axe-core on every admin page.
+//! version with its archived report, the audit log, the information clause, the accessibility statement,
+//! the operator's host name form, and axe-core on every admin page.
 
 // Test helpers may unwrap: a panic is how a test reports a broken premise.
 #![allow(clippy::unwrap_used)]
@@ -20,6 +21,7 @@ fn an_admin_runs_the_study_in_chromium_and_axe_finds_nothing() {
     let password = "Haslo-Do-Testu-123";
     let hash = sync_server::password::hash(password).unwrap();
     store.create_admin(&NewAdmin { login: "sekretarz", password_hash: &hash, office_slug: Some("urzad") }).unwrap();
+    store.create_admin(&NewAdmin { login: "operator", password_hash: &hash, office_slug: None }).unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let addr = listener.local_addr().unwrap();
@@ -28,7 +30,7 @@ fn an_admin_runs_the_study_in_chromium_and_axe_finds_nothing() {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser/admin.mjs");
     let out = Command::new("node")
         .arg(&script)
-        .args([format!("http://{addr}"), "sekretarz".into(), password.into()])
+        .args([format!("http://{addr}"), "sekretarz".into(), password.into(), "operator".into()])
         .output()
         .unwrap_or_else(|e| panic!("cannot run node (scripts/install-deps installs it): {e}"));
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -37,7 +39,14 @@ fn an_admin_runs_the_study_in_chromium_and_axe_finds_nothing() {
     for (page, result) in summary["axe"].as_object().unwrap() {
         assert_eq!(result["violations"], 0, "{page}");
     }
-    assert_eq!(summary["axe"].as_object().unwrap().len(), 15, "every admin page is checked");
+    assert_eq!(summary["axe"].as_object().unwrap().len(), 22, "every admin page is checked");
+    // What the browser saved: the default clause restored, the statement with its status.
+    let office = store.office("urzad").unwrap();
+    assert_eq!(office.privacy_notice, None);
+    let statement = store.accessibility_statement(office.id).unwrap();
+    assert_eq!(statement.status, Some(sync_server::store::Compliance::Partial));
+    assert_eq!(statement.non_conformities, "Raport PDF nie ma struktury nagłówków.");
+    assert!(statement.missing().is_empty());
 
     // The sheet typed in by keyboard, as corrected: one paper response, overall 2, with the typed answers.
     let stored = store.responses_of("urzad").unwrap();
