@@ -123,7 +123,7 @@ impl ValidationError {
         let (pl, en, uk): (String, String, String) = match &self.problem {
             Problem::WrongVersion { expected, got } => (
                 format!(
-                    "Ankieta została zmieniona (wersja {got}, obecna {expected}). Odśwież stronę i wypełnij ją ponownie."
+                    "Ankieta została zmieniona (wersja {got}, obecna {expected}). Prosimy odświeżyć stronę i wypełnić ankietę ponownie."
                 ),
                 format!(
                     "The questionnaire has changed (version {got}, current {expected}). Reload the page and fill it in again."
@@ -161,12 +161,12 @@ impl ValidationError {
                 "Відповідь на це питання обов’язкова.".into(),
             ),
             Problem::OutOfRange { min, max, got } => (
-                format!("Ocena {got} jest poza skalą. Wybierz ocenę od {min} do {max}."),
+                format!("Ocena {got} jest poza skalą. Prosimy wybrać ocenę od {min} do {max}."),
                 format!("Rating {got} is off the scale. Choose a rating from {min} to {max}."),
                 format!("Оцінка {got} поза шкалою. Оберіть оцінку від {min} до {max}."),
             ),
             Problem::NotApplicableNotAllowed => (
-                "W tym pytaniu wybierz jedną z ocen.".into(),
+                "W tym pytaniu prosimy wybrać jedną z ocen.".into(),
                 "Choose one of the ratings for this question.".into(),
                 "Оберіть одну з оцінок для цього питання.".into(),
             ),
@@ -176,22 +176,22 @@ impl ValidationError {
                 "Ця відповідь не відповідає питанню.".into(),
             ),
             Problem::UnknownOption { .. } => (
-                "Wybierz jedną z podanych odpowiedzi.".into(),
+                "Prosimy wybrać jedną z podanych odpowiedzi.".into(),
                 "Choose one of the answers given.".into(),
                 "Оберіть одну з наведених відповідей.".into(),
             ),
             Problem::BadChoices => (
-                "Zaznacz co najmniej jedną odpowiedź, każdą tylko raz.".into(),
+                "Prosimy zaznaczyć co najmniej jedną odpowiedź, każdą tylko raz.".into(),
                 "Tick at least one answer, each only once.".into(),
                 "Позначте принаймні одну відповідь, кожну лише один раз.".into(),
             ),
             Problem::TextTooLong { max, got } => (
-                format!("Tekst ma {got} znaków, a można wpisać najwyżej {max}. Skróć go, proszę."),
+                format!("Tekst ma {got} znaków, a można wpisać najwyżej {max}. Prosimy go skrócić."),
                 format!("The text has {got} characters; at most {max} are allowed. Please shorten it."),
                 format!("Текст містить {got} символів, а дозволено щонайбільше {max}. Будь ласка, скоротіть його."),
             ),
             Problem::EmptyText => (
-                "Pole zawiera same spacje. Wpisz tekst lub zostaw je puste.".into(),
+                "Pole zawiera same spacje. Prosimy wpisać tekst lub zostawić pole puste.".into(),
                 "The field holds only spaces. Enter text or leave it empty.".into(),
                 "Поле містить лише пробіли. Введіть текст або залиште його порожнім.".into(),
             ),
@@ -480,7 +480,7 @@ mod tests {
     #[test]
     fn messages_exist_in_every_language_and_differ() {
         let e = ValidationError::on(&key("lokalizacja"), Problem::OutOfRange { min: 1, max: 5, got: 7 });
-        assert_eq!(e.message(Lang::Pl), "Ocena 7 jest poza skalą. Wybierz ocenę od 1 do 5.");
+        assert_eq!(e.message(Lang::Pl), "Ocena 7 jest poza skalą. Prosimy wybrać ocenę od 1 do 5.");
         assert!(e.message(Lang::En).contains("off the scale"));
         assert!(e.message(Lang::Uk).contains("поза шкалою"));
     }

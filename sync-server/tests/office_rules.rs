@@ -409,3 +409,70 @@ fn the_operator_sets_the_host_name_and_a_taken_or_malformed_one_is_refused() {
     assert_eq!(s.store.office("alfa").unwrap().host, None);
     assert_eq!(s.count("SELECT count(*) FROM audit_log WHERE action = 'zmiana nazwy hosta urzędu'"), 2);
 }
+
+#[test]
+fn the_statement_claims_nothing_until_the_office_fills_it_in() {
+    let s = server();
+    let created = s.store.office("alfa").unwrap().created_at[..10].to_owned();
+    let page = s.get("/alfa/deklaracja-dostepnosci", "").body;
+    assert!(page.contains("Deklaracja dostępności nie jest jeszcze kompletna."));
+    assert!(page.contains("stan zgodności") && page.contains("dostępność architektoniczna budynku"));
+    assert!(!page.contains("Strona internetowa jest"), "no compliance status is claimed");
+    assert!(!page.contains("Data publikacji") && !page.contains(&created), "the creation date is no publication date");
+    assert!(page.contains("<a href=\"https://bip.brpo.gov.pl/\">"), "the complaint procedure names the RPO");
+
+    let admin = s.login("alfa_admin");
+    let form = |status: &'static str, non_conformities: &'static str| {
+        vec![
+            ("status", status),
+            ("non_conformities", non_conformities),
+            ("published_on", "2026-01-15"),
+            ("updated_on", "2026-06-30"),
+            ("prepared_on", "2026-01-10"),
+            ("reviewed_on", "2026-06-30"),
+            ("prepared_by", "zewnetrzna"),
+            ("assessor", "Fundacja Dostępna Gmina"),
+            ("contact_name", "Anna Nowak"),
+            ("contact_email", "dostepnosc@alfa.example.pl"),
+            ("contact_phone", "11 111 11 13"),
+            ("architecture", "Wejście od ul. Głównej z podjazdem.\r\n\r\nW budynku jest winda."),
+        ]
+    };
+    // "Partly compliant" without the non-conformities is refused and nothing is saved.
+    let refused = s.post("/admin/urzad/alfa/deklaracja", &admin, &form("czesciowo_zgodna", ""));
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("wymień niezgodności i ich przyczyny"));
+    assert_eq!(s.count("SELECT count(*) FROM accessibility_statements"), 0);
+    assert!(s.get("/alfa/deklaracja-dostepnosci", "").body.contains("nie jest jeszcze kompletna"));
+
+    let saved = s.post(
+        "/admin/urzad/alfa/deklaracja",
+        &admin,
+        &form("czesciowo_zgodna", "Logo urzędu nie ma tekstu alternatywnego.\r\nPDF raportu bez struktury."),
+    );
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert!(saved.body.contains("Zapisano deklarację dostępności."));
+    let page = s.get("/alfa/deklaracja-dostepnosci", "").body;
+    for part in [
+        "Strona internetowa jest <strong>częściowo zgodna</strong>",
+        "<li>Logo urzędu nie ma tekstu alternatywnego.</li>",
+        "<li>PDF raportu bez struktury.</li>",
+        "Data publikacji strony internetowej: 2026-01-15.",
+        "Data ostatniej istotnej aktualizacji: 2026-06-30.",
+        "Deklarację sporządzono dnia 2026-01-10.",
+        "badania przeprowadzonego przez podmiot zewnętrzny: Fundacja Dostępna Gmina.",
+        "Deklarację ostatnio poddano przeglądowi i aktualizacji dnia 2026-06-30.",
+        "Osobą kontaktową jest\nAnna Nowak, adres e-mail <a href=\"mailto:dostepnosc@alfa.example.pl\">",
+        "telefon 11 111 11 13",
+        "<h2>Dostępność architektoniczna</h2>",
+        "W budynku jest winda.",
+    ] {
+        assert!(page.contains(part), "the statement lacks {part:?}");
+    }
+    assert!(!page.contains("nie jest jeszcze kompletna"));
+
+    let beta = s.login("beta_admin");
+    assert_eq!(s.get("/admin/urzad/alfa/deklaracja", &beta.0).status, 404);
+    assert_eq!(s.post("/admin/urzad/alfa/deklaracja", &beta, &form("zgodna", "")).status, 404);
+    assert_eq!(s.count("SELECT count(*) FROM accessibility_statements WHERE status = 'zgodna'"), 0);
+}

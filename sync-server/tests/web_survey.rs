@@ -126,10 +126,10 @@ fn invalid_submissions_are_refused_clearly_keeping_what_was_entered() {
     let long = "a".repeat(2001);
     let cases: Vec<(String, u16, &str)> = vec![
         (comment.to_string(), 422, "Odpowiedź na to pytanie jest wymagana."),
-        (format!("{comment}&q_ogolna_ocena=7"), 422, "Ocena 7 jest poza skalą. Wybierz ocenę od 1 do 5."),
+        (format!("{comment}&q_ogolna_ocena=7"), 422, "Ocena 7 jest poza skalą. Prosimy wybrać ocenę od 1 do 5."),
         (format!("{comment}&q_ogolna_ocena=abc"), 422, "Ta odpowiedź nie pasuje do pytania."),
         (format!("{comment}&q_ogolna_ocena=4&q_nieznane=1"), 422, "Ankieta nie zawiera takiego pytania."),
-        (format!("{comment}&q_ogolna_ocena=4&q_plec=inna"), 422, "Wybierz jedną z podanych odpowiedzi."),
+        (format!("{comment}&q_ogolna_ocena=4&q_plec=inna"), 422, "Prosimy wybrać jedną z podanych odpowiedzi."),
         (
             format!("{comment}&q_ogolna_ocena=4&q_co_poprawic={long}"),
             422,

@@ -6,11 +6,12 @@
 // the public results pages.
 // With DEMO_LOGIN (same password), the admin of an office filled with sample data: its dashboard (figures
 // and the trend chart) and the report form, which makes a report with one press as it starts.
-// Usage: node admin.mjs BASE_URL LOGIN PASSWORD [DEMO_LOGIN]
+// With OPERATOR_LOGIN (same password), the operator's list of offices and its host-name form.
+// Usage: node admin.mjs BASE_URL LOGIN PASSWORD [DEMO_LOGIN [OPERATOR_LOGIN]]
 // Exits non-zero with a message on the first failed check; prints a JSON summary on success.
 import { check, launchChromium, runAxe, tabTo as tabToOn } from './common.mjs';
 
-const [base, login, password, demoLogin] = process.argv.slice(2);
+const [base, login, password, demoLogin, operator] = process.argv.slice(2);
 if (!password) throw new Error('usage: node admin.mjs BASE_URL LOGIN PASSWORD');
 const browser = await launchChromium();
 const summary = { axe: {}, steps: [] };
@@ -204,6 +205,38 @@ check(publicPage.includes('Jan Kowalski, Wójt Gminy') && !publicPage.includes('
 await axeCheck('public_results', `${base}/urzad/wyniki`);
 await axeCheck('public_result', `${base}/urzad/wyniki/${reportId}`);
 summary.steps.push('public_results');
+// The information clause: the default shown for editing, an empty text refused with a message, then the
+// default restored.
+await page.goto(`${base}/admin/urzad/urzad/prywatnosc`);
+await axeCheck('privacy_notice', `${base}/admin/urzad/urzad/prywatnosc`);
+await page.fill('#text', ' ');
+await page.click('text=Zapisz klauzulę');
+await page.waitForSelector('.error-summary');
+check((await page.textContent('.error-summary')).includes('Klauzula nie może być pusta'), 'an empty clause must be refused');
+await axeCheck('privacy_notice_errors', `${base}/admin/urzad/urzad/prywatnosc`, await page.content());
+await page.click('button[value=domyslna]');
+await page.waitForSelector('.notice');
+summary.steps.push('privacy_notice');
+
+// The accessibility statement: refused without its non-conformities, then saved and shown publicly.
+await page.goto(`${base}/admin/urzad/urzad/deklaracja`);
+await axeCheck('statement_edit', `${base}/admin/urzad/urzad/deklaracja`);
+await page.check('#status-czesciowo_zgodna');
+await page.click('text=Zapisz deklarację');
+await page.waitForSelector('.error-summary');
+await axeCheck('statement_errors', `${base}/admin/urzad/urzad/deklaracja`, await page.content());
+await page.fill('#non_conformities', 'Raport PDF nie ma struktury nagłówków.');
+await page.fill('#published_on', '2026-01-15');
+await page.fill('#prepared_on', '2026-01-10');
+await page.check('#prepared-samoocena');
+await page.fill('#contact_name', 'Anna Nowak');
+await page.fill('#contact_email', 'dostepnosc@urzad.example.pl');
+await page.fill('#architecture', 'Wejście z podjazdem od ul. Głównej.');
+await page.click('text=Zapisz deklarację');
+await page.waitForSelector('.notice');
+check((await page.textContent('.notice')).includes('Zapisano deklarację dostępności.'), 'the statement must be saved');
+await axeCheck('statement_public', `${base}/urzad/deklaracja-dostepnosci`);
+summary.steps.push('statement');
 
 const today = new Date().toISOString().slice(0, 10);
 await axeCheck('report_view', `${base}/admin/urzad/urzad/raporty/nowy?od=2020-01-01&do=${today}`);
@@ -276,6 +309,22 @@ if (demoLogin) {
   await axeCheck('report_one_press', dp.url(), undefined, demo);
   summary.steps.push('report_one_press');
   await demo.close();
+}
+
+// The operator's list of offices with the host name form; a malformed host name is refused with a message.
+if (operator) {
+  await context.clearCookies();
+  await page.goto(`${base}/admin/logowanie`);
+  await page.fill('#login', operator);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL('**/admin/'), page.click('button[type=submit]')]);
+  await axeCheck('offices', `${base}/admin/`);
+  await page.fill('#host', 'https://ankieta.urzad.example.pl/');
+  await page.click('text=Zapisz nazwę hosta');
+  await page.waitForSelector('.error-summary');
+  check((await page.textContent('.error-summary')).includes('nie jest nazwą hosta'), 'a malformed host name must be refused');
+  await axeCheck('offices_errors', `${base}/admin/`, await page.content());
+  summary.steps.push('office_host');
 }
 await browser.close();
 console.log(JSON.stringify(summary));

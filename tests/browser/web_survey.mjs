@@ -98,7 +98,7 @@ async function errorsKeepWhatWasEntered() {
 
 async function reflowsAt200PercentZoom() {
   // 200 % zoom of a 1280 px wide window lays out like a 640 px window.
-  for (const path of ['/urzad/', '/urzad/ankieta', '/urzad/deklaracja-dostepnosci']) {
+  for (const path of ['/urzad/', '/urzad/ankieta', '/urzad/deklaracja-dostepnosci', '/urzad/prywatnosc']) {
     const page = await newPage({ viewport: { width: 640, height: 720 } });
     await page.goto(`${base}${path}`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -123,6 +123,8 @@ await axeCheck('errors', `${base}/urzad/ankieta`, async (page) => {
 });
 await axeCheck('thanks', `${base}/urzad/dziekujemy`);
 await axeCheck('statement', `${base}/urzad/deklaracja-dostepnosci`);
+await axeCheck('privacy_pl', `${base}/urzad/prywatnosc`);
+await axeCheck('privacy_en', `${base}/urzad/prywatnosc?lang=en`);
 await axeCheck('not_found', `${base}/urzad/nie-ma`);
 await axeCheck('banner_kit', `${base}/urzad/baner`);
 

@@ -2,8 +2,9 @@
 //! on loopback: login, a paper sheet typed in by keyboard alone, its correction, a new questionnaire
 //! version with its archived report, the audit log, a nadzór account created and its forced password
 //! change at the first login, a report archived, published and given a corrective action by keyboard
-//! alone, axe-core on every admin page and the public results pages; and an office full of sample data:
-//! its dashboard and a report made with one press on the form as it starts.
+//! alone, the information clause, the accessibility statement, the operator's host name form, axe-core on
+//! every admin page and the public results pages; and an office full of sample data: its dashboard and a
+//! report made with one press on the form as it starts.
 
 // Test helpers may unwrap: a panic is how a test reports a broken premise.
 #![allow(clippy::unwrap_used)]
@@ -28,6 +29,7 @@ fn an_admin_runs_the_study_in_chromium_and_axe_finds_nothing() {
     store.create_admin(&NewAdmin { login: "pokaz", password_hash: &hash, office_slug: Some("demo") }).unwrap();
     let today = sync_server::local_time::local(chrono::Utc::now()).date();
     sync_server::sample_data::fill(&store, "demo", today).unwrap();
+    store.create_admin(&NewAdmin { login: "operator", password_hash: &hash, office_slug: None }).unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let addr = listener.local_addr().unwrap();
@@ -36,7 +38,7 @@ fn an_admin_runs_the_study_in_chromium_and_axe_finds_nothing() {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser/admin.mjs");
     let out = Command::new("node")
         .arg(&script)
-        .args([format!("http://{addr}"), "sekretarz".into(), password.into(), "pokaz".into()])
+        .args([format!("http://{addr}"), "sekretarz".into(), password.into(), "pokaz".into(), "operator".into()])
         .output()
         .unwrap_or_else(|e| panic!("cannot run node (scripts/install-deps installs it): {e}"));
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -45,7 +47,7 @@ fn an_admin_runs_the_study_in_chromium_and_axe_finds_nothing() {
     for (page, result) in summary["axe"].as_object().unwrap() {
         assert_eq!(result["violations"], 0, "{page}");
     }
-    assert_eq!(summary["axe"].as_object().unwrap().len(), 28, "every admin page is checked");
+    assert_eq!(summary["axe"].as_object().unwrap().len(), 35, "every admin page is checked");
     assert!(summary["steps"].as_array().unwrap().iter().any(|s| s == "forced_password_change"));
     // The account made in the browser has its own password now, and is read-only.
     let nadzor = store.admin_by_login("jan.nadzor").unwrap().unwrap();
@@ -70,6 +72,12 @@ fn an_admin_runs_the_study_in_chromium_and_axe_finds_nothing() {
     assert_eq!(actions[0].input.deadline.to_string(), "2027-06-30");
     assert_eq!(actions[0].input.status, sync_server::store::ActionStatus::Planned);
     assert_eq!(actions[0].input.notes, "Projekt tablicy gotowy.");
+    // What the browser saved: the default clause restored, the statement with its status.
+    assert_eq!(office.privacy_notice, None);
+    let statement = store.accessibility_statement(office.id).unwrap();
+    assert_eq!(statement.status, Some(sync_server::store::Compliance::Partial));
+    assert_eq!(statement.non_conformities, "Raport PDF nie ma struktury nagłówków.");
+    assert!(statement.missing().is_empty());
 
     // The sheet typed in by keyboard, as corrected: one paper response, overall 2, with the typed answers.
     let stored = store.responses_of("urzad").unwrap();

@@ -38,7 +38,18 @@ fn residents_fill_in_the_survey_in_chromium_and_axe_finds_nothing() {
 
     let summary: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
     let pages = summary["axe"].as_object().unwrap();
-    for page in ["home", "survey_pl", "survey_uk", "errors", "thanks", "statement", "not_found", "banner_kit"] {
+    for page in [
+        "home",
+        "survey_pl",
+        "survey_uk",
+        "errors",
+        "thanks",
+        "statement",
+        "privacy_pl",
+        "privacy_en",
+        "not_found",
+        "banner_kit",
+    ] {
         assert_eq!(pages[page]["violations"], 0, "{page}");
     }
     assert_eq!(summary["scenarios"], serde_json::json!(["keyboard_pl", "mouse_en", "errors_kept_uk", "zoom_200"]));

@@ -299,7 +299,7 @@ pub fn report_pdf(r: &Report, conclusions: Option<&str>) -> Result<Vec<u8>, Stri
     );
     b.push(chart_block(report_charts::channels(r)));
     b.push(text_block(
-        "Pełna odpowiedź to taka, w której oceniono (lub zaznaczono „nie dotyczy”) każde pytanie z oceną; kiosk w trybie buźek i przyciski zbierają z założenia tylko ogólną ocenę.",
+        "Pełna odpowiedź to taka, w której oceniono (lub zaznaczono „nie dotyczy”) każde pytanie z oceną; kiosk w trybie buziek i przyciski zbierają z założenia tylko ogólną ocenę.",
         8.0,
         false,
     ));

@@ -118,7 +118,7 @@ fn failure_of(response: &Response) -> Option<Failure> {
         StatusCode::PAYLOAD_TOO_LARGE => {
             ("too_large", "Za dużo danych", "Przesłano za dużo danych naraz. Skróć treść lub wyślij mniejszy plik.")
         }
-        StatusCode::NOT_FOUND => ("not_found", "Nie znaleziono", "Nie ma takiej strony. Sprawdź adres."),
+        StatusCode::NOT_FOUND => ("not_found", "Nie znaleziono", "Nie ma takiej strony. Prosimy sprawdzić adres."),
         StatusCode::METHOD_NOT_ALLOWED => {
             ("method_not_allowed", "Niedozwolona operacja", "Tego adresu nie można użyć w ten sposób.")
         }

@@ -139,7 +139,7 @@ async fn security_headers(mut response: Response) -> Response {
 
 /// An address no surface has: answered in the form of the surface it looks like (JSON under the API).
 async fn not_found(uri: axum::http::Uri) -> Response {
-    let missing = AppError::NotFound("Nie ma takiego adresu. Sprawdź adres.".into()).into_response();
+    let missing = AppError::NotFound("Nie ma takiego adresu. Prosimy sprawdzić adres.".into()).into_response();
     if uri.path().starts_with("/api/") {
         return error::as_json(missing).await;
     }

@@ -4,6 +4,7 @@
 //! `synchronous=FULL`: an answer the server has acknowledged survives a power cut, not only a crash.
 //! Foreign keys are on. Migrations are numbered SQL files embedded in the binary, applied at start.
 
+mod accessibility;
 mod admins;
 mod audit;
 mod backup;
@@ -29,6 +30,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+pub use accessibility::{Assessment, Compliance, Statement};
 pub use admins::{AccountChange, AccountRefusal, Admin, NewAdmin, Role};
 pub use audit::AuditEntry;
 pub use backup::{Restored, ServeLock, restore};

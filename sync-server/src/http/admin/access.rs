@@ -71,6 +71,8 @@ pub const ROUTES: &[RouteAccess] = &[
     route("POST", "/admin/urzad/{slug}/komorki", ADMINS),
     route("GET", "/admin/urzad/{slug}/prywatnosc", ADMINS),
     route("POST", "/admin/urzad/{slug}/prywatnosc", ADMINS),
+    route("GET", "/admin/urzad/{slug}/deklaracja", ADMINS),
+    route("POST", "/admin/urzad/{slug}/deklaracja", ADMINS),
     route("POST", "/admin/urzad/{slug}/logo", ADMINS),
     route("POST", "/admin/urzad/{slug}/logo/usun", ADMINS),
     route("GET", "/admin/urzad/{slug}/ankieta", ADMINS),

@@ -26,6 +26,7 @@ mod publication;
 mod records;
 mod report_pages;
 mod sessions;
+mod statement;
 pub mod throttle;
 mod view;
 
@@ -70,6 +71,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/dane", get(office_data::page).post(office_data::save))
         .route("/komorki", post(office_data::save_department))
         .route("/prywatnosc", get(privacy::page).post(privacy::save))
+        .route("/deklaracja", get(statement::page).post(statement::save))
         .route("/logo", post(office_data::upload_logo).layer(DefaultBodyLimit::max(office_data::LOGO_UPLOAD_BYTES)))
         .route("/logo/usun", post(office_data::remove_logo))
         .route("/ankieta", get(editor::page))

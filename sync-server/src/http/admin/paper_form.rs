@@ -73,7 +73,10 @@ pub fn read(q: &Question, departments: &[(String, String)], typed: &str) -> Resu
                 .ok()
                 .filter(|v| (1..=5).contains(v))
                 .map(|v| Some(AnswerValue::Rating(v)))
-                .ok_or_else(|| format!("„{typed}” nie jest oceną: wpisz {}", hint(q, departments))),
+                // The hint names "ocena" in the nominative; after "wpisz" it takes the accusative.
+                .ok_or_else(|| {
+                    format!("„{typed}” nie jest oceną: wpisz {}", hint(q, departments).replacen("ocena", "ocenę", 1))
+                }),
         },
         QuestionKind::SingleChoice { .. } | QuestionKind::Department => {
             option_by_number(typed).map(|k| Some(AnswerValue::Choice(k)))
@@ -162,7 +165,7 @@ mod tests {
     #[test]
     fn unreadable_fields_say_what_to_type() {
         let q = question("ogolna_ocena");
-        assert_eq!(read(&q, &[], "7").unwrap_err(), "„7” nie jest oceną: wpisz ocena 1–5");
+        assert_eq!(read(&q, &[], "7").unwrap_err(), "„7” nie jest oceną: wpisz ocenę 1–5");
         assert!(read(&question("plec"), &[], "9").unwrap_err().contains("1 = kobieta"));
         assert!(read(&question("lokalizacja"), &[], "x").is_err());
     }

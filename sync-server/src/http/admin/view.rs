@@ -136,6 +136,7 @@ pub fn section_for(current: &str) -> &'static str {
         "raporty" => "08-raporty#generowanie-raportu",
         "dane" => "03-dane-urzedu#nazwa-i-kontakt",
         "prywatnosc" => "03-dane-urzedu#klauzula-informacyjna",
+        "deklaracja" => "03-dane-urzedu#deklaracja-dostepnosci",
         "dziennik" => "10-konta-i-bezpieczenstwo#dziennik-zdarzen",
         "haslo" => "02-pierwsze-uruchomienie#zmiana-hasla",
         "konta" => "10-konta-i-bezpieczenstwo#konta",
@@ -146,7 +147,7 @@ pub fn section_for(current: &str) -> &'static str {
 }
 
 /// Every page name [`section_for`] knows, for the test that follows each link.
-pub const PAGES: [&str; 14] = [
+pub const PAGES: [&str; 15] = [
     "pulpit",
     "papier",
     "papier/lista",
@@ -156,6 +157,7 @@ pub const PAGES: [&str; 14] = [
     "raporty",
     "dane",
     "prywatnosc",
+    "deklaracja",
     "dziennik",
     "haslo",
     "urzedy",

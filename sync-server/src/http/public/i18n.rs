@@ -72,7 +72,7 @@ static PL: Words = Words {
     skip_to_content: "Przejdź do treści",
     language_switch: "Wybór języka",
     rate_the_office: "Oceń Urząd",
-    home_intro: "Pomóż nam poprawić obsługę. Powiedz, jak oceniasz swoją wizytę w urzędzie.",
+    home_intro: "Prosimy o pomoc w poprawie obsługi: jak ocenia Pan/Pani swoją wizytę w urzędzie?",
     start_survey: "Oceń Urząd – wypełnij ankietę",
     anonymity: "Badanie jest anonimowe – odpowiedzi prezentujemy wyłącznie w zbiorczych zestawieniach.",
     takes_minutes: "Wypełnienie ankiety zajmuje około 3 minut. Obowiązkowe jest tylko pytanie o ogólną ocenę.",
@@ -80,27 +80,27 @@ static PL: Words = Words {
     required: "wymagane",
     required_note: "Pytania oznaczone słowem „wymagane” wymagają odpowiedzi, pozostałe są dobrowolne.",
     submit: "Wyślij ankietę",
-    errors_heading: "Popraw, proszę, zaznaczone odpowiedzi",
+    errors_heading: "Prosimy poprawić zaznaczone odpowiedzi",
     other_department: "Inna",
     choose_any: "Można zaznaczyć kilka odpowiedzi.",
     max_chars: "Najwyżej {max} znaków.",
     thanks_heading: "Dziękujemy!",
-    thanks_body: "Dziękujemy za poświęcenie czasu i wypełnienie ankiety. Twoje odpowiedzi pomogą nam poprawić obsługę.",
-    thanks_back: "Wróć na stronę urzędu",
-    honeypot_label: "Nie wypełniaj tego pola",
-    offices_heading: "Wybierz urząd",
+    thanks_body: "Dziękujemy za poświęcenie czasu i wypełnienie ankiety. Pana/Pani odpowiedzi pomogą nam poprawić obsługę.",
+    thanks_back: "Powrót na stronę urzędu",
+    honeypot_label: "Prosimy nie wypełniać tego pola",
+    offices_heading: "Wybór urzędu",
     office_contact: "Kontakt",
     opening_hours: "Godziny otwarcia",
     published_results: "Wyniki badania satysfakcji klientów",
-    too_many: "Z tego urządzenia wysłano w krótkim czasie zbyt wiele ankiet. Spróbuj ponownie za godzinę. Twoje odpowiedzi są nadal w formularzu.",
-    form_expired: "Formularz był otwarty zbyt długo. Twoje odpowiedzi są zachowane – sprawdź je i wyślij ponownie.",
+    too_many: "Z tego urządzenia wysłano w krótkim czasie zbyt wiele ankiet. Prosimy spróbować ponownie za godzinę. Pana/Pani odpowiedzi są nadal w formularzu.",
+    form_expired: "Formularz był otwarty zbyt długo. Pana/Pani odpowiedzi są zachowane – prosimy je sprawdzić i wysłać ponownie.",
     already_sent: "Ta ankieta została już wysłana. Dziękujemy!",
     cross_site: "Ankietę można wysłać tylko z formularza na stronie urzędu.",
-    bad_form: "Formularz dotarł niekompletny. Wypełnij go, proszę, ponownie.",
-    too_large: "Ankieta jest zbyt obszerna, aby ją przyjąć. Skróć, proszę, uwagi i wyślij ponownie.",
-    not_found: "Nie ma takiej strony. Sprawdź adres.",
-    server_error: "Wystąpił błąd serwera. Twoja ankieta nie została zapisana – spróbuj ponownie za chwilę.",
-    server_busy: "Serwer chwilowo nie może zapisywać ankiet. Twoje odpowiedzi są poniżej – wyślij je ponownie za jakiś czas.",
+    bad_form: "Formularz dotarł niekompletny. Prosimy wypełnić go ponownie.",
+    too_large: "Ankieta jest zbyt obszerna, aby ją przyjąć. Prosimy skrócić uwagi i wysłać ankietę ponownie.",
+    not_found: "Nie ma takiej strony. Prosimy sprawdzić adres.",
+    server_error: "Wystąpił błąd serwera. Ankieta nie została zapisana – prosimy spróbować ponownie za chwilę.",
+    server_busy: "Serwer chwilowo nie może zapisywać ankiet. Pana/Pani odpowiedzi są poniżej – prosimy wysłać je ponownie za jakiś czas.",
     banner_heading: "Baner „Oceń Urząd” na stronę urzędu",
     banner_intro: "Umieść baner na stronie głównej urzędu, aby mieszkańcy łatwo trafili do ankiety. Skopiuj kod HTML wybranego rozmiaru i wklej go na stronę albo pobierz obrazek. Baner prowadzi do strony ankiety tego urzędu.",
     banner_download: "Pobierz",
@@ -205,3 +205,60 @@ static UK: Words = Words {
     office_bip: "Бюлетень публічної інформації (BIP)",
     office_epuap: "Скринька ePUAP",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Residents are addressed formally (Pan/Pani), as the questions are. The banner's texts are for the
+    /// office's web editor and are left out.
+    #[test]
+    fn polish_words_for_residents_are_formal() {
+        let informal = [
+            "Twoj",
+            "twoj",
+            "oceniasz",
+            "Pomóż",
+            "Powiedz",
+            "Popraw",
+            "Spróbuj",
+            "spróbuj",
+            "Sprawdź",
+            "Wypełnij",
+            "wypełniaj",
+            "Skróć",
+            "wyślij",
+            "Wybierz",
+            "Wróć",
+        ];
+        let pl = words(Lang::Pl);
+        let for_residents = [
+            pl.home_intro,
+            pl.start_survey,
+            pl.anonymity,
+            pl.takes_minutes,
+            pl.required_note,
+            pl.errors_heading,
+            pl.choose_any,
+            pl.thanks_body,
+            pl.thanks_back,
+            pl.honeypot_label,
+            pl.offices_heading,
+            pl.too_many,
+            pl.form_expired,
+            pl.already_sent,
+            pl.cross_site,
+            pl.bad_form,
+            pl.too_large,
+            pl.not_found,
+            pl.server_error,
+            pl.server_busy,
+            pl.privacy_intro,
+        ];
+        for text in for_residents {
+            for word in informal {
+                assert!(!text.contains(word), "„{word}” in „{text}”: address residents as Pan/Pani");
+            }
+        }
+    }
+}

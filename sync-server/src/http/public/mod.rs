@@ -205,26 +205,19 @@ async fn thanks(State(state): State<AppState>, Path(slug): Path<String>, Query(q
 
 async fn statement(State(state): State<AppState>, Path(slug): Path<String>, Query(q): Query<LangQuery>) -> Response {
     let lang = q.lang();
-    match office(&state, slug, lang).await {
-        Ok(office) => {
-            let path = format!("/{}/deklaracja-dostepnosci", office.slug);
-            let page = StatementPage {
-                page: Chrome::new(
-                    lang,
-                    format!("{} – {}", words(lang).accessibility_statement, office.name),
-                    Some(&office),
-                    &path,
-                ),
-                office_name: office.name.clone(),
-                published: office.created_at.get(..10).unwrap_or(&office.created_at).to_owned(),
-                email: office.email.clone(),
-                phone: office.phone.clone(),
-                address: office.address.clone(),
-            };
-            render(StatusCode::OK, &page)
-        }
-        Err(page) => page,
-    }
+    let office = match office(&state, slug, lang).await {
+        Ok(office) => office,
+        Err(page) => return page,
+    };
+    let id = office.id;
+    let statement = match state.db(move |s| s.accessibility_statement(id)).await {
+        Ok(statement) => statement,
+        Err(e) => return e.into_response(),
+    };
+    let path = format!("/{}/deklaracja-dostepnosci", office.slug);
+    let chrome =
+        Chrome::new(lang, format!("{} – {}", words(lang).accessibility_statement, office.name), Some(&office), &path);
+    render(StatusCode::OK, &StatementPage::new(chrome, &office, statement))
 }
 
 /// The office's information clause (RODO art. 13): the admin's text or the default made from the

@@ -121,10 +121,69 @@ pub struct PrivacyPage {
 pub struct StatementPage {
     pub page: Chrome,
     pub office_name: String,
-    pub published: String,
+    /// What the admin has not given yet: the page says the statement is incomplete and claims nothing.
+    pub missing: Vec<&'static str>,
+    pub published_on: Option<String>,
+    pub updated_on: Option<String>,
+    pub prepared_on: Option<String>,
+    pub reviewed_on: Option<String>,
+    /// The declared status as the sentence needs it ("zgodna", "częściowo zgodna", "niezgodna").
+    pub status: Option<&'static str>,
+    pub non_conformities: Vec<String>,
+    /// How the statement was prepared, as a sentence.
+    pub prepared_by: Option<String>,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+    /// The office's own contact, used when no contact person is given.
     pub email: String,
     pub phone: String,
     pub address: String,
+    /// Architectural accessibility, a paragraph each.
+    pub architecture: Vec<String>,
+}
+
+impl StatementPage {
+    /// The statement of `office` as its admin set it, framed by `page`.
+    pub fn new(page: Chrome, office: &Office, s: crate::store::Statement) -> StatementPage {
+        use crate::store::Assessment;
+        let prepared_by = s.prepared_by.map(|how| match how {
+            Assessment::SelfAssessment => {
+                "Deklarację sporządzono na podstawie samooceny przeprowadzonej przez podmiot publiczny.".to_owned()
+            }
+            Assessment::External => {
+                format!(
+                    "Deklarację sporządzono na podstawie badania przeprowadzonego przez podmiot zewnętrzny: {}.",
+                    s.assessor
+                )
+            }
+        });
+        StatementPage {
+            page,
+            office_name: office.name.clone(),
+            missing: s.missing(),
+            status: s.status.map(crate::store::Compliance::label),
+            non_conformities: s
+                .non_conformities
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            architecture: crate::documents::privacy_notice::paragraphs(&s.architecture),
+            prepared_by,
+            published_on: s.published_on,
+            updated_on: s.updated_on,
+            prepared_on: s.prepared_on,
+            reviewed_on: s.reviewed_on,
+            contact_name: s.contact_name,
+            contact_email: s.contact_email,
+            contact_phone: s.contact_phone,
+            email: office.email.clone(),
+            phone: office.phone.clone(),
+            address: office.address.clone(),
+        }
+    }
 }
 
 /// One option of a question as shown.
