@@ -240,6 +240,20 @@ summary.steps.push('statement');
 
 const today = new Date().toISOString().slice(0, 10);
 await axeCheck('report_view', `${base}/admin/urzad/urzad/raporty/nowy?od=2020-01-01&do=${today}`);
+// The report's charts: drawn on the server as SVG images, each named by its title and description.
+await page.goto(`${base}/admin/urzad/urzad/raporty/nowy?od=2020-01-01&do=${today}`);
+const charts = await page.evaluate(() => [...document.querySelectorAll('figure.chart svg')].map((svg) => ({
+  role: svg.getAttribute('role'),
+  names: (svg.getAttribute('aria-labelledby') || '').split(' ').map((id) => document.getElementById(id)?.textContent.trim() || ''),
+  width: svg.getBoundingClientRect().width,
+})));
+check(charts.length >= 4, `the report must show its charts, found ${charts.length}`);
+for (const chart of charts) {
+  check(chart.role === 'img' && chart.names.length === 2 && chart.names.every((n) => n.length > 0), `a chart lacks its title or description: ${JSON.stringify(chart)}`);
+  check(chart.width > 100, `a chart is not drawn: ${JSON.stringify(chart)}`);
+}
+check(await page.evaluate(() => document.body.textContent.includes('Pytania wyboru i metryczka')), 'the report must have the choice questions');
+summary.steps.push('report_charts');
 for (const [name, path] of [['dashboard', '/admin/urzad/urzad/pulpit'], ['office_data', '/admin/urzad/urzad/dane'],
                             ['comments', '/admin/urzad/urzad/uwagi'], ['password', '/admin/haslo']]) {
   await axeCheck(name, `${base}${path}`);

@@ -101,6 +101,16 @@ pub fn quadrant(r: &Report) -> Option<ReportChart> {
     })
 }
 
+/// A weekday after "w" ("w środę").
+fn on_day(day: &str) -> &str {
+    match day {
+        "środa" => "środę",
+        "sobota" => "sobotę",
+        "niedziela" => "niedzielę",
+        other => other,
+    }
+}
+
 /// Kiosk answers by weekday and hour.
 pub fn heatmap(r: &Report) -> ReportChart {
     let rows: Vec<(String, Vec<(u64, u8)>)> =
@@ -117,8 +127,9 @@ pub fn heatmap(r: &Report) -> ReportChart {
         title: "Odpowiedzi z kiosków według dnia tygodnia i godziny".to_owned(),
         desc: match busiest {
             Some((n, day, hour)) => format!(
-                "Razem {} odpowiedzi; najwięcej ({n}) w {day} o godzinie {hour}. Ciemniejsze pole – więcej odpowiedzi; liczba jest wpisana w każde pole.",
-                r.heatmap.total
+                "Razem {} odpowiedzi; najwięcej ({n}) w {} o godzinie {hour}. Ciemniejsze pole – więcej odpowiedzi; liczba jest wpisana w każde pole.",
+                r.heatmap.total,
+                on_day(day)
             ),
             None => "Brak odpowiedzi z kiosków w tym okresie.".to_owned(),
         },

@@ -336,6 +336,10 @@ mod tests {
         for c in RATING.iter().chain([&BLUE, &GREY, &INK]) {
             assert!(contrast(*c, WHITE) >= 3.0, "{c:?}: {}", contrast(*c, WHITE));
         }
+        // The ratings' numbers are written in white on their segments: readable text (4.5:1).
+        for c in &RATING {
+            assert!(contrast(*c, WHITE) >= 4.5, "{c:?}");
+        }
         // Text written on the two darkest shades of the map is white, and readable (4.5:1).
         for c in &HEAT[3..] {
             assert!(contrast(*c, WHITE) >= 4.5, "{c:?}");
