@@ -198,7 +198,7 @@ pub fn report_pdf(r: &Report, conclusions: Option<&str>) -> Result<Vec<u8>, Stri
             .collect(),
     );
     b.push(text_block(
-        "Pełna odpowiedź to taka, w której oceniono (lub zaznaczono „nie dotyczy”) każde pytanie z oceną; kiosk w trybie buźek i przyciski zbierają z założenia tylko ogólną ocenę.",
+        "Pełna odpowiedź to taka, w której oceniono (lub zaznaczono „nie dotyczy”) każde pytanie z oceną; kiosk w trybie buziek i przyciski zbierają z założenia tylko ogólną ocenę.",
         8.0,
         false,
     ));
