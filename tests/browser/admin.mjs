@@ -1,6 +1,6 @@
 // Drives Debian's headless Chromium through the admin panel of a running server: logs in, types in a
 // paper questionnaire with the keyboard alone, corrects it, publishes a new questionnaire version, and
-// checks the archived report and the audit log; runs axe-core (WCAG 2.1 A/AA) on every admin page.
+// checks the archived report and the audit log, enrols a kiosk and refuses an easy PIN for it; runs axe-core (WCAG 2.1 A/AA) on every admin page.
 // Usage: node admin.mjs BASE_URL LOGIN PASSWORD
 // Exits non-zero with a message on the first failed check; prints a JSON summary on success.
 import { check, launchChromium, runAxe, tabTo as tabToOn } from './common.mjs';
@@ -109,6 +109,20 @@ for (const action of ['nieudane logowanie', 'logowanie', 'wprowadzenie ankiety',
 }
 await axeCheck('audit_log', `${base}/admin/urzad/urzad/dziennik`);
 summary.steps.push('audit_log');
+
+// A kiosk: its pairing code and its own service PIN, shown once; an easy PIN refused with the reason.
+await page.goto(`${base}/admin/urzad/urzad/kioski`);
+await page.fill('#kiosk-name', 'parter');
+await Promise.all([page.waitForLoadState('load'), page.click('text=Utwórz kod parowania')]);
+const enrolled = await page.textContent('.notice');
+check(/PIN ekranu serwisowego tego kiosku: \d{6}/.test(enrolled), 'the new kiosk\'s PIN must be shown');
+await axeCheck('kiosks_enrolled', `${base}/admin/urzad/urzad/kioski`, await page.content());
+const pinField = page.locator('input[name=pin]').first();
+await pinField.fill('123456');
+await Promise.all([page.waitForLoadState('load'), page.locator('button', { hasText: 'Zmień PIN' }).first().click()]);
+check((await page.textContent('.error-summary')).includes('Nie zmieniono PIN-u'), 'an easy PIN must be refused');
+await axeCheck('kiosks_pin_refused', `${base}/admin/urzad/urzad/kioski`, await page.content());
+summary.steps.push('kiosk_pin');
 
 const today = new Date().toISOString().slice(0, 10);
 await axeCheck('report_view', `${base}/admin/urzad/urzad/raporty/nowy?od=2020-01-01&do=${today}`);

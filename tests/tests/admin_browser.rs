@@ -1,6 +1,7 @@
 //! The admin panel in a real headless Chromium, driven by `tests/browser/admin.mjs` against a real server
 //! on loopback: login, a paper sheet typed in by keyboard alone, its correction, a new questionnaire
-//! version with its archived report, the audit log, and axe-core on every admin page.
+//! version with its archived report, the audit log, a kiosk with its PIN shown once and an easy PIN refused,
+//! and axe-core on every admin page.
 
 // Test helpers may unwrap: a panic is how a test reports a broken premise.
 #![allow(clippy::unwrap_used)]
@@ -37,7 +38,7 @@ fn an_admin_runs_the_study_in_chromium_and_axe_finds_nothing() {
     for (page, result) in summary["axe"].as_object().unwrap() {
         assert_eq!(result["violations"], 0, "{page}");
     }
-    assert_eq!(summary["axe"].as_object().unwrap().len(), 15, "every admin page is checked");
+    assert_eq!(summary["axe"].as_object().unwrap().len(), 17, "every admin page is checked");
 
     // The sheet typed in by keyboard, as corrected: one paper response, overall 2, with the typed answers.
     let stored = store.responses_of("urzad").unwrap();
