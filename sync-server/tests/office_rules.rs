@@ -99,7 +99,7 @@ impl Server {
     /// Pairs a kiosk of `office`; its bearer token.
     fn kiosk(&self, office: &str) -> String {
         let office = self.store.office(office).unwrap();
-        let code = self.store.enroll_device(office.id, "test", "parter").unwrap();
+        let code = self.store.enroll_device(office.id, "test", "parter").unwrap().code;
         let body = serde_json::to_string(&PairRequest { wire_version: WIRE_VERSION, code }).unwrap();
         let r = reply(
             self.agent
