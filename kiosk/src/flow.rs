@@ -237,7 +237,7 @@ impl Flow {
         self.advance(i + 1)
     }
 
-    /// "Dalej" / "Pomiń": on without (another) answer.
+    /// "Dalej" / "Pomijam pytanie": on without (another) answer.
     pub fn skip(&mut self) -> Option<Response> {
         let i = self.at.filter(|i| *i < self.steps.len())?;
         self.advance(i + 1)

@@ -3,10 +3,12 @@
 //!
 //! `flow` decides what is asked and what is stored (no widgets, no SQL); `store` is the kiosk's SQLite
 //! database; `sync` brings answers home; `ui` connects the Slint screens in `kiosk/ui/` to the flow and
-//! runs storage off the UI thread; `config` and `clock` hold settings and the monotonic clock;
+//! runs storage off the UI thread; `cli` the command line (in Polish); `config` and `clock` hold settings
+//! and the monotonic clock;
 //! `service_pin` the service screen's own PIN and the pause after wrong tries; `privacy` the content of the
 //! "Informacja o danych" screen.
 
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod filter;

@@ -1,11 +1,10 @@
 //! `kiosk [--data-dir DIR] [--config FILE]` runs the kiosk; `kiosk pair --server URL --code CODE` pairs it;
-//! `kiosk status` prints what is pending and the last sync.
+//! `kiosk status` prints what is pending and the last sync. The command line itself is `kiosk::cli`.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use kiosk::cli::{Cli, Command};
 use kiosk::config::Config;
 use kiosk::flow::Flow;
 use kiosk::store::Store;
@@ -13,53 +12,23 @@ use slint::ComponentHandle;
 use survey::default_questionnaire::default_questionnaire;
 use survey::wire::QuestionnairePackage;
 
-/// Oceń Urząd: the counter kiosk.
-#[derive(Parser)]
-#[command(name = "kiosk", version, about)]
-struct Cli {
-    /// Directory of the kiosk's database.
-    #[arg(long, global = true, env = "OCEN_KIOSK_DATA_DIR", default_value = "./kiosk-data")]
-    data_dir: PathBuf,
-    /// The settings file (TOML); without it the defaults apply.
-    #[arg(long, global = true, env = "OCEN_KIOSK_CONFIG")]
-    config: Option<PathBuf>,
-    /// Without a display: the button panel is the whole interface.
-    #[arg(long)]
-    headless: bool,
-    /// The button panel: none, stdin (simulated: lines 1..5) or gpio; overrides the config.
-    #[arg(long, value_enum)]
-    panel: Option<kiosk::panel::PanelKind>,
-    #[command(subcommand)]
-    command: Option<Command>,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Pair the kiosk with the server using the code from the admin panel.
-    Pair {
-        /// The server's address, e.g. https://ankieta.gmina.pl
-        #[arg(long)]
-        server: String,
-        /// The one-time code, e.g. K7PX-M2QD
-        #[arg(long)]
-        code: String,
-    },
-    /// Print answers pending and sent, and the last sync.
-    Status,
-    /// Copy the kiosk's database to FILE (safe while the kiosk runs), e.g. to carry answers by hand.
-    Export {
-        /// The copy to write.
-        #[arg(long)]
-        to: PathBuf,
-    },
-}
-
 fn main() -> ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).try_init();
-    match run(Cli::parse()) {
+    let cli = match kiosk::cli::parse(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(stop) => {
+            if stop.to_stderr {
+                eprint!("{}", stop.text);
+            } else {
+                print!("{}", stop.text);
+            }
+            return ExitCode::from(stop.code);
+        }
+    };
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("Błąd: {e:#}");

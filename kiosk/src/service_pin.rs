@@ -131,7 +131,7 @@ impl PinGate {
             return Attempt::Opened;
         }
         self.failures = self.failures.saturating_add(1);
-        if self.failures % ALLOWED_TRIES == 0 {
+        if self.failures.is_multiple_of(ALLOWED_TRIES) {
             let pause = pause_after(self.failures);
             self.paused_until = Some(now + pause);
             Attempt::Paused { seconds: pause.as_secs() }

@@ -250,10 +250,10 @@ pub fn sync_once(store: &Store) -> Result<PassReport, SyncError> {
         report.questionnaire_updated = true;
     }
     // Small and rarely changed; fetched each pass so that an edit in the panel reaches the kiosk's screen.
-    if let Some(notice) = client.privacy_notice(&pairing.token)? {
-        if store.privacy_notice()?.as_ref() != Some(&notice) {
-            store.set_privacy_notice(&notice)?;
-        }
+    if let Some(notice) = client.privacy_notice(&pairing.token)?
+        && store.privacy_notice()?.as_ref() != Some(&notice)
+    {
+        store.set_privacy_notice(&notice)?;
     }
     if let Some(clock) = clock::device_clock() {
         let beat = Heartbeat {

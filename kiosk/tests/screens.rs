@@ -116,7 +116,7 @@ fn full_questionnaire() {
     assert!(shown(&k, "Jak często załatwia Pan/Pani sprawy w Urzędzie?"));
     tap(&k, "Wstecz");
     assert!(shown(&k, "W której komórce Urzędu załatwiał(a) Pan/Pani sprawę?"));
-    tap(&k, "Pomiń");
+    tap(&k, "Pomijam pytanie");
     tap(&k, "kilka razy w roku");
     screenshot(&k, "kiosk-full-question");
     // 35 questions are left; the 36th tap comes after the last answer, while it is on its way to disk.
@@ -124,7 +124,7 @@ fn full_questionnaire() {
         if k.window.get_screen() != "question" {
             break;
         }
-        tap(&k, "Pomiń");
+        tap(&k, "Pomijam pytanie");
     }
     // No time has passed for the UI, so the storage thread's report cannot have been picked up: a late tap
     // must not show the thank-you before the answer is committed.
@@ -262,7 +262,7 @@ fn privacy_screen() {
     assert_eq!(k.window.get_screen(), "privacy");
     assert!(shown(&k, kiosk::privacy::DEFAULT_TEXT));
     assert!(!k.window.get_privacy_has_qr() && !shown(&k, "Kod QR z adresem pełnej informacji o danych"));
-    tap(&k, "Wróć do ankiety");
+    tap(&k, "Powrót do ankiety");
     assert_eq!(k.window.get_screen(), "start");
 
     // As the sync leaves it: the office's clause (longer than the screen) and its address.

@@ -44,7 +44,7 @@ pub fn check(pin: &str) -> Result<(), PinProblem> {
     // A period of 1 is one digit repeated; longer ones are a group repeated (the whole PIN must be the
     // group at least twice).
     let repeated = (1..=digits.len() / 2)
-        .any(|period| digits.len() % period == 0 && digits.iter().zip(&digits[period..]).all(|(a, b)| a == b));
+        .any(|period| digits.len().is_multiple_of(period) && digits.iter().zip(&digits[period..]).all(|(a, b)| a == b));
     if repeated {
         return Err(PinProblem::Repeated);
     }

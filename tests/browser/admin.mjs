@@ -1,7 +1,7 @@
 // Drives Debian's headless Chromium through the admin panel of a running server: logs in, types in a
 // paper questionnaire with the keyboard alone, corrects it, publishes a new questionnaire version, and
 // checks the archived report and the audit log; creates a read-only (nadzór) account whose first login
-// must change its generated password; by keyboard alone generates a report, archives it, publishes its
+// must change its generated password; enrols a kiosk and refuses an easy PIN for it; by keyboard alone generates a report, archives it, publishes its
 // public version and adds a corrective action; runs axe-core (WCAG 2.1 A/AA) on every admin page and on
 // the public results pages.
 // With DEMO_LOGIN (same password), the admin of an office filled with sample data: its dashboard (figures

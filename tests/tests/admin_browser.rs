@@ -1,7 +1,7 @@
 //! The admin panel in a real headless Chromium, driven by `tests/browser/admin.mjs` against a real server
 //! on loopback: login, a paper sheet typed in by keyboard alone, its correction, a new questionnaire
 //! version with its archived report, the audit log, a nadzór account created and its forced password
-//! change at the first login, a report archived, published and given a corrective action by keyboard
+//! change at the first login, a kiosk with its PIN shown once and an easy PIN refused, a report archived, published and given a corrective action by keyboard
 //! alone, the information clause, the accessibility statement, the operator's host name form, axe-core on
 //! every admin page and the public results pages; and an office full of sample data: its dashboard and a
 //! report made with one press on the form as it starts.
@@ -47,7 +47,7 @@ fn an_admin_runs_the_study_in_chromium_and_axe_finds_nothing() {
     for (page, result) in summary["axe"].as_object().unwrap() {
         assert_eq!(result["violations"], 0, "{page}");
     }
-    assert_eq!(summary["axe"].as_object().unwrap().len(), 35, "every admin page is checked");
+    assert_eq!(summary["axe"].as_object().unwrap().len(), 37, "every admin page is checked");
     assert!(summary["steps"].as_array().unwrap().iter().any(|s| s == "forced_password_change"));
     // The account made in the browser has its own password now, and is read-only.
     let nadzor = store.admin_by_login("jan.nadzor").unwrap().unwrap();
