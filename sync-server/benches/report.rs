@@ -1,7 +1,9 @@
 //! The report over a year of a busy office: 1,000,000 responses (four channels; web, kiosk touch and paper
 //! answers fill in every question, button presses give the overall rating), stored through the same path
 //! as kiosk batches (with the report counts kept beside them). Prints the storing rate, the on-screen
-//! report's time, the PDF's time, the XLSX export's time and the peak memory of the report phase.
+//! report's time (every section: ratings, every choice question, departments by area, and the page's
+//! SVG charts), the PDF's time (with its vector charts), the XLSX export's time and the peak memory of
+//! the report phase.
 //! Asserts nothing about speed. Run: `cargo bench -p sync-server --bench report`
 //! (`REPORT_BENCH_RESPONSES=100000` for a shorter run; the database takes about 6 GB at a million;
 //! `REPORT_BENCH_DIR=DIR` keeps it there and reuses it on the next run instead of storing it again).
@@ -81,14 +83,37 @@ fn main() {
         channels: vec![],
     };
     reset_peak();
-    let (screen, report) =
-        timed(5, || sync_server::documents::report_figures::generate(&store, &office, year.clone(), 5).unwrap());
+    // On screen: the figures (every section: ratings, every choice question, departments by area) and
+    // the page's charts drawn as SVG.
+    let on_screen = |filter: &ReportFilter| {
+        let report = sync_server::documents::report_figures::generate(&store, &office, filter.clone(), 5).unwrap();
+        let svg = [
+            report.channels_svg(),
+            report.distribution_svg(),
+            report.quadrant_svg(),
+            report.trend_svg(),
+            report.heatmap_svg(),
+        ];
+        (report, svg.iter().map(String::len).sum::<usize>())
+    };
+    let (screen, (report, svg_bytes)) = timed(5, || on_screen(&year));
     assert_eq!(report.total, total as u64);
-    println!("on-screen report over the year (median of 5): {:.0} ms", screen.as_secs_f64() * 1000.0);
+    // The new sections are there and full: every choice question, six departments (and "nie podano"
+    // when some named none) with their five areas.
+    assert!(report.choices.len() >= 8 && report.choices.iter().all(|c| c.shown));
+    assert!(report.departments.len() >= 6 && report.departments.iter().all(|d| d.areas.len() == 5));
+    println!(
+        "on-screen report over the year with every section and {} KB of SVG charts (median of 5): {:.0} ms",
+        svg_bytes / 1024,
+        screen.as_secs_f64() * 1000.0
+    );
+    let counts: i64 = rusqlite::Connection::open(store.path())
+        .unwrap()
+        .query_row("SELECT count(*) FROM tally WHERE office_id = ?1 AND n <> 0", [office.id], |r| r.get(0))
+        .unwrap();
+    println!("report counts (tally rows, every scope): {counts}");
     let one_department = ReportFilter { department: Some("usc".into()), ..year.clone() };
-    let (dept, _) = timed(5, || {
-        sync_server::documents::report_figures::generate(&store, &office, one_department.clone(), 5).unwrap()
-    });
+    let (dept, _) = timed(5, || on_screen(&one_department));
     println!("the same for one department (median of 5): {:.0} ms", dept.as_secs_f64() * 1000.0);
     let (pdf_time, pdf) = timed(3, || {
         let report = sync_server::documents::report_figures::generate(&store, &office, year.clone(), 5).unwrap();

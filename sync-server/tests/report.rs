@@ -90,6 +90,9 @@ fn the_report_matches_figures_computed_by_hand() {
         ("podatki".to_string(), "Referat Podatków".to_string()),
     ];
     let questionnaire = store.current_questionnaire("urzad").unwrap();
+    let versions: Vec<_> = now.versions.iter().map(|v| store.questionnaire_version("urzad", *v).unwrap()).collect();
+    let keys: Vec<Option<String>> = now.overall_by_department.keys().cloned().collect();
+    let department_ratings = store.period_department_ratings(&filter, &keys).unwrap();
     let report = |threshold| {
         build(ReportInput {
             capture_times_replaced: 0,
@@ -101,6 +104,8 @@ fn the_report_matches_figures_computed_by_hand() {
             departments: &departments,
             now: &now,
             before: &previous,
+            versions: &versions,
+            department_ratings: &department_ratings,
             comments: store.period_comments(&filter, 10).unwrap(),
             filtered_presses: vec![("too_soon".into(), 9)],
             threshold,
@@ -115,26 +120,42 @@ fn the_report_matches_figures_computed_by_hand() {
     assert_eq!((r.previous_from.as_str(), r.previous_to.as_str()), ("2025-10-03", "2025-12-31"));
     assert_eq!(r.overall.n, 8);
     assert_eq!(r.overall.distribution, [1, 1, 1, 3, 2]);
-    assert_eq!(r.overall.mean, "3,50");
-    assert_eq!(r.overall.satisfied, "62,5");
-    assert_eq!(r.overall.neutral, "12,5");
-    assert_eq!(r.overall.dissatisfied, "25,0");
-    assert_eq!(r.overall.index, "62,5");
-    assert_eq!(r.overall_change, "+0,50");
+    assert_eq!(r.overall.mean, Some(3.5));
+    assert_eq!(r.overall.satisfied, Some(62.5));
+    assert_eq!(r.overall.neutral, Some(12.5));
+    assert_eq!(r.overall.dissatisfied, Some(25.0));
+    assert_eq!(r.overall.index, Some(62.5));
+    assert_eq!((r.overall.mean_text().as_str(), r.overall.satisfied_text().as_str()), ("3,50", "62,5"));
+    assert_eq!(r.overall_change, Some(0.5));
+    assert_eq!(r.overall_change_text(), "+0,50");
 
     // Departments: USC has 5 answers (mean 21/5 = 4.2), Podatki 2 (suppressed), 1 not named (suppressed).
     let dept = |name: &str| r.departments.iter().find(|d| d.name == name).unwrap();
-    assert_eq!(dept("Urząd Stanu Cywilnego").figures.as_ref().unwrap().mean, "4,20");
+    assert_eq!(dept("Urząd Stanu Cywilnego").figures.as_ref().unwrap().mean, Some(4.2));
     assert!(dept("Referat Podatków").figures.is_none(), "2 answers: below the threshold");
     assert!(dept("nie podano").figures.is_none());
 
-    // Matters settled: tak 3, nie 1 → 75 % and 25 %.
-    assert_eq!(r.settled, vec![("nie".to_string(), 1, "25,0".to_string()), ("tak".to_string(), 3, "75,0".to_string())]);
+    // Matters settled: tak 3, nie 1 of 4 → with a threshold of 1 (nothing hidden): 75 % and 25 %; "sprawa w
+    // toku" nobody.
+    let settled = |r: &sync_server::documents::report_figures::Report| {
+        let table = r.choices.iter().find(|c| c.question.starts_with("Czy udało się")).unwrap().clone();
+        table.rows.iter().map(|row| (row.label.clone(), row.count, row.percent)).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        settled(&report(1)),
+        vec![
+            ("tak".to_string(), Some(3), Some(75.0)),
+            ("nie".to_string(), Some(1), Some(25.0)),
+            ("sprawa w toku".to_string(), Some(0), Some(0.0))
+        ]
+    );
+    // With the threshold of 5 fewer than 5 answered at all: the whole table is withheld.
+    assert!(settled(&r).iter().all(|(_, n, p)| n.is_none() && p.is_none()));
     // Monthly trend: January 5, 4 → 4.5; February 4, 5 → 4.5; March 3, 2, 1, 4 → 2.5. Each month has fewer
     // than 5 answers, so under the threshold of 5 each is suppressed; with a threshold of 2 they show.
     assert!(r.months.iter().all(|(_, f)| f.is_none()), "months below the threshold are suppressed");
     assert_eq!(
-        report(2).months.iter().map(|(m, f)| (m.as_str(), f.as_ref().unwrap().mean.clone())).collect::<Vec<_>>(),
+        report(2).months.iter().map(|(m, f)| (m.as_str(), f.as_ref().unwrap().mean_text())).collect::<Vec<_>>(),
         [("2026-01", "4,50".to_string()), ("2026-02", "4,50".to_string()), ("2026-03", "2,50".to_string())]
     );
     // Two versions answered: the report says how questions are matched.

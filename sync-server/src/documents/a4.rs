@@ -13,8 +13,6 @@ pub const PAGE_H: f32 = 297.0;
 pub const MARGIN: f32 = 18.0;
 /// Points to millimetres.
 pub const PT: f32 = 0.3528;
-/// DejaVu Sans is wide: about 0.6 em a letter on average keeps wrapped lines inside the margins.
-const EM_PER_CHAR: f32 = 0.6;
 
 /// One thing drawn, in mm from the top of its block.
 pub enum Mark {
@@ -51,6 +49,13 @@ pub enum Mark {
         height: f32,
         image: usize,
     },
+    /// A chart (see `charts`) drawn `width` mm wide, its top-left corner at (`x`, `y`).
+    Chart {
+        x: f32,
+        y: f32,
+        width: f32,
+        chart: crate::documents::charts::Chart,
+    },
 }
 
 /// Marks that must stay on one page, and their height.
@@ -60,19 +65,51 @@ pub struct Block {
     pub marks: Vec<Mark>,
 }
 
-/// Splits `text` into lines that fit `width` mm at `size` pt.
+/// The width in mm of `text` set at `size` pt in the embedded font.
+pub fn text_width(text: &str, size: f32, bold: bool) -> f32 {
+    crate::documents::fonts::text_width(text, size, bold) * PT
+}
+
+/// Splits `text` into lines that fit `width` mm at `size` pt, measured with the embedded regular font.
 pub fn wrap(text: &str, size: f32, width: f32) -> Vec<String> {
-    let per_line = ((width / (size * PT * EM_PER_CHAR)) as usize).max(10);
+    wrap_in_font(text, size, false, width)
+}
+
+/// Splits `text` into lines that fit `width` mm at `size` pt in the regular or bold face: words are
+/// measured with the font's own glyph widths, and a word longer than a whole line (a long address, a
+/// comment typed without spaces) is broken between characters rather than run off the page.
+pub fn wrap_in_font(text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
+    let space = text_width(" ", size, bold);
     let mut lines = Vec::new();
     let mut line = String::new();
+    let mut used = 0.0;
     for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > per_line {
-            lines.push(std::mem::take(&mut line));
+        let word_width = text_width(word, size, bold);
+        if !line.is_empty() && used + space + word_width <= width {
+            line.push(' ');
+            line.push_str(word);
+            used += space + word_width;
+            continue;
         }
         if !line.is_empty() {
-            line.push(' ');
+            lines.push(std::mem::take(&mut line));
         }
-        line.push_str(word);
+        if word_width <= width {
+            line.push_str(word);
+            used = word_width;
+            continue;
+        }
+        // Longer than a line: as many characters as fit on each line, at least one.
+        used = 0.0;
+        for c in word.chars() {
+            let w = text_width(c.encode_utf8(&mut [0; 4]), size, bold);
+            if !line.is_empty() && used + w > width {
+                lines.push(std::mem::take(&mut line));
+                used = 0.0;
+            }
+            line.push(c);
+            used += w;
+        }
     }
     if !line.is_empty() {
         lines.push(line);
@@ -87,7 +124,7 @@ pub fn paragraph(marks: &mut Vec<Mark>, y: &mut f32, x: f32, text: &str, size: f
 
 /// [`paragraph`] within (`x`, `width`).
 pub fn paragraph_in(marks: &mut Vec<Mark>, y: &mut f32, (x, width): (f32, f32), text: &str, size: f32, bold: bool) {
-    for line in wrap(text, size, width) {
+    for line in wrap_in_font(text, size, bold, width) {
         marks.push(Mark::Text { x, y: *y, size, bold, text: line });
         *y += size * PT * 1.45;
     }
@@ -223,6 +260,14 @@ impl Document {
                 ops.push(Op::SetFillColor { col: gray(*g) });
                 ops.push(rect(*x, *y, *width, *height, PaintMode::Fill));
             }
+            Mark::Chart { x, y, width, chart } => {
+                let at = crate::documents::charts::pdf::Placement {
+                    left: *x,
+                    top: PAGE_H - MARGIN - top - y,
+                    width: *width,
+                };
+                ops.extend(chart.pdf_ops(at, (&self.regular, &self.bold)));
+            }
             Mark::Image { x, y, width, height, image } => {
                 let Some((id, px_w, px_h)) = self.images.get(*image) else { return };
                 // At 72 dpi a pixel is a point; scaled from there to the size asked for.
@@ -246,5 +291,33 @@ impl Document {
         self.doc.with_pages(self.pages);
         let mut warnings = Vec::new();
         self.doc.save(&PdfSaveOptions::default(), &mut warnings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_lines_fit_their_width_by_the_fonts_measure() {
+        let text = "Proszę o dłuższe godziny pracy w czwartki oraz o więcej miejsc parkingowych przy urzędzie gminy.";
+        let lines = wrap(text, 9.0, 60.0);
+        assert!(lines.len() > 1);
+        assert_eq!(lines.join(" "), text);
+        for line in &lines {
+            assert!(text_width(line, 9.0, false) <= 60.0, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_word_longer_than_the_line_is_broken_between_characters() {
+        let long = format!("https://example.org/{}", "ż".repeat(200));
+        let lines = wrap(&format!("Zobacz {long} dalej"), 9.0, 80.0);
+        assert!(lines.len() > 3, "{lines:?}");
+        for line in &lines {
+            assert!(text_width(line, 9.0, false) <= 80.0, "{line}");
+        }
+        // Nothing lost: the pieces put together are the text again.
+        assert_eq!(lines.concat().replace(' ', ""), format!("Zobacz{long}dalej"));
     }
 }

@@ -6,8 +6,8 @@ use crate::store::{Office, ReportFiles, ReportFilter, Store, StoreError};
 
 /// The report as archived: its figures as JSON and its PDF (with the conclusions printed in it).
 pub fn files(report: &Report, conclusions: &str) -> Result<(String, Vec<u8>), StoreError> {
-    let figures = serde_json::to_string_pretty(report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let pdf = super::report_pdf::report_pdf(report, Some(conclusions)).map_err(StoreError::Corrupt)?;
+    let figures = serde_json::to_string_pretty(report).map_err(|e| StoreError::Document(e.to_string()))?;
+    let pdf = super::report_pdf::report_pdf(report, Some(conclusions)).map_err(StoreError::Document)?;
     Ok((figures, pdf))
 }
 

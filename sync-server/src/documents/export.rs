@@ -92,14 +92,16 @@ pub fn csv(store: &Store, slug: &str, filter: &ReportFilter) -> Result<String, S
 }
 
 fn xlsx_error(e: XlsxError) -> StoreError {
-    StoreError::Corrupt(format!("arkusz XLSX: {e}"))
+    StoreError::Document(format!("arkusz XLSX: {e}"))
 }
 
-/// A figure's cell: a number when it is one (so the spreadsheet can compute with it), else the text.
-fn figure(sheet: &mut Worksheet, row: u32, col: u16, value: &str) -> Result<(), XlsxError> {
-    match value.replace(',', ".").parse::<f64>() {
-        Ok(v) => sheet.write_number(row, col, v).map(|_| ()),
-        Err(_) => sheet.write_string(row, col, value).map(|_| ()),
+/// A figure's cell: the number itself (so the spreadsheet can compute with it), shown to one decimal
+/// (two for the mean, column 2), or "–" for none.
+fn figure(sheet: &mut Worksheet, row: u32, col: u16, value: Option<f64>) -> Result<(), XlsxError> {
+    let shown = Format::new().set_num_format(if col == 2 { "0.00" } else { "0.0" });
+    match value {
+        Some(v) => sheet.write_number_with_format(row, col, v, &shown).map(|_| ()),
+        None => sheet.write_string(row, col, "–").map(|_| ()),
     }
 }
 
@@ -122,6 +124,12 @@ fn figures_sheet(sheet: &mut Worksheet, report: &Report, bold: &Format) -> Resul
         lines.extend(area.items.iter().map(|i| (format!("  {}", i.text), Some(&i.figures))));
     }
     lines.extend(report.departments.iter().map(|d| (format!("Komórka: {}", d.name), d.figures.as_ref())));
+    for d in &report.departments {
+        for (area, cell) in report.areas.iter().zip(&d.areas) {
+            lines.push((format!("Komórka: {} – {}", d.name, area.title), cell.as_ref()));
+        }
+    }
+    let lines_len = lines.len();
     for (row, (label, figures)) in (4..).zip(lines) {
         sheet.write_string(row, 0, label)?;
         let Some(f) = figures else {
@@ -129,10 +137,33 @@ fn figures_sheet(sheet: &mut Worksheet, report: &Report, bold: &Format) -> Resul
             continue;
         };
         sheet.write_number(row, 1, f.n as f64)?;
-        for (c, v) in (2..).zip([&f.mean, &f.satisfied, &f.neutral, &f.dissatisfied, &f.index]) {
+        for (c, v) in (2..).zip([f.mean, f.satisfied, f.neutral, f.dissatisfied, f.index]) {
             figure(sheet, row, c, v)?;
         }
         sheet.write_number(row, 7, f.not_applicable as f64)?;
+    }
+    // The choice questions below: option, count, percentage (suppressed cells as "< N").
+    let mut row = 4 + u32::try_from(lines_len).unwrap_or(0) + 1;
+    for c in &report.choices {
+        sheet.write_string_with_format(row, 0, &c.question, bold)?;
+        sheet.write_string(row, 1, if c.multiple { "% osób (wielokrotny wybór)" } else { "%" })?;
+        row += 1;
+        for option in &c.rows {
+            sheet.write_string(row, 0, format!("  {}", option.label))?;
+            match (c.shown, option.count) {
+                (true, Some(n)) => {
+                    sheet.write_number(row, 1, n as f64)?;
+                    figure(sheet, row, 2, option.percent)?;
+                }
+                _ => {
+                    sheet.write_string(row, 1, format!("< {}", report.threshold))?;
+                }
+            }
+            row += 1;
+        }
+        sheet.write_string(row, 0, if c.multiple { "  osoby, którym zadano pytanie" } else { "  odpowiedzi razem" })?;
+        sheet.write_number(row, 1, c.base as f64)?;
+        row += 2;
     }
     sheet.set_column_width(0, 60)?;
     Ok(())

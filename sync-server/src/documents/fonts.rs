@@ -6,9 +6,48 @@ pub const REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf"
 /// DejaVu Sans Bold.
 pub const BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
 
+/// The glyph widths of the embedded fonts, read once, for measuring text the server lays out itself.
+static METRICS: std::sync::LazyLock<[Option<printpdf::ParsedFont>; 2]> = std::sync::LazyLock::new(|| {
+    [REGULAR, BOLD].map(|bytes| printpdf::ParsedFont::from_bytes(bytes, 0, &mut Vec::new()))
+});
+
+/// The width of `text` in the embedded font at `size` (in the unit of `size`: points give points), from
+/// the font's own advance widths. A character the font lacks counts as a wide letter (0.6 em, which is
+/// what a missing-glyph box takes), as does every character if the font could not be read.
+pub fn text_width(text: &str, size: f32, bold: bool) -> f32 {
+    let fallback = 0.6;
+    let Some(font) = &METRICS[usize::from(bold)] else {
+        return text.chars().count() as f32 * fallback * size;
+    };
+    let per_em = f32::from(font.units_per_em.max(1));
+    let ems: f32 = text
+        .chars()
+        .map(|c| {
+            font.lookup_glyph_index(u32::from(c))
+                .and_then(|g| font.get_glyph_width(g))
+                .map_or(fallback, |w| f32::from(w) / per_em)
+        })
+        .sum();
+    ems * size
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn widths_are_the_fonts_own() {
+        // DejaVu Sans: "i" is narrow, "W" and "m" wide; bold is wider than regular.
+        assert!(text_width("iiii", 10.0, false) < text_width("WWWW", 10.0, false) / 2.0);
+        assert!(text_width("mmmm", 10.0, true) > text_width("mmmm", 10.0, false));
+        // Twice the size, twice the width; nothing is nothing.
+        assert!((text_width("Ocena", 20.0, false) - 2.0 * text_width("Ocena", 10.0, false)).abs() < 1e-3);
+        assert_eq!(text_width("", 10.0, false), 0.0);
+        // Polish letters are in the font (not measured as the fallback box).
+        let ascii = text_width("zolc", 10.0, false);
+        let polish = text_width("żółć", 10.0, false);
+        assert!((polish - ascii).abs() < 0.5, "{ascii} vs {polish}");
+    }
 
     /// The fonts are a subset (see `assets/fonts/README.md`): every character the product writes must
     /// be in it, or printouts and the kiosk would show empty boxes.

@@ -1,16 +1,17 @@
-//! Documents the server makes: the measurement report's figures ([`report_figures`]) and its PDF
-//! ([`report_pdf`]), the report as archived ([`archived_report`]), the CSV and XLSX exports ([`export`]),
+//! Documents the server makes: the measurement report's figures ([`report_figures`]), its charts
+//! ([`report_charts`]) and its PDF ([`report_pdf`]), the report as archived ([`archived_report`]), the CSV and XLSX exports ([`export`]),
 //! the printable questionnaire ([`printout`]), and what they share: the A4 page layout ([`a4`]), the
-//! embedded fonts ([`fonts`]) and the office's logo ([`logo`]); the dashboard's trend chart as SVG
-//! ([`trend_svg`]). No HTTP here: the admin panel's pages
+//! charts drawn for the page and the PDF alike ([`charts`]), the embedded fonts ([`fonts`]) and the
+//! office's logo ([`logo`]). No HTTP here: the admin panel's pages
 //! serve what these make.
 
 pub mod a4;
 pub mod archived_report;
+pub mod charts;
 pub mod export;
 pub mod fonts;
 pub mod logo;
 pub mod printout;
+pub mod report_charts;
 pub mod report_figures;
 pub mod report_pdf;
-pub mod trend_svg;

@@ -1,8 +1,9 @@
-//! The measurement report as a PDF: the same figures as the page, in tables, with bars and the hour ×
-//! weekday map drawn as vector rectangles (no chart needs a browser). Suppressed cells read "< N" here
-//! too; comments and conclusions are printed as text, never interpreted.
+//! The measurement report as a PDF: the same figures as the page, in tables, and the same charts drawn
+//! as vector graphics from the same geometry (`charts`). Suppressed cells read "< N" here too; comments
+//! and conclusions are printed as text, never interpreted, wrapped by the font's real glyph widths.
 
-use crate::documents::a4::{Block, Document, MARGIN, Mark, PAGE_W, PT, paragraph};
+use crate::documents::a4::{Block, Document, MARGIN, Mark, PAGE_W, paragraph, text_width};
+use crate::documents::report_charts::{self, ReportChart};
 use crate::documents::report_figures::{Figures, Report};
 
 const BODY: f32 = 9.0;
@@ -39,8 +40,7 @@ fn table(blocks: &mut Vec<Block>, title: &str, columns: &[(&str, f32)], rows: Ve
     let cells = |marks: &mut Vec<Mark>, y: f32, values: &[String], bold: bool| {
         for ((x, (_, share)), value) in xs.iter().zip(columns).zip(values) {
             // Cut what would run into the next column (long question texts are wrapped instead, below).
-            let fits = ((share * WIDTH) / (BODY * PT * 0.55)) as usize;
-            let text: String = value.chars().take(fits.max(4)).collect();
+            let text = fit(value, BODY, bold, share * WIDTH - 1.0);
             marks.push(Mark::Text { x: *x, y, size: BODY, bold, text });
         }
     };
@@ -74,16 +74,43 @@ fn table(blocks: &mut Vec<Block>, title: &str, columns: &[(&str, f32)], rows: Ve
     }
 }
 
+/// `text` cut to `width` mm (measured), ending in "…" when cut.
+fn fit(text: &str, size: f32, bold: bool, width: f32) -> String {
+    if text_width(text, size, bold) <= width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        out.push(c);
+        if text_width(&format!("{out}…"), size, bold) > width {
+            out.pop();
+            break;
+        }
+    }
+    out.push('…');
+    out
+}
+
 fn figures_row(label: &str, f: &Figures) -> Vec<String> {
     vec![
         label.to_owned(),
         f.n.to_string(),
-        f.mean.clone(),
-        f.satisfied.clone(),
-        f.neutral.clone(),
-        f.dissatisfied.clone(),
-        f.index.clone(),
+        f.mean_text(),
+        f.satisfied_text(),
+        f.neutral_text(),
+        f.dissatisfied_text(),
+        f.index_text(),
     ]
+}
+
+/// A chart the width of the text, kept whole on one page, with its title above it (the description
+/// is the table printed beside it).
+fn chart_block(chart: ReportChart) -> Block {
+    let mut block = text_block(&chart.title, BODY, true);
+    let y = block.height;
+    block.height = y + chart.chart.height_at(WIDTH) + 3.0;
+    block.marks.push(Mark::Chart { x: MARGIN, y, width: WIDTH, chart: chart.chart });
+    block
 }
 
 const FIGURE_COLUMNS: [(&str, f32); 7] = [
@@ -108,61 +135,97 @@ fn figure_columns(first: &'static str, change: bool) -> Vec<(&'static str, f32)>
     c
 }
 
-/// Horizontal bars of the overall rating's distribution.
-fn distribution(f: &Figures) -> Block {
-    let mut block = heading("Rozkład ogólnej oceny");
-    let top = block.height;
-    for i in 0..5 {
-        let y = top + i as f32 * 6.0;
-        block.marks.push(Mark::Text { x: MARGIN, y, size: BODY, bold: false, text: format!("{}", i + 1) });
-        let width = f.bars[i] as f32 * 1.2;
-        if width > 0.0 {
-            block.marks.push(Mark::Fill { x: MARGIN + 6.0, y: y + 0.3, width, height: 4.0, gray: 0.25 });
-        }
-        let label = format!("{} ({} %)", f.distribution[i], f.bars[i]);
-        block.marks.push(Mark::Text { x: MARGIN + 8.0 + width, y, size: BODY, bold: false, text: label });
-    }
-    block.height = top + 5.0 * 6.0 + 2.0;
-    block
+/// The hour × weekday map: its note and the chart (the counts are written in its cells).
+fn heatmap(r: &Report) -> Vec<Block> {
+    vec![
+        heading("Kiedy klienci odpowiadają w kioskach"),
+        text_block(
+            &format!("Odpowiedzi z kiosków ({}) według dnia tygodnia i godziny (czas polski).", r.heatmap.total),
+            BODY,
+            false,
+        ),
+        chart_block(report_charts::heatmap(r)),
+    ]
 }
 
-/// The hour × weekday map: a grid of grey cells, darker for more answers, each with its count.
-fn heatmap(r: &Report) -> Vec<Block> {
-    let map = &r.heatmap;
-    let mut out = vec![text_block(
-        &format!("Odpowiedzi z kiosków ({}) według dnia tygodnia i godziny (czas polski).", map.total),
-        BODY,
+/// Departments by overall rating and area: area columns are numbered (O1…), named in a line below.
+fn departments(b: &mut Vec<Block>, r: &Report) {
+    let area_share = if r.areas.is_empty() { 0.0 } else { 0.42 / r.areas.len() as f32 };
+    let names: Vec<String> = (1..=r.areas.len()).map(|i| format!("O{i}")).collect();
+    let mut columns: Vec<(&str, f32)> = vec![("Komórka", 0.28), ("n", 0.08), ("Ogólna", 0.11), ("Zadow. %", 0.11)];
+    columns.extend(names.iter().map(|n| (n.as_str(), area_share)));
+    let hidden = format!("< {}", r.threshold);
+    let rows = r
+        .departments
+        .iter()
+        .map(|d| {
+            let mut row = match &d.figures {
+                Some(f) => vec![d.name.clone(), f.n.to_string(), f.mean_text(), f.satisfied_text()],
+                None => vec![d.name.clone(), hidden.clone(), String::new(), String::new()],
+            };
+            row.extend(d.areas.iter().map(|cell| cell.as_ref().map_or_else(|| hidden.clone(), Figures::mean_text)));
+            row
+        })
+        .collect();
+    table(b, "Komórki: ogólna ocena i obszary (średnie 1–5)", &columns, rows);
+    let legend: Vec<String> = r.areas.iter().enumerate().map(|(i, a)| format!("O{} – {}", i + 1, a.title)).collect();
+    b.push(text_block(&format!("Obszary: {}.", legend.join("; ")), 8.0, false));
+    b.push(text_block(
+        &format!(
+            "Pole z mniej niż {} osobami, które na nie odpowiedziały, jest ukryte („< {}”), aby nie dało się rozpoznać osób. Gdy w kolumnie byłoby ukryte tylko jedno pole, ukrywamy też najmniejsze z pozostałych, by nie dało się go wyliczyć z sumy.",
+            r.threshold, r.threshold
+        ),
+        8.0,
         false,
-    )];
-    let mut block = heading("Kiedy klienci odpowiadają w kioskach");
-    std::mem::swap(&mut out[0], &mut block);
-    out.insert(0, block);
-    let mut grid = Block::default();
-    let cell = ((WIDTH - 24.0) / map.hours.len().max(1) as f32).min(10.0);
-    for (i, hour) in map.hours.iter().enumerate() {
-        grid.marks.push(Mark::Text {
-            x: MARGIN + 24.0 + i as f32 * cell,
-            y: 0.0,
-            size: 7.0,
-            bold: false,
-            text: format!("{hour}"),
-        });
-    }
-    for (row_index, row) in map.rows.iter().enumerate() {
-        let y = 4.0 + row_index as f32 * 6.0;
-        grid.marks.push(Mark::Text { x: MARGIN, y: y + 1.0, size: 8.0, bold: false, text: row.day.clone() });
-        for (i, (n, shade)) in row.cells.iter().enumerate() {
-            let x = MARGIN + 24.0 + i as f32 * cell;
-            let gray = [1.0, 0.85, 0.7, 0.55, 0.4][usize::from(*shade).min(4)];
-            grid.marks.push(Mark::Fill { x, y, width: cell - 0.4, height: 5.4, gray });
-            if *n > 0 {
-                grid.marks.push(Mark::Text { x: x + 0.6, y: y + 1.2, size: 6.0, bold: false, text: n.to_string() });
-            }
+    ));
+}
+
+/// Every choice question: options with counts and percentages, suppressed cells as "< N".
+fn choices(b: &mut Vec<Block>, r: &Report) {
+    b.push(heading("Pytania wyboru i metryczka"));
+    b.push(text_block(
+        &format!(
+            "Przy pytaniach wielokrotnego wyboru odsetek liczymy od osób, którym zadano pytanie, więc odsetki mogą dać razem więcej niż 100 %. Odpowiedź wskazana przez mniej niż {} osób jest ukryta.",
+            r.threshold
+        ),
+        8.0,
+        false,
+    ));
+    let hidden = format!("< {}", r.threshold);
+    for c in &r.choices {
+        let title = format!("{}{}", c.question, if c.multiple { " (wielokrotny wybór)" } else { "" });
+        if !c.shown {
+            let mut block = text_block(&title, BODY, true);
+            let mut y = block.height;
+            paragraph(
+                &mut block.marks,
+                &mut y,
+                MARGIN,
+                &format!("Mniej niż {} odpowiedzi: wyników nie pokazujemy.", r.threshold),
+                BODY,
+                false,
+            );
+            block.height = y + 1.0;
+            b.push(block);
+            continue;
         }
+        let mut rows: Vec<Vec<String>> = c
+            .rows
+            .iter()
+            .map(|row| match row.count {
+                Some(n) => vec![row.label.clone(), n.to_string(), row.percent_text()],
+                None => vec![row.label.clone(), hidden.clone(), String::new()],
+            })
+            .collect();
+        let base = if c.multiple { "osoby, którym zadano pytanie" } else { "odpowiedzi razem" };
+        rows.push(vec![base.to_owned(), c.base.to_string(), String::new()]);
+        table(
+            b,
+            &title,
+            &[("Odpowiedź", 0.55), ("Liczba", 0.15), (if c.multiple { "% osób" } else { "%" }, 0.15)],
+            rows,
+        );
     }
-    grid.height = 4.0 + 7.0 * 6.0 + 3.0;
-    out.push(grid);
-    out
 }
 
 /// The report as an A4 PDF.
@@ -197,6 +260,7 @@ pub fn report_pdf(r: &Report, conclusions: Option<&str>) -> Result<Vec<u8>, Stri
             .map(|(c, full, part)| vec![c.clone(), (full + part).to_string(), full.to_string(), part.to_string()])
             .collect(),
     );
+    b.push(chart_block(report_charts::channels(r)));
     b.push(text_block(
         "Pełna odpowiedź to taka, w której oceniono (lub zaznaczono „nie dotyczy”) każde pytanie z oceną; kiosk w trybie buźek i przyciski zbierają z założenia tylko ogólną ocenę.",
         8.0,
@@ -220,9 +284,9 @@ pub fn report_pdf(r: &Report, conclusions: Option<&str>) -> Result<Vec<u8>, Stri
 
     let overall = figure_columns("Ogólna ocena obsługi", true);
     let mut row = figures_row("wszystkie odpowiedzi", &r.overall);
-    row.push(r.overall_change.clone());
+    row.push(r.overall_change_text());
     table(&mut b, "Ogólna ocena obsługi", &overall, vec![row]);
-    b.push(distribution(&r.overall));
+    b.push(chart_block(report_charts::distribution(r)));
 
     let areas = figure_columns("Obszar", true);
     let mut rows: Vec<Vec<String>> = r
@@ -230,7 +294,7 @@ pub fn report_pdf(r: &Report, conclusions: Option<&str>) -> Result<Vec<u8>, Stri
         .iter()
         .map(|a| {
             let mut row = figures_row(&a.title, &a.satisfaction);
-            row.push(a.change.clone());
+            row.push(a.change_text());
             row
         })
         .collect();
@@ -245,9 +309,10 @@ pub fn report_pdf(r: &Report, conclusions: Option<&str>) -> Result<Vec<u8>, Stri
             &[("Obszar", 0.4), ("Ważność", 0.15), ("Zadowolenie", 0.15), ("Luka", 0.15)],
             r.priorities
                 .iter()
-                .map(|p| vec![p.area.clone(), p.importance.clone(), p.satisfaction.clone(), p.gap.clone()])
+                .map(|p| vec![p.area.clone(), p.importance_text(), p.satisfaction_text(), p.gap_text()])
                 .collect(),
         );
+        b.extend(report_charts::quadrant(r).map(chart_block));
     }
     for area in &r.areas {
         table(
@@ -258,41 +323,18 @@ pub fn report_pdf(r: &Report, conclusions: Option<&str>) -> Result<Vec<u8>, Stri
         );
     }
 
-    table(
-        &mut b,
-        "Ogólna ocena według komórki",
-        &[("Komórka", 0.4), ("n", 0.12), ("Średnia", 0.15), ("Zadowoleni %", 0.15)],
-        r.departments
-            .iter()
-            .map(|d| match &d.figures {
-                Some(f) => vec![d.name.clone(), f.n.to_string(), f.mean.clone(), f.satisfied.clone()],
-                None => vec![d.name.clone(), format!("< {}", r.threshold), String::new(), String::new()],
-            })
-            .collect(),
-    );
-    b.push(text_block(
-        &format!(
-            "Komórki z mniej niż {} odpowiedziami są ukryte („< {}”), aby nie dało się rozpoznać osób.",
-            r.threshold, r.threshold
-        ),
-        8.0,
-        false,
-    ));
-    table(
-        &mut b,
-        "Czy udało się załatwić sprawę?",
-        &[("Odpowiedź", 0.4), ("n", 0.12), ("%", 0.15)],
-        r.settled.iter().map(|(label, n, pct)| vec![label.clone(), n.to_string(), pct.clone()]).collect(),
-    );
+    departments(&mut b, r);
+    choices(&mut b, r);
+    b.extend(report_charts::trend(r).map(chart_block));
     table(
         &mut b,
         "Ogólna ocena według miesięcy",
-        &[("Miesiąc", 0.2), ("n", 0.1), ("Średnia", 0.12), ("Zadowoleni %", 0.15), ("", 0.43)],
+        &[("Miesiąc", 0.2), ("n", 0.1), ("Średnia", 0.12), ("Zadowoleni %", 0.15), ("Indeks", 0.12), ("", 0.31)],
         r.months
             .iter()
             .map(|(m, f)| match f {
-                Some(f) => vec![m.clone(), f.n.to_string(), f.mean.clone(), f.satisfied.clone()],
-                None => vec![m.clone(), format!("< {}", r.threshold), String::new(), String::new()],
+                Some(f) => vec![m.clone(), f.n.to_string(), f.mean_text(), f.satisfied_text(), f.index_text()],
+                None => vec![m.clone(), format!("< {}", r.threshold), String::new(), String::new(), String::new()],
             })
             .collect(),
     );
@@ -314,12 +356,20 @@ pub fn report_pdf(r: &Report, conclusions: Option<&str>) -> Result<Vec<u8>, Stri
         }
         None => b.push(text_block("(nie wpisano)", BODY, false)),
     }
-    b.push(heading("Jak liczono"));
-    b.push(text_block(
-        "n – liczba ocen 1–5 („nie dotyczy” nie wchodzi do n ani do średniej). Średnia – suma ocen / n. Zadowoleni – odsetek ocen 4 i 5, neutralni – 3, niezadowoleni – 1 i 2. Indeks 0–100 = (średnia − 1) / 4 × 100. Obszar łączy wszystkie oceny swoich pytań. Zmiana – różnica średnich względem poprzedniego okresu tej samej długości. Dni i godziny według czasu polskiego.",
+    // The heading and its text as one block, so the heading never ends a page alone.
+    let mut how = heading("Jak liczono");
+    let how_text = text_block(
+        "n – liczba ocen 1–5 („nie dotyczy” nie wchodzi do n ani do średniej). Średnia – suma ocen / n. Zadowoleni – odsetek ocen 4 i 5, neutralni – 3, niezadowoleni – 1 i 2. Indeks 0–100 = (średnia − 1) / 4 × 100. Obszar łączy wszystkie oceny swoich pytań. Zmiana – różnica średnich względem poprzedniego okresu tej samej długości. Pytania wyboru: odsetek wśród osób, które odpowiedziały (wielokrotny wybór: wśród osób, którym zadano pytanie). Pole oparte na mniej niż progu osób jest ukryte; gdy w tabeli sumującej się do pokazanej sumy ukryte byłoby tylko jedno pole, ukrywamy też najmniejsze z pozostałych. Dni i godziny według czasu polskiego.",
         8.0,
         false,
-    ));
+    );
+    let top = how.height;
+    how.marks.extend(how_text.marks.into_iter().map(|m| match m {
+        Mark::Text { x, y, size, bold, text } => Mark::Text { x, y: y + top, size, bold, text },
+        other => other,
+    }));
+    how.height += how_text.height;
+    b.push(how);
     doc.add(b, &format!("{} · raport {} – {} · ", r.office, r.from, r.to));
     Ok(doc.save())
 }

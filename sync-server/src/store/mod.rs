@@ -79,6 +79,10 @@ pub enum StoreError {
     BadBackup(String),
     #[error("zapisane dane są uszkodzone: {0}")]
     Corrupt(String),
+    /// A document (PDF, XLSX) could not be drawn from figures already read: the program's failure, not
+    /// the data's; nothing stored is affected.
+    #[error("nie udało się utworzyć dokumentu ({0}); zapisane dane są nienaruszone")]
+    Document(String),
     #[error(
         "zmianę zapisano, ale dziennik zapisu bazy (plik -wal) był zajęty przez trwające odczyty i może jeszcze przechowywać poprzednią treść: ponów operację za chwilę"
     )]

@@ -42,6 +42,9 @@ pub struct PeriodCounts {
     pub kiosk_hours: [[u64; 24]; 7],
     /// The questionnaire versions answered in the period.
     pub versions: Vec<u32>,
+    /// Responses per questionnaire version: a question's respondents are those of the versions that
+    /// asked it.
+    pub respondents_by_version: BTreeMap<u32, u64>,
 }
 
 /// Complete and incomplete responses.
@@ -82,6 +85,20 @@ impl ReportFilter {
             Some(dept) => tally::department_scope(Some(dept)),
         };
         let mut params = vec![self.office_id.to_string(), scope, self.from.to_string(), self.to.to_string()];
+        self.push_channels(&mut sql, &mut params, "t.channel");
+        (sql, params)
+    }
+
+    /// [`ReportFilter::tally_clause`] for one department's scope (`None`: responses that named none),
+    /// whatever department the filter itself names.
+    fn department_tally_clause(&self, department: Option<&str>) -> (String, Vec<String>) {
+        let mut sql = String::from("t.office_id = ? AND t.scope = ? AND t.day >= ? AND t.day <= ?");
+        let mut params = vec![
+            self.office_id.to_string(),
+            tally::department_scope(department),
+            self.from.to_string(),
+            self.to.to_string(),
+        ];
         self.push_channels(&mut sql, &mut params, "t.channel");
         (sql, params)
     }
@@ -187,7 +204,10 @@ impl Store {
                 let c = counts.completeness.entry(channel).or_default();
                 if value == "1" { c.complete += n } else { c.incomplete += n }
             } else if key == tally::VERSION {
-                counts.versions.extend(value.parse::<u32>().ok());
+                if let Ok(version) = value.parse::<u32>() {
+                    counts.versions.push(version);
+                    *counts.respondents_by_version.entry(version).or_default() += n;
+                }
             } else if let Some(dept) = key.strip_prefix(tally::DEPT_OVERALL) {
                 let dept = (!dept.is_empty()).then(|| dept.to_owned());
                 add(counts.overall_by_department.entry(dept).or_default(), &value, n);
@@ -212,6 +232,47 @@ impl Store {
             }
         }
         Ok(counts)
+    }
+
+    /// The rating counts per question of each of `departments` (`None`: responses that named none), for
+    /// the department breakdown by area. Each department's counts are kept under its own scope in
+    /// `tally`, so this reads each department's rows of the period once, in the table's order.
+    pub fn period_department_ratings(
+        &self,
+        filter: &ReportFilter,
+        departments: &[Option<String>],
+    ) -> Result<BTreeMap<Option<String>, BTreeMap<QuestionKey, RatingStats>>, StoreError> {
+        let conn = self.conn();
+        let mut out = BTreeMap::new();
+        for department in departments {
+            let (clause, params) = filter.department_tally_clause(department.as_deref());
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT t.question_key, t.value, t.n FROM tally t WHERE {clause} AND t.n <> 0"
+            ))?;
+            let mut rows = stmt.query(params_from_iter(&params))?;
+            let mut sums = Sums::new();
+            while let Some(row) = rows.next()? {
+                let key = text(row, 0)?;
+                let value = text(row, 1)?;
+                // Ratings only: '1'..'5' and "nie dotyczy"; choices and pseudo-questions are not scored.
+                if key.starts_with('#')
+                    || !(value.len() == 1 && (value.as_bytes()[0].is_ascii_digit() || value == tally::NOT_APPLICABLE))
+                {
+                    continue;
+                }
+                bump(&mut sums, key, value, row.get(2)?);
+            }
+            let mut items: BTreeMap<QuestionKey, RatingStats> = BTreeMap::new();
+            for (key, values) in sums {
+                let Ok(question) = QuestionKey::parse(&key) else { continue };
+                let stats = items.entry(question).or_default();
+                for (value, n) in values {
+                    add(stats, &value, u64::try_from(n).unwrap_or(0));
+                }
+            }
+            out.insert(department.clone(), items);
+        }
+        Ok(out)
     }
 
     /// The local day of the office's first counted response.

@@ -274,7 +274,9 @@ pub async fn report_pdf(
     let name = format!("raport-{}-{}-{}.pdf", office.slug, report.from, report.to);
     match tokio::task::spawn_blocking(move || crate::documents::report_pdf::report_pdf(&report, None)).await {
         Ok(Ok(pdf)) => pdf_response(pdf, &name),
-        _ => admin_message(StatusCode::INTERNAL_SERVER_ERROR, "Błąd", "Nie udało się przygotować pliku PDF."),
+        // The drawing failed, not the data: logged as the internal error it is.
+        Ok(Err(e)) => crate::http::error::AppError::from(crate::store::StoreError::Document(e)).into_response(),
+        Err(e) => crate::http::error::AppError::from_join(e).into_response(),
     }
 }
 
@@ -362,7 +364,7 @@ pub async fn questionnaire_pdf(
                 lang,
             };
             let pdf =
-                crate::documents::printout::questionnaire_pdf(&sheet).map_err(crate::store::StoreError::Corrupt)?;
+                crate::documents::printout::questionnaire_pdf(&sheet).map_err(crate::store::StoreError::Document)?;
             let what = match (serials.first(), serials.last()) {
                 (Some(a), Some(b)) => format!("arkusze {a} – {b}"),
                 _ => "bez numerów".to_owned(),
