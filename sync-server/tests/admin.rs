@@ -829,12 +829,14 @@ fn the_dashboard_leads_with_the_figures_the_report_gives() {
     let svg = body.split("<svg").nth(1).unwrap().split("</svg>").next().unwrap();
     assert!(
         svg.contains(r#"role="img""#)
-            && svg.contains("<title id=\"trend-title\">")
-            && svg.contains("<desc id=\"trend-desc\">")
+            && svg.contains("aria-labelledby=")
+            && svg.contains("<title id=")
+            && svg.contains("<desc id=\"")
+            && svg.contains("Indeks ogólnej oceny obsługi (0–100) w kolejnych miesiącach: od ")
     );
     let table = body.split("Dane wykresu w tabeli").nth(1).unwrap().split("</table>").next().unwrap();
     assert_eq!(table.matches("<tr><td>").count(), 12, "twelve months");
-    assert!(svg.matches("<circle").count() >= 10, "a year of sample data scores nearly every month");
+    assert!(svg.matches("data-value=").count() >= 10, "a year of sample data scores nearly every month");
 
     // This month by channel, the latest comments (a few, in office time), and no day-by-day table.
     assert!(body.contains("Odpowiedzi: ") && body.contains("<li>kiosk (przyciski): "));
