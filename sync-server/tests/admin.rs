@@ -788,7 +788,12 @@ fn the_report_form_starts_filled_in_and_one_press_makes_a_report() {
     // Submitted as it stands, as a browser sends it: the dates, an empty department, no channel ticked.
     let report = p.get(&format!("/admin/urzad/alfa/raporty/nowy?od={from}&do={to}&komorka="), &cookie);
     assert_eq!(report.status, 200);
-    assert!(report.body.contains("<h2>Raport: Urząd Gminy Alfa"), "{}", report.body);
+    let heading = format!(
+        "<h2>Raport: Urząd Gminy Alfa, 1 stycznia {} – {}</h2>",
+        today.format("%Y"),
+        sync_server::local_time::date_pl(today)
+    );
+    assert!(report.body.contains(&heading), "the period in Polish words: {}", report.body);
     assert!(report.body.contains("Ogólna ocena obsługi"));
     // Every preset link makes a report too.
     let presets: Vec<String> = links(&form.body, "/admin/urzad/alfa/raporty/nowy?");

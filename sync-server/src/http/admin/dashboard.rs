@@ -1,6 +1,5 @@
 //! The dashboard of an office, and the operator's home: every office, new offices and their admins.
 
-use crate::local_time::filters;
 use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
@@ -16,6 +15,8 @@ use super::{admin_message, field, render};
 use crate::http::AppState;
 use crate::store::{NewAdmin, Office, Role, Session};
 use crate::{input, password};
+// Askama looks the templates' `|local_time` filter up as `filters::…` in this module.
+use crate::local_time::filters;
 
 /// Reports older than this many days earn a warning: the ordinance asks for one at least yearly.
 const REPORT_DUE_DAYS: i64 = 365;

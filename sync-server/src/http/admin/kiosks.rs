@@ -1,6 +1,5 @@
 //! The office's kiosks: enrolment (a one-time pairing code), their state as last reported, revocation.
 
-use crate::local_time::filters;
 use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
@@ -12,6 +11,8 @@ use super::view::AdminChrome;
 use super::{admin_message, field, render};
 use crate::http::AppState;
 use crate::store::{Device, Office, Session};
+// Askama looks the templates' `|local_time` filter up as `filters::…` in this module.
+use crate::local_time::filters;
 
 /// A kiosk silent for longer than this is flagged: it should sync or at least send a heartbeat hourly.
 pub const SILENT_AFTER_MINUTES: i64 = 120;

@@ -15,6 +15,8 @@ use super::{admin_message, render};
 use crate::documents::report_figures::{Report, generate};
 use crate::http::AppState;
 use crate::store::{Office, ReportFiles, ReportFilter, Session};
+// Askama looks the templates' `|day` filter up as `filters::…` in this module.
+use crate::local_time::filters;
 
 /// The report's parameters as the form and the links carry them.
 #[derive(Debug, Clone, Default)]
