@@ -82,11 +82,22 @@ pub fn day_text(stored: &str) -> String {
         .map_or_else(|_| stored.to_owned(), |t| date_pl(local(t.with_timezone(&Utc)).date()))
 }
 
+/// A day as stored or carried in a link (`YYYY-MM-DD`), as a person reads it: "1 grudnia 2026"; an instant
+/// (RFC 3339) as its office day; other text as it is.
+pub fn iso_day_text(day: &str) -> String {
+    NaiveDate::parse_from_str(day, "%Y-%m-%d").map_or_else(|_| day_text(day), date_pl)
+}
+
 /// Askama filters, so that every template shows times the same way: `{{ at|local_time }}`.
 pub mod filters {
     /// See [`super::human_text`]; templates pass the stored RFC 3339 text.
     pub fn local_time<T: std::fmt::Display>(stored: T, _: &dyn askama::Values) -> askama::Result<String> {
         Ok(super::human_text(&stored.to_string()))
+    }
+
+    /// See [`super::iso_day_text`]: a report's period, "1 grudnia 2026".
+    pub fn day<T: std::fmt::Display>(iso_day: T, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(super::iso_day_text(&iso_day.to_string()))
     }
 
     /// The office's day of an instant, "1 grudnia 2026" (a paper sheet's day of filling in).
@@ -139,5 +150,8 @@ mod tests {
         assert_eq!(human_text("2026-05-03T10:00:00+00:00"), "3 maja 2026, 12:00");
         assert_eq!(day_text("2025-12-31T23:30:00Z"), "1 stycznia 2026");
         assert_eq!(day_text("nie wiadomo"), "nie wiadomo");
+        assert_eq!(iso_day_text("2026-03-31"), "31 marca 2026");
+        assert_eq!(iso_day_text("wszystko"), "wszystko");
+        assert_eq!(iso_day_text("2026-06-30T22:30:00Z"), "1 lipca 2026");
     }
 }

@@ -852,7 +852,12 @@ fn the_report_form_starts_filled_in_and_one_press_makes_a_report() {
     // Submitted as it stands, as a browser sends it: the dates, an empty department, no channel ticked.
     let report = p.get(&format!("/admin/urzad/alfa/raporty/nowy?od={from}&do={to}&komorka="), &cookie);
     assert_eq!(report.status, 200);
-    assert!(report.body.contains("<h2>Raport: Urząd Gminy Alfa"), "{}", report.body);
+    let heading = format!(
+        "<h2>Raport: Urząd Gminy Alfa, 1 stycznia {} – {}</h2>",
+        today.format("%Y"),
+        sync_server::local_time::date_pl(today)
+    );
+    assert!(report.body.contains(&heading), "the period in Polish words: {}", report.body);
     assert!(report.body.contains("Ogólna ocena obsługi"));
     // Every preset link makes a report too.
     let presets: Vec<String> = links(&form.body, "/admin/urzad/alfa/raporty/nowy?");
@@ -882,8 +887,9 @@ fn the_dashboard_leads_with_the_figures_the_report_gives() {
     let report = sync_server::documents::report_figures::generate(&p.store, &office, filter, 5).unwrap();
     let tile = body.split("Indeks ogólnej oceny").nth(1).unwrap();
     let shown = tile.split("<p class=\"tile-value\">").nth(1).unwrap().split('<').next().unwrap();
-    assert_eq!(shown, report.overall.index_text());
-    assert!(body.contains(&format!("{}%", report.overall.satisfied_text())), "% satisfied as in the report");
+    let decimal = sync_server::documents::report_figures::decimal;
+    assert_eq!(shown, decimal(report.overall.index, 1));
+    assert!(body.contains(&format!("{}%", decimal(report.overall.satisfied, 1))), "% satisfied as in the report");
     assert!(body.contains(&format!("Ogólną ocenę obsługi w tym okresie podało {} osób", report.overall.n)));
     // The link to the full report carries the same period.
     assert!(body.contains(&format!("raporty/nowy?od={from}&#38;do={today}")), "askama escapes & as &#38;");
@@ -892,12 +898,14 @@ fn the_dashboard_leads_with_the_figures_the_report_gives() {
     let svg = body.split("<svg").nth(1).unwrap().split("</svg>").next().unwrap();
     assert!(
         svg.contains(r#"role="img""#)
-            && svg.contains("<title id=\"trend-title\">")
-            && svg.contains("<desc id=\"trend-desc\">")
+            && svg.contains("aria-labelledby=")
+            && svg.contains("<title id=")
+            && svg.contains("<desc id=\"")
+            && svg.contains("Indeks ogólnej oceny obsługi (0–100) w kolejnych miesiącach: od ")
     );
     let table = body.split("Dane wykresu w tabeli").nth(1).unwrap().split("</table>").next().unwrap();
     assert_eq!(table.matches("<tr><td>").count(), 12, "twelve months");
-    assert!(svg.matches("<circle").count() >= 10, "a year of sample data scores nearly every month");
+    assert!(svg.matches("data-value=").count() >= 10, "a year of sample data scores nearly every month");
 
     // This month by channel, the latest comments (a few, in office time), and no day-by-day table.
     assert!(body.contains("Odpowiedzi: ") && body.contains("<li>kiosk (przyciski): "));

@@ -77,7 +77,7 @@ fn the_sample_makes_a_full_report() {
         ReportFilter { office_id: office.id, from: sample.from, to: sample.to, department: None, channels: vec![] };
     let report = sync_server::documents::report_figures::generate(&store, &office, filter, 5).unwrap();
     assert_eq!(report.overall.n, sample.total(), "everyone gave the overall rating");
-    let index: f64 = report.overall.index.unwrap();
+    let index = report.overall.index.unwrap();
     assert!((55.0..90.0).contains(&index), "a plausible index: {index}");
     assert!(report.departments.iter().filter(|d| d.figures.is_some()).count() >= 4, "departments with figures");
     assert!(!report.comments.is_empty());

@@ -376,7 +376,7 @@ fn choice_questions<'q>(
 ) -> Vec<ChoiceQuestion<'q>> {
     let mut ordered: Vec<&'q Questionnaire> = vec![current];
     let mut older: Vec<&'q Questionnaire> = versions.iter().map(Arc::as_ref).collect();
-    older.sort_by_key(|v| std::cmp::Reverse(v.version));
+    older.sort_by_key(|q| std::cmp::Reverse(q.version));
     ordered.extend(older);
     let mut out: Vec<ChoiceQuestion<'q>> = Vec::new();
     for q in &ordered {

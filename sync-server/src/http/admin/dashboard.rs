@@ -1,6 +1,5 @@
 //! The dashboard of an office, and the operator's home: every office, new offices and their admins.
 
-use crate::local_time::filters;
 use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
@@ -13,10 +12,11 @@ use survey::scoring::RatingStats;
 use super::dashboard_view::{self, Headline, MonthChannels, whole_office};
 use super::view::AdminChrome;
 use super::{admin_message, field, render};
-use crate::documents::trend_svg;
 use crate::http::AppState;
 use crate::store::{Office, Role, Session};
 use crate::{input, password};
+// Askama looks the templates' `|local_time` filter up as `filters::…` in this module.
+use crate::local_time::filters;
 
 /// Reports older than this many days earn a warning: the ordinance asks for one at least yearly.
 const REPORT_DUE_DAYS: i64 = 365;
@@ -265,7 +265,10 @@ pub async fn office_dashboard(
         &DashboardPage {
             page: AdminChrome::new(&session, Some(&office), "pulpit", "Pulpit"),
             slug: office.slug.clone(),
-            trend_svg: trend_svg::svg("trend", "Indeks ogólnej oceny obsługi w ostatnich 12 miesiącach", &l.trend),
+            trend_svg: dashboard_view::trend_chart(&l.trend).to_svg(
+                "Indeks ogólnej oceny obsługi (0–100) w ostatnich 12 miesiącach",
+                &dashboard_view::trend_description(&l.trend),
+            ),
             trend_rows: l.trend.iter().map(|p| (p.month.clone(), dashboard_view::index_text(p.index), p.n)).collect(),
             headline: l.headline,
             this_month: l.this_month,
@@ -291,7 +294,7 @@ pub async fn office_dashboard(
 struct Loaded {
     headline: Headline,
     this_month: MonthChannels,
-    trend: Vec<trend_svg::Point>,
+    trend: Vec<dashboard_view::Point>,
     total: u64,
     comments: Vec<(String, String)>,
     last_report: Option<String>,

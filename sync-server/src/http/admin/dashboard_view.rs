@@ -12,7 +12,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use survey::Channel;
 use survey::scoring::RatingStats;
 
-use crate::documents::trend_svg::Point;
+use crate::documents::charts::{self, Chart};
 use crate::local_time::{MONTHS_NOMINATIVE, date_pl};
 use crate::store::ReportFilter;
 
@@ -141,6 +141,51 @@ pub fn month_channels(today: NaiveDate, by_channel: &BTreeMap<Channel, u64>) -> 
     }
 }
 
+/// One month of the trend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    /// The month in full, for the description and the table ("grudzień 2026").
+    pub month: String,
+    /// Its short label under the axis ("gru 26").
+    pub short: String,
+    /// The overall index, or `None` when the month had too few answers.
+    pub index: Option<f64>,
+    /// Answers to the overall question that month.
+    pub n: u64,
+}
+
+/// The trend drawn by the report's chart module, so that the dashboard and the report look alike.
+pub fn trend_chart(points: &[Point]) -> Chart {
+    let months: Vec<(String, Option<f64>)> = points.iter().map(|p| (p.short.clone(), p.index)).collect();
+    charts::monthly_trend(&months, &[])
+}
+
+/// What the trend shows, in words: the text alternative of the chart.
+pub fn trend_description(points: &[Point]) -> String {
+    let scored: Vec<&Point> = points.iter().filter(|p| p.index.is_some()).collect();
+    let (Some(first), Some(last)) = (scored.first(), scored.last()) else {
+        return "Brak miesięcy z wystarczającą liczbą odpowiedzi, by policzyć indeks.".to_owned();
+    };
+    let value = |p: &Point| p.index.map(one_decimal).unwrap_or_default();
+    let mut text = format!(
+        "Indeks ogólnej oceny obsługi (0–100) w kolejnych miesiącach: od {} ({}) do {} ({}).",
+        value(first),
+        first.month,
+        value(last),
+        last.month
+    );
+    let by_value = |a: &&&Point, b: &&&Point| a.index.partial_cmp(&b.index).unwrap_or(std::cmp::Ordering::Equal);
+    if let (Some(high), Some(low)) = (scored.iter().max_by(by_value), scored.iter().min_by(by_value)) {
+        text.push_str(&format!(" Najwyżej {} ({}), najniżej {} ({}).", value(high), high.month, value(low), low.month));
+    }
+    let gaps = points.len() - scored.len();
+    if gaps > 0 {
+        text.push_str(&format!(" Miesiące bez wyniku (za mało odpowiedzi): {gaps}."));
+    }
+    text.push_str(" Liczby są w tabeli pod wykresem.");
+    text
+}
+
 /// The twelve months from `start`, each with its index when it has at least `threshold` answers.
 pub fn trend(start: NaiveDate, by_month: &BTreeMap<String, RatingStats>, threshold: u64) -> Vec<Point> {
     (0..12)
@@ -151,8 +196,12 @@ pub fn trend(start: NaiveDate, by_month: &BTreeMap<String, RatingStats>, thresho
             let n = stats.map_or(0, RatingStats::n);
             Point {
                 month: format!("{} {}", MONTHS_NOMINATIVE[month.month0() as usize], month.year()),
-                short: MONTHS_SHORT[month.month0() as usize].to_owned(),
-                year_mark: (i == 0 || month.month() == 1).then(|| month.year().to_string()),
+                // The year beside the first month and every January, so that twelve months read unambiguously.
+                short: if i == 0 || month.month() == 1 {
+                    format!("{} {:02}", MONTHS_SHORT[month.month0() as usize], month.year() % 100)
+                } else {
+                    MONTHS_SHORT[month.month0() as usize].to_owned()
+                },
                 index: stats.and_then(RatingStats::index).filter(|_| n >= threshold.max(1)),
                 n,
             }
@@ -231,9 +280,9 @@ mod tests {
         let points = trend(day(2025, 12, 1), &by_month, 5);
         assert_eq!(points.len(), 12);
         assert_eq!((points[0].month.as_str(), points[0].index, points[0].n), ("grudzień 2025", Some(100.0), 6));
-        assert_eq!(points[0].year_mark.as_deref(), Some("2025"));
-        assert_eq!((points[1].short.as_str(), points[1].index, points[1].n), ("sty", None, 2));
-        assert_eq!(points[1].year_mark.as_deref(), Some("2026"));
+        assert_eq!(points[0].short, "gru 25");
+        assert_eq!((points[1].short.as_str(), points[1].index, points[1].n), ("sty 26", None, 2));
+        assert_eq!(points[2].short, "lut");
         assert_eq!(points[11].index, Some(50.0));
         assert!(points[2..11].iter().all(|p| p.index.is_none() && p.n == 0));
     }
@@ -246,5 +295,37 @@ mod tests {
         assert_eq!(m.total, 5);
         assert_eq!(m.by_channel.len(), 4);
         assert!(m.by_channel.contains(&(Channel::KioskButtons.label_pl(), 0)));
+    }
+
+    #[test]
+    fn the_trend_chart_parses_is_described_and_its_points_are_the_figures() {
+        let mut by_month = BTreeMap::new();
+        by_month.insert("2026-01".to_owned(), stats([0, 0, 0, 5, 5]));
+        by_month.insert("2026-03".to_owned(), stats([0, 5, 5, 0, 0]));
+        let points = trend(day(2026, 1, 1), &by_month, 5);
+        let desc = trend_description(&points);
+        assert_eq!(
+            desc,
+            "Indeks ogólnej oceny obsługi (0–100) w kolejnych miesiącach: od 87,5 (styczeń 2026) do 37,5 \
+             (marzec 2026). Najwyżej 87,5 (styczeń 2026), najniżej 37,5 (marzec 2026). Miesiące bez wyniku (za \
+             mało odpowiedzi): 10. Liczby są w tabeli pod wykresem."
+        );
+        let svg = trend_chart(&points).to_svg("Trend", &desc);
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let root = doc.root_element();
+        assert_eq!(root.attribute("role"), Some("img"));
+        let text_of = |tag: &str| root.children().find(|n| n.has_tag_name(tag)).and_then(|n| n.text()).unwrap_or("");
+        assert_eq!((text_of("title"), text_of("desc")), ("Trend", desc.as_str()));
+        // One point per scored month carrying its index; the month between has none.
+        let dots: Vec<f64> =
+            root.descendants().filter_map(|n| n.attribute("data-value")).map(|v| v.parse().unwrap()).collect();
+        assert_eq!(dots, [87.5, 37.5]);
+        assert!(svg.contains(">sty 26<") && svg.contains(">lut<"));
+    }
+
+    #[test]
+    fn a_trend_without_results_says_so() {
+        let points = trend(day(2026, 1, 1), &BTreeMap::new(), 5);
+        assert_eq!(trend_description(&points), "Brak miesięcy z wystarczającą liczbą odpowiedzi, by policzyć indeks.");
     }
 }

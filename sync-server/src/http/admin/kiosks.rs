@@ -1,7 +1,6 @@
 //! The office's kiosks: enrolment (a one-time pairing code and the kiosk's own service PIN, both shown
 //! once), a new service PIN, their state as last reported, revocation.
 
-use crate::local_time::filters;
 use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
@@ -13,6 +12,8 @@ use super::view::AdminChrome;
 use super::{admin_message, field, render};
 use crate::http::AppState;
 use crate::store::{Device, Office, Session};
+// Askama looks the templates' `|local_time` filter up as `filters::…` in this module.
+use crate::local_time::filters;
 
 /// A kiosk silent for longer than this is flagged: it should sync or at least send a heartbeat hourly.
 pub const SILENT_AFTER_MINUTES: i64 = 120;

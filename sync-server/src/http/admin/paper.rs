@@ -1,7 +1,6 @@
 //! "Wprowadź ankietę papierową": typing in paper sheets, the list of sheets entered, corrections and
 //! withdrawals. Each saved sheet leaves the form empty and ready for the next one.
 
-use crate::local_time::filters;
 use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
@@ -21,6 +20,8 @@ use super::{admin_message, field, render};
 use crate::http::{AppError, AppState};
 use crate::ingest::{self, ingest_paper};
 use crate::store::{Office, Session, StoreError, StoredResponse};
+// Askama looks the templates' `|local_time` filter up as `filters::…` in this module.
+use crate::local_time::filters;
 
 #[derive(Template)]
 #[template(path = "admin/paper.html")]

@@ -1,7 +1,6 @@
 //! What the office keeps: the audit log, the archive of reports, and the free-text comments (with
 //! redaction of personal data).
 
-use crate::local_time::filters;
 use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
@@ -14,6 +13,8 @@ use super::view::AdminChrome;
 use super::{admin_message, field, render};
 use crate::http::{AppError, AppState};
 use crate::store::{ArchivedReport, AuditEntry, Comment, Office, Session, StoreError};
+// Askama looks the templates' `|local_time` filter up as `filters::…` in this module.
+use crate::local_time::filters;
 
 #[derive(Template)]
 #[template(path = "admin/audit.html")]

@@ -15,6 +15,8 @@ use super::{admin_message, render};
 use crate::documents::report_figures::{Report, generate};
 use crate::http::AppState;
 use crate::store::{Office, ReportFiles, ReportFilter, Session};
+// Askama looks the templates' `|day` filter up as `filters::…` in this module.
+use crate::local_time::filters;
 
 /// The report's parameters as the form and the links carry them.
 #[derive(Debug, Clone, Default)]
@@ -310,7 +312,8 @@ pub async fn archive(
 pub const MAX_SHEETS: u32 = 500;
 
 /// "Pobierz ankietę do wydrukowania (pdf)": the current questionnaire as an A4 PDF; with `arkusze=N`, N
-/// sheets numbered from `od` (serials `RRRR-NNNNN`), so that paper entry refuses a sheet typed twice.
+/// sheets numbered from `od` (serials `RRRR-NNNNN`), so that paper entry refuses a sheet typed twice; with
+/// `jezyk=en|uk`, in English or Ukrainian (Polish by default).
 pub async fn questionnaire_pdf(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
