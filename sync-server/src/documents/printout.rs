@@ -161,7 +161,9 @@ fn blocks(sheet: &Sheet<'_>, serial: Option<&str>, logo: Option<usize>) -> Vec<B
     marks.extend(qr_marks(sheet.survey_url, PAGE_W - MARGIN - QR_SIDE, 0.0));
     y = y.max(QR_SIDE).max(if logo_width > 0.0 { LOGO_HEIGHT } else { 0.0 });
     y += 2.0;
-    for text in [w.anonymous, w.how_to, w.return_it, &format!("{}: {}", w.online, sheet.survey_url), sheet.privacy_clause] {
+    for text in
+        [w.anonymous, w.how_to, w.return_it, &format!("{}: {}", w.online, sheet.survey_url), sheet.privacy_clause]
+    {
         paragraph(&mut marks, &mut y, MARGIN, text, BODY, false);
         y += 1.0;
     }

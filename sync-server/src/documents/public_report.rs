@@ -52,9 +52,7 @@ pub struct PublicReport {
 
 /// "2026-03-31" (or an RFC 3339 time) in words; anything else as it is.
 pub fn day_in_words(text: &str) -> String {
-    text.get(..10)
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .map_or_else(|| text.to_owned(), date_pl)
+    text.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).map_or_else(|| text.to_owned(), date_pl)
 }
 
 /// A choice question as published: a row below the threshold is hidden whatever the archive says.

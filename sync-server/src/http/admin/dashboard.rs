@@ -59,7 +59,10 @@ pub struct OverdueAction {
 }
 
 /// The office's corrective actions past their deadline (not done or dropped by the office's today).
-fn overdue_actions(store: &crate::store::Store, office_id: i64) -> Result<Vec<OverdueAction>, crate::store::StoreError> {
+fn overdue_actions(
+    store: &crate::store::Store,
+    office_id: i64,
+) -> Result<Vec<OverdueAction>, crate::store::StoreError> {
     let overdue = store.overdue_actions(office_id, crate::local_time::today())?;
     Ok(overdue
         .into_iter()
