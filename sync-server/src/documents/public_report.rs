@@ -5,13 +5,11 @@
 //! the kiosks' internal counts (filtered presses, the hour × weekday map). It carries the sign-off block
 //! and the office's name and period; [`public_pdf`] draws it as an A4 PDF with the office's logo.
 
-use chrono::NaiveDate;
-
 use super::a4::{Block, Document, MARGIN, Mark, paragraph};
 use super::logo::Pixels;
 use super::report_figures::{ChoiceTable, Figures, Report, decimal, signed};
 use super::report_pdf::{figure_columns, figures_row, heading, table, text_block};
-use crate::local_time::date_pl;
+use crate::local_time::{date_pl, iso_day_text};
 use crate::store::SignOff;
 
 /// An area's figures as published.
@@ -50,11 +48,6 @@ pub struct PublicReport {
     pub approved_on: String,
 }
 
-/// "2026-03-31" (or an RFC 3339 time) in words; anything else as it is.
-pub fn day_in_words(text: &str) -> String {
-    text.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).map_or_else(|| text.to_owned(), date_pl)
-}
-
 /// A choice question as published: a row below the threshold is hidden whatever the archive says.
 fn public_choice(c: &ChoiceTable, threshold: u64) -> ChoiceTable {
     let mut c = c.clone();
@@ -89,11 +82,11 @@ impl PublicReport {
         PublicReport {
             report_id,
             office: report.office.clone(),
-            period: format!("{} – {}", day_in_words(&report.from), day_in_words(&report.to)),
+            period: format!("{} – {}", iso_day_text(&report.from), iso_day_text(&report.to)),
             scope: report.scope.clone(),
             total: report.total,
             previous_total: report.previous_total,
-            previous_period: format!("{} – {}", day_in_words(&report.previous_from), day_in_words(&report.previous_to)),
+            previous_period: format!("{} – {}", iso_day_text(&report.previous_from), iso_day_text(&report.previous_to)),
             by_channel: report.by_channel.clone(),
             overall: report.overall.clone(),
             overall_change: report.overall_change,

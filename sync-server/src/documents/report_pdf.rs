@@ -5,6 +5,7 @@
 use crate::documents::a4::{Block, Document, MARGIN, Mark, PAGE_W, paragraph, text_width};
 use crate::documents::report_charts::{self, ReportChart};
 use crate::documents::report_figures::{Figures, Report};
+use crate::local_time::iso_day_text;
 
 const BODY: f32 = 9.0;
 const ROW: f32 = 5.2;
@@ -274,10 +275,13 @@ pub fn report_pdf(r: &Report, conclusions: Option<&str>) -> Result<Vec<u8>, Stri
     paragraph(&mut title, &mut y, MARGIN, "Raport z badania satysfakcji klientów", 16.0, true);
     paragraph(&mut title, &mut y, MARGIN, &r.office, 12.0, true);
     for line in [
-        format!("Okres: {} – {}; zakres: {}.", r.from, r.to, r.scope),
+        format!("Okres: {} – {}; zakres: {}.", iso_day_text(&r.from), iso_day_text(&r.to), r.scope),
         format!(
             "Odpowiedzi: {} (poprzedni okres tej samej długości, {} – {}: {}).",
-            r.total, r.previous_from, r.previous_to, r.previous_total
+            r.total,
+            iso_day_text(&r.previous_from),
+            iso_day_text(&r.previous_to),
+            r.previous_total
         ),
         format!("Wygenerowano {}.", crate::local_time::human_text(&r.generated_at)),
     ] {
@@ -408,6 +412,6 @@ pub fn report_pdf(r: &Report, conclusions: Option<&str>) -> Result<Vec<u8>, Stri
     }));
     how.height += how_text.height;
     b.push(how);
-    doc.add(b, &format!("{} · raport {} – {} · ", r.office, r.from, r.to));
+    doc.add(b, &format!("{} · raport {} – {} · ", r.office, iso_day_text(&r.from), iso_day_text(&r.to)));
     Ok(doc.save())
 }

@@ -13,10 +13,11 @@ use survey::Lang;
 use super::i18n::words;
 use super::view::{Chrome, office_url};
 use super::{LangQuery, message_page, office, render};
-use crate::documents::public_report::{PublicReport, day_in_words};
+use crate::documents::public_report::PublicReport;
 use crate::documents::report_figures::Report;
 use crate::http::AppState;
 use crate::local_time::date_pl;
+use crate::local_time::iso_day_text;
 use crate::store::Office;
 
 /// A published report as listed.
@@ -66,8 +67,8 @@ pub async fn list(State(state): State<AppState>, Path(slug): Path<String>, Query
             url: format!("/{}/wyniki/{}", office.slug, p.report_id),
             pdf_url: format!("/{}/wyniki/{}/pdf", office.slug, p.report_id),
             period: match &p.period_from {
-                Some(from) => format!("{} – {}", day_in_words(from), day_in_words(&p.period_to)),
-                None => format!("wyniki do {}", day_in_words(&p.period_to)),
+                Some(from) => format!("{} – {}", iso_day_text(from), iso_day_text(&p.period_to)),
+                None => format!("wyniki do {}", iso_day_text(&p.period_to)),
             },
             approved_on: date_pl(p.sign_off.approved_on),
         })
