@@ -8,11 +8,11 @@ use printpdf::{
     Pt, RawImage, RawImageData, RawImageFormat, Rect, Rgb, TextItem, XObjectId, XObjectTransform,
 };
 
+use crate::documents::fonts::PT;
+
 pub const PAGE_W: f32 = 210.0;
 pub const PAGE_H: f32 = 297.0;
 pub const MARGIN: f32 = 18.0;
-/// Points to millimetres.
-pub const PT: f32 = 0.3528;
 
 /// One thing drawn, in mm from the top of its block.
 pub enum Mark {

@@ -5,6 +5,8 @@
 pub const REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 /// DejaVu Sans Bold.
 pub const BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+/// One typographic point in millimetres: text sizes are in points, the pages and charts in mm.
+pub const PT: f32 = 0.3528;
 
 /// The glyph widths of the embedded fonts, read once, for measuring text the server lays out itself.
 static METRICS: std::sync::LazyLock<[Option<printpdf::ParsedFont>; 2]> = std::sync::LazyLock::new(|| {

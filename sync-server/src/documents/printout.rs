@@ -9,7 +9,8 @@
 
 use survey::{Lang, QuestionKind, Questionnaire};
 
-use crate::documents::a4::{Block, Document, MARGIN, Mark, PAGE_W, PT, paragraph, paragraph_in};
+use crate::documents::a4::{Block, Document, MARGIN, Mark, PAGE_W, paragraph, paragraph_in};
+use crate::documents::fonts::PT;
 
 const BODY: f32 = 10.0;
 const LINE: f32 = 5.0;

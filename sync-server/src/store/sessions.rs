@@ -29,7 +29,7 @@ pub struct SessionInfo {
     pub created_at: String,
     /// UTC, RFC 3339.
     pub last_seen: String,
-    /// The browser in a few words (see `http::admin::sessions::describe_browser`).
+    /// The browser in a few words (see `http::admin::browser_name::describe_browser`).
     pub user_agent: String,
 }
 

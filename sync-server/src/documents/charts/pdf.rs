@@ -8,8 +8,7 @@ use printpdf::{
 };
 
 use super::{Anchor, Chart, Rgb, Shape};
-use crate::documents::a4::PT;
-use crate::documents::fonts;
+use crate::documents::fonts::{self, PT};
 
 /// Where and how large the chart is drawn: its top-left corner in millimetres from the page's
 /// bottom-left corner (PDF's origin), and its width in millimetres (the height follows).

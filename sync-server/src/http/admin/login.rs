@@ -126,7 +126,7 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Resu
     state.logins.succeeded(&login);
     let browser = headers
         .get(header::USER_AGENT)
-        .map(|v| super::sessions::describe_browser(&String::from_utf8_lossy(v.as_bytes())))
+        .map(|v| super::browser_name::describe_browser(&String::from_utf8_lossy(v.as_bytes())))
         .unwrap_or_default();
     let (id, office_id) = (admin.id, admin.office_id);
     let started = state

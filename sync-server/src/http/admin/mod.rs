@@ -11,6 +11,7 @@
 pub mod access;
 mod accounts;
 mod actions;
+mod browser_name;
 mod dashboard;
 mod dashboard_view;
 mod editor;
