@@ -55,7 +55,8 @@ const today = new Date().toISOString().slice(0, 10);
 const quarterAgo = new Date(Date.now() - 90 * 86400e3).toISOString().slice(0, 10);
 for (const [name, path] of [['dane-urzedu', '/dane'], ['ankieta-papierowa', '/papier'],
                             ['raport', `/raporty/nowy?od=${quarterAgo}&do=${today}`], ['archiwum-raportow', '/raporty'],
-                            ['edytor-ankiety', '/ankieta'], ['kioski', '/kioski'], ['dziennik', '/dziennik']]) {
+                            ['edytor-ankiety', '/ankieta'], ['kioski', '/kioski'], ['dziennik', '/dziennik'],
+                            ['konta', '/konta'], ['klauzula', '/prywatnosc'], ['deklaracja', '/deklaracja']]) {
   const reply = await page.goto(`${office}${path}`);
   check(reply.status() === 200, `${path} answered ${reply.status()}`);
   await shot(name);
