@@ -9,7 +9,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::view::AdminChrome;
+use super::view::{AdminChrome, no_archived_report, path_id};
 use super::{admin_message, field, render};
 use crate::http::AppState;
 use crate::store::{ActionInput, ActionStatus, ArchivedReport, CorrectiveAction, Office, Session};
@@ -146,14 +146,6 @@ struct EditPage {
     statuses: Vec<StatusChoice>,
 }
 
-fn id_of(params: &std::collections::HashMap<String, String>, name: &str) -> Option<i64> {
-    params.get(name).and_then(|id| id.parse().ok())
-}
-
-fn no_report() -> Response {
-    admin_message(StatusCode::NOT_FOUND, "Nie znaleziono", "Nie ma takiego raportu w archiwum tego urzędu.")
-}
-
 fn no_action() -> Response {
     admin_message(StatusCode::NOT_FOUND, "Nie znaleziono", "Nie ma takiego działania naprawczego w tym urzędzie.")
 }
@@ -172,7 +164,7 @@ async fn show(
         .await;
     let (report, actions) = match found {
         Ok((Some(report), actions)) => (report, actions),
-        Ok((None, _)) => return no_report(),
+        Ok((None, _)) => return no_archived_report(),
         Err(e) => return e.into_response(),
     };
     let status = if form.as_ref().is_some_and(|f| !f.errors.is_empty()) {
@@ -214,7 +206,7 @@ pub async fn page(
     Path(params): Path<std::collections::HashMap<String, String>>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let Some(report_id) = id_of(&params, "id") else { return no_report() };
+    let Some(report_id) = path_id(&params) else { return no_archived_report() };
     let query = query.unwrap_or_default();
     let notice = form_urlencoded::parse(query.as_bytes()).find_map(|(k, v)| match k.as_ref() {
         "dodano" => Some(format!("Zapisano działanie nr {v}.")),
@@ -232,7 +224,7 @@ pub async fn add(
     Path(params): Path<std::collections::HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let Some(report_id) = id_of(&params, "id") else { return no_report() };
+    let Some(report_id) = path_id(&params) else { return no_archived_report() };
     let (form, input) = ActionForm::parse(&body);
     let Some(input) = input else {
         return show(&state, &session, &office, report_id, Some(form), None).await;
@@ -244,7 +236,7 @@ pub async fn add(
             Redirect::to(&format!("/admin/urzad/{}/raporty/{report_id}/dzialania?dodano={id}", office.slug))
                 .into_response()
         }
-        Ok(None) => no_report(),
+        Ok(None) => no_archived_report(),
         Err(e) => e.into_response(),
     }
 }
@@ -286,7 +278,7 @@ pub async fn edit_form(
     Extension(office): Extension<Office>,
     Path(params): Path<std::collections::HashMap<String, String>>,
 ) -> Response {
-    let Some(id) = id_of(&params, "id") else { return no_action() };
+    let Some(id) = path_id(&params) else { return no_action() };
     edit_page(&state, &session, &office, id, None).await
 }
 
@@ -298,7 +290,7 @@ pub async fn save(
     Path(params): Path<std::collections::HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let Some(id) = id_of(&params, "id") else { return no_action() };
+    let Some(id) = path_id(&params) else { return no_action() };
     let (form, input) = ActionForm::parse(&body);
     let Some(input) = input else {
         return edit_page(&state, &session, &office, id, Some(form)).await;

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 
-use super::view::AdminChrome;
+use super::view::{AdminChrome, no_archived_report, path_id};
 use super::{admin_message, field, render};
 use crate::documents::public_report::{PublicReport, public_pdf};
 use crate::documents::report_figures::Report;
@@ -84,14 +84,6 @@ struct PublicationPage {
     form: SignOffForm,
 }
 
-fn not_found() -> Response {
-    admin_message(StatusCode::NOT_FOUND, "Nie znaleziono", "Nie ma takiego raportu w archiwum tego urzędu.")
-}
-
-fn report_id(params: &std::collections::HashMap<String, String>) -> Option<i64> {
-    params.get("id").and_then(|id| id.parse().ok())
-}
-
 /// The form's starting values: the last publication's names (the same people usually sign), or the
 /// admin's login as the one who prepared it; today as the date of approval.
 async fn defaults(state: &AppState, office: &Office, session: &Session) -> Result<SignOffForm, Response> {
@@ -118,7 +110,7 @@ async fn show(
     let found = state.db(move |s| Ok((s.archived_report(office_id, id)?, s.publication(office_id, id)?))).await;
     let (report, publication) = match found {
         Ok((Some(report), publication)) => (report, publication),
-        Ok((None, _)) => return not_found(),
+        Ok((None, _)) => return no_archived_report(),
         Err(e) => return e.into_response(),
     };
     let status = if form.as_ref().is_some_and(|f| !f.errors.is_empty()) {
@@ -167,7 +159,7 @@ pub async fn page(
     Path(params): Path<std::collections::HashMap<String, String>>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let Some(id) = report_id(&params) else { return not_found() };
+    let Some(id) = path_id(&params) else { return no_archived_report() };
     let query = query.unwrap_or_default();
     let notice = form_urlencoded::parse(query.as_bytes()).find_map(|(k, _)| match k.as_ref() {
         "opublikowano" => {
@@ -187,7 +179,7 @@ pub async fn publish(
     Path(params): Path<std::collections::HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let Some(id) = report_id(&params) else { return not_found() };
+    let Some(id) = path_id(&params) else { return no_archived_report() };
     let (form, sign_off) = SignOffForm::parse(&body, crate::local_time::today());
     let Some(sign_off) = sign_off else {
         return show(&state, &session, &office, id, Some(form), None).await;
@@ -195,7 +187,7 @@ pub async fn publish(
     let (office_id, actor) = (office.id, session.admin.login.clone());
     let done = state
         .db(move |s| {
-            let Some(report) = s.archived_report(office_id, id)? else { return Ok(Err(not_found())) };
+            let Some(report) = s.archived_report(office_id, id)? else { return Ok(Err(no_archived_report())) };
             let Ok(figures) = serde_json::from_str::<Report>(&report.figures) else {
                 return Ok(Err(admin_message(
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -227,7 +219,7 @@ pub async fn withdraw(
     Extension(office): Extension<Office>,
     Path(params): Path<std::collections::HashMap<String, String>>,
 ) -> Response {
-    let Some(id) = report_id(&params) else { return not_found() };
+    let Some(id) = path_id(&params) else { return no_archived_report() };
     let (office_id, actor) = (office.id, session.admin.login.clone());
     match state.db(move |s| s.withdraw_publication(office_id, id, &actor)).await {
         Ok(true) => {

@@ -111,9 +111,7 @@ pub async fn report(
                     &ReportPage { page, slug: office.slug.clone(), parsed, report, published, actions },
                 )
             }
-            None => {
-                admin_message(StatusCode::NOT_FOUND, "Nie znaleziono", "Nie ma takiego raportu w archiwum tego urzędu.")
-            }
+            None => super::view::no_archived_report(),
         },
         Err(e) => e.into_response(),
     }
@@ -125,13 +123,7 @@ pub async fn report_pdf(
     Extension(office): Extension<Office>,
     Path(params): Path<std::collections::HashMap<String, String>>,
 ) -> Response {
-    let Some(wanted) = params.get("id").and_then(|id| id.parse::<i64>().ok()) else {
-        return admin_message(
-            StatusCode::NOT_FOUND,
-            "Nie znaleziono",
-            "Nie ma takiego raportu w archiwum tego urzędu.",
-        );
-    };
+    let Some(wanted) = super::view::path_id(&params) else { return super::view::no_archived_report() };
     let id = office.id;
     match state.db(move |s| s.report_pdf(id, wanted)).await {
         Ok(Some(pdf)) => super::view::pdf_response(pdf, &format!("raport-{}-nr-{wanted}.pdf", office.slug)),

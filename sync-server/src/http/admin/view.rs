@@ -124,6 +124,17 @@ pub fn admin_message(status: StatusCode, title: &str, message: &str) -> Response
     render(status, &MessagePage { title, message })
 }
 
+/// The number `{id}` of a page's address; `None` when it is not a number (the page then answers "not
+/// found", as for a number nobody has).
+pub fn path_id(params: &std::collections::HashMap<String, String>) -> Option<i64> {
+    params.get("id").and_then(|id| id.parse().ok())
+}
+
+/// The answer for an archived report this office does not have (or an address that names none).
+pub fn no_archived_report() -> Response {
+    admin_message(StatusCode::NOT_FOUND, "Nie znaleziono", "Nie ma takiego raportu w archiwum tego urzędu.")
+}
+
 /// Where the help for an admin page (`current` of [`AdminChrome`]) is: chapter and anchor.
 pub fn section_for(current: &str) -> &'static str {
     match current {
