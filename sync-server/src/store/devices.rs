@@ -3,7 +3,7 @@
 //! stored (PINs as argon2id hashes, made by `crate::kiosk_pin` outside the database lock).
 
 use rand::{Rng, RngCore};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Store, StoreError, audit, now_text, on_unique_violation};
 
@@ -179,13 +179,7 @@ impl Store {
     ) -> Result<Option<String>, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let name: Option<String> = tx
-            .query_row(
-                "SELECT name FROM devices WHERE id = ?1 AND office_id = ?2 AND revoked_at IS NULL",
-                params![device_id, office_id],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let name = live_device_name(&tx, office_id, device_id)?;
         let Some(name) = name else { return Ok(None) };
         tx.execute(
             "UPDATE devices SET service_pin_hash = ?1, service_pin_set_at = ?2, service_pin_set_by = 'panel' WHERE id = ?3",
@@ -244,13 +238,7 @@ impl Store {
     pub fn revoke_device(&self, office_id: i64, actor: &str, device_id: i64) -> Result<bool, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let name: Option<String> = tx
-            .query_row(
-                "SELECT name FROM devices WHERE id = ?1 AND office_id = ?2 AND revoked_at IS NULL",
-                params![device_id, office_id],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let name = live_device_name(&tx, office_id, device_id)?;
         let Some(name) = name else { return Ok(false) };
         tx.execute(
             "UPDATE devices SET revoked_at = ?1, code_hash = NULL WHERE id = ?2",
@@ -363,4 +351,16 @@ impl Store {
         let rows = stmt.query_map([office_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// The name of an office's kiosk that is not revoked; `None` for another office's, a revoked or an
+/// unknown one (which the panel answers alike).
+fn live_device_name(conn: &Connection, office_id: i64, device_id: i64) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT name FROM devices WHERE id = ?1 AND office_id = ?2 AND revoked_at IS NULL",
+            params![device_id, office_id],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
