@@ -16,6 +16,7 @@ mod group_commit;
 mod migrations;
 mod offices;
 mod publications;
+mod questionnaire_versions;
 mod questionnaires;
 mod readers;
 mod report_archive;

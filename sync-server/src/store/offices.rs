@@ -4,7 +4,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use survey::default_questionnaire::default_questionnaire;
 
 use super::report_archive::ReportFiles;
-use super::{Store, StoreError, now_text, on_unique_violation, questionnaires};
+use super::{Store, StoreError, now_text, on_unique_violation, questionnaire_versions};
 
 /// An office as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,7 +114,7 @@ pub(super) fn insert_office(tx: &Transaction<'_>, slug: &str, name: &str) -> Res
     tx.execute("INSERT INTO offices (slug, name, created_at) VALUES (?1, ?2, ?3)", params![slug, name, now_text()])
         .map_err(|e| on_unique_violation(e, || StoreError::DuplicateSlug(slug.to_owned())))?;
     let id = tx.last_insert_rowid();
-    questionnaires::insert_version(tx, id, &default_questionnaire())?;
+    questionnaire_versions::insert_version(tx, id, &default_questionnaire())?;
     office_by_slug(tx, slug)
 }
 

@@ -4,10 +4,10 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use survey::{QuestionKey, Questionnaire};
 
-use super::{Store, StoreError, audit, now_text, offices};
+use super::{Store, StoreError, audit, now_text, offices, questionnaire_versions};
 
 impl Store {
     /// The office's newest published questionnaire.
@@ -79,15 +79,6 @@ pub(super) fn parse(json: &str) -> Result<Questionnaire, StoreError> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("definicja ankiety: {e}")))
 }
 
-pub(super) fn insert_version(tx: &Transaction<'_>, office_id: i64, q: &Questionnaire) -> Result<(), StoreError> {
-    let json = serde_json::to_string(q).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    tx.execute(
-        "INSERT INTO questionnaire_versions (office_id, version, definition, published_at) VALUES (?1, ?2, ?3, ?4)",
-        params![office_id, q.version, json, now_text()],
-    )?;
-    Ok(())
-}
-
 impl Store {
     /// The office's draft, if one is being edited.
     pub fn draft(&self, office_id: i64) -> Result<Option<Questionnaire>, StoreError> {
@@ -146,7 +137,7 @@ impl Store {
         draft.version = latest + 1;
         let report_id =
             super::report_archive::archive_before_change(&tx, office_id, actor, "przed zmianą ankiety", report)?;
-        insert_version(&tx, office_id, &draft)?;
+        questionnaire_versions::insert_version(&tx, office_id, &draft)?;
         tx.execute("DELETE FROM questionnaire_drafts WHERE office_id = ?1", [office_id])?;
         audit::record(
             &tx,
