@@ -15,98 +15,19 @@ use sync_server::http::AppState;
 use sync_server::http::admin::MAX_LOGIN_BYTES;
 use sync_server::http::admin::throttle::LoginThrottle;
 use sync_server::ingest::ingest;
-use sync_server::store::{DB_FILE, NewAdmin, Store};
+use sync_server::store::DB_FILE;
 
-const PASSWORD: &str = "Bardzo-Dlugie-Haslo-1";
-
-struct Panel {
-    dir: tempfile::TempDir,
-    store: Store,
-    base: String,
-    agent: ureq::Agent,
-    _runtime: tokio::runtime::Runtime,
-}
-
-struct Reply {
-    status: u16,
-    location: String,
-    cookie: Option<String>,
-    body: String,
-}
+mod panel;
+use panel::{PASSWORD, Panel, csrf_of, reply};
 
 fn panel_with(throttle: LoginThrottle) -> Panel {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    store.create_office("alfa", "Urząd Gminy Alfa").unwrap();
-    store.create_office("beta", "Urząd Gminy Beta").unwrap();
-    let hash = sync_server::password::hash(PASSWORD).unwrap();
-    for (login, office) in [("alfa_admin", Some("alfa")), ("beta_admin", Some("beta")), ("operator", None)] {
-        store.create_admin(&NewAdmin { login, password_hash: &hash, office_slug: office }).unwrap();
-    }
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (dir, store) = panel::store();
     let state = AppState { logins: Arc::new(throttle), ..AppState::new(store.clone()) };
-    runtime.spawn(sync_server::serve::serve_on(listener, state, std::future::pending()));
-    let agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().new_agent();
-    Panel { dir, store, base, agent, _runtime: runtime }
+    Panel::serve(dir, store, state)
 }
 
 fn panel() -> Panel {
     panel_with(LoginThrottle::default())
-}
-
-fn reply(mut r: ureq::http::Response<ureq::Body>) -> Reply {
-    let header = |name: &str| r.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
-    Reply {
-        status: r.status().as_u16(),
-        location: header("location").unwrap_or_default(),
-        cookie: header("set-cookie").and_then(|c| c.split(';').next().map(str::to_owned)),
-        // Some pages are files (PDF): read bytes, show text.
-        body: String::from_utf8_lossy(&r.body_mut().read_to_vec().unwrap()).into_owned(),
-    }
-}
-
-impl Panel {
-    fn get(&self, path: &str, cookie: &str) -> Reply {
-        reply(self.agent.get(format!("{}{path}", self.base)).header("Cookie", cookie).call().unwrap())
-    }
-
-    fn get_bytes(&self, path: &str, cookie: &str) -> Vec<u8> {
-        let mut r = self.agent.get(format!("{}{path}", self.base)).header("Cookie", cookie).call().unwrap();
-        assert_eq!(r.status(), 200, "{path}");
-        r.body_mut().read_to_vec().unwrap()
-    }
-
-    fn post(&self, path: &str, cookie: &str, body: &str) -> Reply {
-        let req = self
-            .agent
-            .post(format!("{}{path}", self.base))
-            .header("Cookie", cookie)
-            .header("Content-Type", "application/x-www-form-urlencoded");
-        reply(req.send(body).unwrap())
-    }
-
-    fn login_attempt(&self, login: &str, password: &str) -> Reply {
-        self.post("/admin/logowanie", "", &format!("login={login}&password={password}"))
-    }
-
-    /// Logs in and returns the session cookie and the session's CSRF token.
-    fn login(&self, login: &str) -> (String, String) {
-        let r = self.login_attempt(login, PASSWORD);
-        assert_eq!(r.status, 303, "{}", r.body);
-        let cookie = r.cookie.unwrap();
-        let page = self.get("/admin/haslo", &cookie).body;
-        (cookie, csrf_of(&page))
-    }
-
-    fn count(&self, sql: &str) -> i64 {
-        Connection::open(self.dir.path().join(DB_FILE)).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
-    }
-}
-
-fn csrf_of(page: &str) -> String {
-    page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned()
 }
 
 fn form_value(page: &str, name: &str) -> String {

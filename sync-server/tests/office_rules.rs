@@ -8,92 +8,27 @@
 
 use rusqlite::Connection;
 use survey::wire::{ApiError, PairReply, PairRequest, PrivacyNotice, WIRE_VERSION};
-use sync_server::http::AppState;
-use sync_server::store::{DB_FILE, NewAdmin, Store};
+use sync_server::store::{DB_FILE, Store};
 
-const PASSWORD: &str = "Bardzo-Dlugie-Haslo-1";
+mod panel;
+use panel::{Panel, Reply, reply};
 
-struct Server {
-    dir: tempfile::TempDir,
-    store: Store,
-    base: String,
-    agent: ureq::Agent,
-    _runtime: tokio::runtime::Runtime,
-}
-
-struct Reply {
-    status: u16,
-    cookie: Option<String>,
-    body: String,
-}
-
-fn server() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    store.create_office("alfa", "Urząd Gminy Alfa").unwrap();
-    store.create_office("beta", "Urząd Gminy Beta").unwrap();
-    let hash = sync_server::password::hash(PASSWORD).unwrap();
-    for (login, office) in [("alfa_admin", Some("alfa")), ("beta_admin", Some("beta")), ("operator", None)] {
-        store.create_admin(&NewAdmin { login, password_hash: &hash, office_slug: office }).unwrap();
-    }
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    runtime.spawn(sync_server::serve::serve_on(listener, AppState::new(store.clone()), std::future::pending()));
-    let agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().new_agent();
-    Server { dir, store, base, agent, _runtime: runtime }
-}
-
-fn reply(mut r: ureq::http::Response<ureq::Body>) -> Reply {
-    let cookie = r.headers().get("set-cookie").and_then(|c| c.to_str().unwrap().split(';').next().map(str::to_owned));
-    Reply {
-        status: r.status().as_u16(),
-        cookie,
-        body: String::from_utf8_lossy(&r.body_mut().read_to_vec().unwrap()).into_owned(),
-    }
+fn server() -> Panel {
+    Panel::start()
 }
 
 fn encode(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
-impl Server {
-    fn get(&self, path: &str, cookie: &str) -> Reply {
-        reply(self.agent.get(format!("{}{path}", self.base)).header("Cookie", cookie).call().unwrap())
-    }
-
-    fn get_bytes(&self, path: &str, cookie: &str) -> Vec<u8> {
-        let mut r = self.agent.get(format!("{}{path}", self.base)).header("Cookie", cookie).call().unwrap();
-        assert_eq!(r.status(), 200, "{path}");
-        r.body_mut().read_to_vec().unwrap()
-    }
-
+impl Panel {
     /// Posts the form `fields` (encoded here) with the session's CSRF token.
-    fn post(&self, path: &str, (cookie, csrf): &(String, String), fields: &[(&str, &str)]) -> Reply {
+    fn post_form(&self, path: &str, (cookie, csrf): &(String, String), fields: &[(&str, &str)]) -> Reply {
         let mut body = format!("csrf={}", encode(csrf));
         for (name, value) in fields {
             body.push_str(&format!("&{name}={}", encode(value)));
         }
-        let req = self
-            .agent
-            .post(format!("{}{path}", self.base))
-            .header("Cookie", cookie)
-            .header("Content-Type", "application/x-www-form-urlencoded");
-        reply(req.send(body).unwrap())
-    }
-
-    /// Logs in; the session cookie and its CSRF token.
-    fn login(&self, login: &str) -> (String, String) {
-        let req = self
-            .agent
-            .post(format!("{}/admin/logowanie", self.base))
-            .header("Content-Type", "application/x-www-form-urlencoded");
-        let r = reply(req.send(format!("login={login}&password={PASSWORD}")).unwrap());
-        assert_eq!(r.status, 303, "{}", r.body);
-        let cookie = r.cookie.unwrap();
-        let page = self.get("/admin/haslo", &cookie).body;
-        let csrf = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-        (cookie, csrf)
+        self.post(path, cookie, &body)
     }
 
     /// Pairs a kiosk of `office`; its bearer token.
@@ -118,10 +53,6 @@ impl Server {
             req = req.header("Authorization", &format!("Bearer {token}"));
         }
         reply(req.call().unwrap())
-    }
-
-    fn count(&self, sql: &str) -> i64 {
-        Connection::open(self.dir.path().join(DB_FILE)).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
     }
 }
 
@@ -180,7 +111,7 @@ fn the_admin_edits_the_clause_restores_the_default_and_bad_text_changes_nothing(
     assert!(edit.body.contains("imię i nazwisko inspektora ochrony danych"), "{}", edit.body);
 
     let own = "Klauzula informacyjna Urzędu Gminy Alfa.\r\n\r\n1. Administratorem jest Wójt Gminy Alfa.";
-    let saved = s.post("/admin/urzad/alfa/prywatnosc", &admin, &[("text", own), ("action", "zapisz")]);
+    let saved = s.post_form("/admin/urzad/alfa/prywatnosc", &admin, &[("text", own), ("action", "zapisz")]);
     assert_eq!(saved.status, 200, "{}", saved.body);
     assert!(saved.body.contains("Zapisano klauzulę informacyjną."));
     let public = s.get("/alfa/prywatnosc", "").body;
@@ -189,17 +120,17 @@ fn the_admin_edits_the_clause_restores_the_default_and_bad_text_changes_nothing(
     assert_eq!(s.store.office("alfa").unwrap().privacy_notice.as_deref(), Some(own.replace("\r\n", "\n").as_str()));
 
     // Empty or too long: refused with a Polish message, the stored text unchanged.
-    let empty = s.post("/admin/urzad/alfa/prywatnosc", &admin, &[("text", "  "), ("action", "zapisz")]);
+    let empty = s.post_form("/admin/urzad/alfa/prywatnosc", &admin, &[("text", "  "), ("action", "zapisz")]);
     assert_eq!(empty.status, 422);
     assert!(empty.body.contains("Klauzula nie może być pusta"));
     let long = "ż".repeat(20_001);
-    let too_long = s.post("/admin/urzad/alfa/prywatnosc", &admin, &[("text", &long), ("action", "zapisz")]);
+    let too_long = s.post_form("/admin/urzad/alfa/prywatnosc", &admin, &[("text", &long), ("action", "zapisz")]);
     assert_eq!(too_long.status, 422);
     assert!(too_long.body.contains("najwyżej 20000 znaków"), "{}", too_long.body);
     assert!(s.get("/alfa/prywatnosc", "").body.contains("Wójt Gminy Alfa"));
 
     // The default follows the office's data once restored.
-    let restored = s.post("/admin/urzad/alfa/prywatnosc", &admin, &[("text", own), ("action", "domyslna")]);
+    let restored = s.post_form("/admin/urzad/alfa/prywatnosc", &admin, &[("text", own), ("action", "domyslna")]);
     assert!(restored.body.contains("Przywrócono domyślny tekst klauzuli"));
     assert_eq!(s.store.office("alfa").unwrap().privacy_notice, None);
     assert!(s.get("/alfa/prywatnosc", "").body.contains("Prezesa Urzędu Ochrony Danych Osobowych"));
@@ -213,7 +144,7 @@ fn the_admin_edits_the_clause_restores_the_default_and_bad_text_changes_nothing(
     // Another office's admin cannot reach it.
     let beta = s.login("beta_admin");
     assert_eq!(s.get("/admin/urzad/alfa/prywatnosc", &beta.0).status, 404);
-    let foreign = s.post("/admin/urzad/alfa/prywatnosc", &beta, &[("text", "Cudza"), ("action", "zapisz")]);
+    let foreign = s.post_form("/admin/urzad/alfa/prywatnosc", &beta, &[("text", "Cudza"), ("action", "zapisz")]);
     assert_eq!(foreign.status, 404);
     assert_eq!(s.store.office("alfa").unwrap().privacy_notice, None);
 }
@@ -277,7 +208,7 @@ fn office_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
 fn office_data_is_checked_and_shown_where_it_belongs() {
     let s = server();
     let admin = s.login("alfa_admin");
-    let bad = s.post(
+    let bad = s.post_form(
         "/admin/urzad/alfa/dane",
         &admin,
         &office_form(&[("website", "alfa.example.pl"), ("bip_url", "javascript:alert(1)"), ("iod_email", "iod@")]),
@@ -295,7 +226,7 @@ fn office_data_is_checked_and_shown_where_it_belongs() {
     assert_eq!((stored.address.as_str(), stored.iod_name.as_str()), ("", ""), "nothing is saved");
     assert_eq!(s.count("SELECT count(*) FROM reports"), 0);
 
-    let good = s.post("/admin/urzad/alfa/dane", &admin, &office_form(&[]));
+    let good = s.post_form("/admin/urzad/alfa/dane", &admin, &office_form(&[]));
     assert_eq!(good.status, 200, "{}", good.body);
     assert!(good.body.contains("Zapisano dane urzędu."));
     let stored = s.store.office("alfa").unwrap();
@@ -328,7 +259,7 @@ fn answer(store: &Store, rating: u8) {
 }
 
 /// (reason, total responses in its figures) of every archived report, oldest first.
-fn archived(s: &Server) -> Vec<(String, u64)> {
+fn archived(s: &Panel) -> Vec<(String, u64)> {
     let conn = Connection::open(s.dir.path().join(DB_FILE)).unwrap();
     let mut stmt = conn.prepare("SELECT reason, figures FROM reports ORDER BY id").unwrap();
     stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
@@ -348,14 +279,14 @@ fn the_results_to_date_are_archived_before_the_office_data_or_departments_change
     for rating in [5, 4, 2] {
         answer(&s.store, rating);
     }
-    let saved = s.post("/admin/urzad/alfa/dane", &admin, &office_form(&[]));
+    let saved = s.post_form("/admin/urzad/alfa/dane", &admin, &office_form(&[]));
     assert!(saved.body.contains("Przed zmianą zarchiwizowano raport nr 1"), "{}", saved.body);
     assert_eq!(archived(&s), [("przed zmianą danych urzędu".to_owned(), 3)]);
 
     answer(&s.store, 3);
-    let added = s.post("/admin/urzad/alfa/komorki", &admin, &[("key", "usc"), ("name", "USC"), ("active", "1")]);
+    let added = s.post_form("/admin/urzad/alfa/komorki", &admin, &[("key", "usc"), ("name", "USC"), ("active", "1")]);
     assert!(added.body.contains("Przed zmianą zarchiwizowano raport nr 2"), "{}", added.body);
-    let renamed = s.post(
+    let renamed = s.post_form(
         "/admin/urzad/alfa/komorki",
         &admin,
         &[("key", "usc"), ("name", "Urząd Stanu Cywilnego"), ("active", "1")],
@@ -367,9 +298,9 @@ fn the_results_to_date_are_archived_before_the_office_data_or_departments_change
     );
 
     // Saving what is already stored changes nothing and archives nothing.
-    let same = s.post("/admin/urzad/alfa/dane", &admin, &office_form(&[]));
+    let same = s.post_form("/admin/urzad/alfa/dane", &admin, &office_form(&[]));
     assert!(same.body.contains("bez zmian"), "{}", same.body);
-    let same = s.post(
+    let same = s.post_form(
         "/admin/urzad/alfa/komorki",
         &admin,
         &[("key", "usc"), ("name", "Urząd Stanu Cywilnego"), ("active", "1")],
@@ -384,27 +315,27 @@ fn the_results_to_date_are_archived_before_the_office_data_or_departments_change
 fn the_operator_sets_the_host_name_and_a_taken_or_malformed_one_is_refused() {
     let s = server();
     let operator = s.login("operator");
-    let set = s.post("/admin/hosty", &operator, &[("office", "alfa"), ("host", "Ankieta.Alfa.Example.PL")]);
+    let set = s.post_form("/admin/hosty", &operator, &[("office", "alfa"), ("host", "Ankieta.Alfa.Example.PL")]);
     assert_eq!(set.status, 200, "{}", set.body);
     assert!(set.body.contains("<td>ankieta.alfa.example.pl</td>"));
     assert_eq!(s.store.office("alfa").unwrap().host.as_deref(), Some("ankieta.alfa.example.pl"));
 
-    let taken = s.post("/admin/hosty", &operator, &[("office", "beta"), ("host", "ankieta.alfa.example.pl")]);
+    let taken = s.post_form("/admin/hosty", &operator, &[("office", "beta"), ("host", "ankieta.alfa.example.pl")]);
     assert_eq!(taken.status, 422);
     assert!(taken.body.contains("nazwa hosta „ankieta.alfa.example.pl” jest już przypisana innemu urzędowi"));
     for bad in ["https://beta.example.pl", "beta.example.pl/ankieta", "beta", "bęta.pl"] {
-        let r = s.post("/admin/hosty", &operator, &[("office", "beta"), ("host", bad)]);
+        let r = s.post_form("/admin/hosty", &operator, &[("office", "beta"), ("host", bad)]);
         assert_eq!(r.status, 422, "{bad}");
         assert!(r.body.contains("nie jest nazwą hosta"), "{bad}");
     }
     assert_eq!(s.store.office("beta").unwrap().host, None, "nothing changed for beta");
 
     let office_admin = s.login("alfa_admin");
-    let r = s.post("/admin/hosty", &office_admin, &[("office", "alfa"), ("host", "inna.example.pl")]);
+    let r = s.post_form("/admin/hosty", &office_admin, &[("office", "alfa"), ("host", "inna.example.pl")]);
     assert_eq!(r.status, 403);
     assert_eq!(s.store.office("alfa").unwrap().host.as_deref(), Some("ankieta.alfa.example.pl"));
 
-    let removed = s.post("/admin/hosty", &operator, &[("office", "alfa"), ("host", "")]);
+    let removed = s.post_form("/admin/hosty", &operator, &[("office", "alfa"), ("host", "")]);
     assert_eq!(removed.status, 200);
     assert_eq!(s.store.office("alfa").unwrap().host, None);
     assert_eq!(s.count("SELECT count(*) FROM audit_log WHERE action = 'zmiana nazwy hosta urzędu'"), 2);
@@ -439,13 +370,13 @@ fn the_statement_claims_nothing_until_the_office_fills_it_in() {
         ]
     };
     // "Partly compliant" without the non-conformities is refused and nothing is saved.
-    let refused = s.post("/admin/urzad/alfa/deklaracja", &admin, &form("czesciowo_zgodna", ""));
+    let refused = s.post_form("/admin/urzad/alfa/deklaracja", &admin, &form("czesciowo_zgodna", ""));
     assert_eq!(refused.status, 422);
     assert!(refused.body.contains("wymień niezgodności i ich przyczyny"));
     assert_eq!(s.count("SELECT count(*) FROM accessibility_statements"), 0);
     assert!(s.get("/alfa/deklaracja-dostepnosci", "").body.contains("nie jest jeszcze kompletna"));
 
-    let saved = s.post(
+    let saved = s.post_form(
         "/admin/urzad/alfa/deklaracja",
         &admin,
         &form("czesciowo_zgodna", "Logo urzędu nie ma tekstu alternatywnego.\r\nPDF raportu bez struktury."),
@@ -473,6 +404,6 @@ fn the_statement_claims_nothing_until_the_office_fills_it_in() {
 
     let beta = s.login("beta_admin");
     assert_eq!(s.get("/admin/urzad/alfa/deklaracja", &beta.0).status, 404);
-    assert_eq!(s.post("/admin/urzad/alfa/deklaracja", &beta, &form("zgodna", "")).status, 404);
+    assert_eq!(s.post_form("/admin/urzad/alfa/deklaracja", &beta, &form("zgodna", "")).status, 404);
     assert_eq!(s.count("SELECT count(*) FROM accessibility_statements WHERE status = 'zgodna'"), 0);
 }

@@ -7,95 +7,34 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono::{Duration, NaiveDate, Utc};
-use rusqlite::Connection;
 use survey::wire::Outcome;
 use survey::{AnswerValue, Channel, QuestionKey, Response};
 use sync_server::documents::report_figures::generate;
 use sync_server::http::AppState;
 use sync_server::ingest::ingest;
-use sync_server::store::{ActionInput, ActionStatus, DB_FILE, NewAdmin, ReportFiles, ReportFilter, Store};
+use sync_server::store::{ActionInput, ActionStatus, ReportFiles, ReportFilter, Store};
 
-const PASSWORD: &str = "Bardzo-Dlugie-Haslo-1";
+mod panel;
+use panel::Panel;
+
 /// Written into every comment: it must never reach a public page or PDF.
 const MARKER: &str = "ZNACZNIK-UWAGI-7F3A";
 
-struct Server {
-    dir: tempfile::TempDir,
-    store: Store,
-    base: String,
-    agent: ureq::Agent,
-    _runtime: tokio::runtime::Runtime,
-}
-
-struct Reply {
-    status: u16,
-    location: String,
-    body: String,
-}
-
-fn server() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    store.create_office("alfa", "Urząd Gminy Alfa").unwrap();
-    store.create_office("beta", "Urząd Gminy Beta").unwrap();
+fn server() -> Panel {
+    let (dir, store) = panel::store();
     store.add_department("alfa", "usc", "Urząd Stanu Cywilnego").unwrap();
     store.add_department("alfa", "podatki", "Referat Podatków").unwrap();
-    let hash = sync_server::password::hash(PASSWORD).unwrap();
-    for (login, office) in [("alfa_admin", Some("alfa")), ("beta_admin", Some("beta"))] {
-        store.create_admin(&NewAdmin { login, password_hash: &hash, office_slug: office }).unwrap();
-    }
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    runtime.spawn(sync_server::serve::serve_on(listener, AppState::new(store.clone()), std::future::pending()));
-    let agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().new_agent();
-    Server { dir, store, base, agent, _runtime: runtime }
+    let state = AppState::new(store.clone());
+    Panel::serve(dir, store, state)
 }
 
-impl Server {
-    fn get(&self, path: &str, cookie: &str) -> Reply {
-        let mut r = self.agent.get(format!("{}{path}", self.base)).header("Cookie", cookie).call().unwrap();
-        let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
-        let body = String::from_utf8_lossy(&r.body_mut().read_to_vec().unwrap()).into_owned();
-        Reply { status: r.status().as_u16(), location, body }
-    }
-
+impl Panel {
+    /// A public PDF (no session).
     fn bytes(&self, path: &str) -> Vec<u8> {
         let mut r = self.agent.get(format!("{}{path}", self.base)).call().unwrap();
         assert_eq!(r.status(), 200, "{path}");
         assert_eq!(r.headers().get("content-type").unwrap(), "application/pdf");
         r.body_mut().read_to_vec().unwrap()
-    }
-
-    fn post(&self, path: &str, cookie: &str, body: &str) -> Reply {
-        let req = self
-            .agent
-            .post(format!("{}{path}", self.base))
-            .header("Cookie", cookie)
-            .header("Content-Type", "application/x-www-form-urlencoded");
-        let mut r = req.send(body).unwrap();
-        let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
-        let body = String::from_utf8_lossy(&r.body_mut().read_to_vec().unwrap()).into_owned();
-        Reply { status: r.status().as_u16(), location, body }
-    }
-
-    /// Logs in; the session cookie and its CSRF token.
-    fn login(&self, login: &str) -> (String, String) {
-        let r = self
-            .agent
-            .post(format!("{}/admin/logowanie", self.base))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .send(format!("login={login}&password={PASSWORD}"))
-            .unwrap();
-        assert_eq!(r.status(), 303);
-        let cookie = r.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
-        let page = self.get("/admin/haslo", &cookie).body;
-        let csrf = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-        (cookie, csrf)
-    }
-
-    fn count(&self, sql: &str) -> i64 {
-        Connection::open(self.dir.path().join(DB_FILE)).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
     }
 }
 
@@ -138,7 +77,7 @@ fn period() -> String {
 }
 
 /// Generates and archives the report of the last 30 days through the panel; the archived report's id.
-fn archive(s: &Server, cookie: &str, csrf: &str) -> i64 {
+fn archive(s: &Panel, cookie: &str, csrf: &str) -> i64 {
     let body = format!("csrf={csrf}&{}&wnioski=Poprawi%C4%87+oznakowanie", period());
     let r = s.post("/admin/urzad/alfa/raporty/archiwizuj", cookie, &body);
     assert_eq!(r.status, 303, "{}", r.body);
@@ -146,7 +85,7 @@ fn archive(s: &Server, cookie: &str, csrf: &str) -> i64 {
 }
 
 /// The page's help link leads to the manual's section `anchor`, which exists.
-fn help_link_resolves(s: &Server, page: &str, anchor: &str) {
+fn help_link_resolves(s: &Panel, page: &str, anchor: &str) {
     let link = format!("/admin/pomoc/08-raporty#{anchor}");
     assert!(page.contains(&format!("href=\"{link}\"")), "the page links its help section {link}");
     assert!(s.get("/admin/pomoc/08-raporty", "").body.contains(&format!("id=\"{anchor}\"")), "no section #{anchor}");

@@ -11,35 +11,12 @@ use rusqlite::Connection;
 use sync_server::http::AppState;
 use sync_server::http::admin::access::{ROUTES, allows};
 use sync_server::http::admin::{MAX_LOGIN_BYTES, SESSION_COOKIE};
-use sync_server::store::{Admin, DB_FILE, NewAdmin, Role, Store};
+use sync_server::store::{Admin, DB_FILE, Role, Store};
 
-const PASSWORD: &str = "Bardzo-Dlugie-Haslo-1";
+mod panel;
+use panel::{PASSWORD, Panel};
+
 const REFUSED: &str = "Twoje konto nie ma uprawnień do tej strony ani czynności.";
-
-struct Panel {
-    dir: tempfile::TempDir,
-    store: Store,
-    base: String,
-    agent: ureq::Agent,
-    _runtime: tokio::runtime::Runtime,
-}
-
-struct Reply {
-    status: u16,
-    location: String,
-    cookie: Option<String>,
-    body: String,
-}
-
-fn reply(mut r: ureq::http::Response<ureq::Body>) -> Reply {
-    let header = |name: &str| r.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
-    Reply {
-        status: r.status().as_u16(),
-        location: header("location").unwrap_or_default(),
-        cookie: header("set-cookie").and_then(|c| c.split(';').next().map(str::to_owned)),
-        body: String::from_utf8_lossy(&r.body_mut().read_to_vec().unwrap()).into_owned(),
-    }
-}
 
 /// An account of office `alfa` with `role` and a password of its own (no change due).
 fn account(store: &Store, actor: &Admin, login: &str, role: Role) -> Admin {
@@ -51,71 +28,21 @@ fn account(store: &Store, actor: &Admin, login: &str, role: Role) -> Admin {
 }
 
 fn panel() -> Panel {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    store.create_office("alfa", "Urząd Gminy Alfa").unwrap();
-    store.create_office("beta", "Urząd Gminy Beta").unwrap();
-    let hash = sync_server::password::hash(PASSWORD).unwrap();
-    let operator =
-        store.create_admin(&NewAdmin { login: "operator", password_hash: &hash, office_slug: None }).unwrap();
-    store.create_admin(&NewAdmin { login: "alfa_admin", password_hash: &hash, office_slug: Some("alfa") }).unwrap();
-    store.create_admin(&NewAdmin { login: "beta_admin", password_hash: &hash, office_slug: Some("beta") }).unwrap();
+    let (dir, store) = panel::store();
+    let operator = store.admin_by_login("operator").unwrap().unwrap();
     account(&store, &operator, "alfa_nadzor", Role::Supervisor);
     account(&store, &operator, "alfa_wprowadza", Role::DataEntry);
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    runtime.spawn(sync_server::serve::serve_on(listener, AppState::new(store.clone()), std::future::pending()));
-    let agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().new_agent();
-    Panel { dir, store, base, agent, _runtime: runtime }
+    let state = AppState::new(store.clone());
+    Panel::serve(dir, store, state)
 }
 
 impl Panel {
-    fn get(&self, path: &str, cookie: &str) -> Reply {
-        reply(self.agent.get(format!("{}{path}", self.base)).header("Cookie", cookie).call().unwrap())
-    }
-
-    fn post(&self, path: &str, cookie: &str, body: &str) -> Reply {
-        let req = self
-            .agent
-            .post(format!("{}{path}", self.base))
-            .header("Cookie", cookie)
-            .header("Content-Type", "application/x-www-form-urlencoded");
-        reply(req.send(body).unwrap())
-    }
-
-    fn login_with(&self, login: &str, password: &str, user_agent: &str) -> Reply {
-        let req = self
-            .agent
-            .post(format!("{}/admin/logowanie", self.base))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .header("User-Agent", user_agent);
-        let body: String = form_urlencoded::Serializer::new(String::new())
-            .append_pair("login", login)
-            .append_pair("password", password)
-            .finish();
-        reply(req.send(body).unwrap())
-    }
-
-    /// Logs in over HTTP and returns the session cookie and its CSRF token.
-    fn login(&self, login: &str, password: &str) -> (String, String) {
-        let r = self.login_with(login, password, "test");
-        assert_eq!(r.status, 303, "{login}: {}", r.body);
-        let cookie = r.cookie.unwrap();
-        let token = cookie.split_once('=').unwrap().1.to_owned();
-        (cookie, self.store.session(&token).unwrap().unwrap().csrf)
-    }
-
     /// A fresh session of the account, made in the store (cheaper than a login: no password hashing).
     fn session(&self, login: &str) -> (String, String) {
         let admin = self.store.admin_by_login(login).unwrap().unwrap();
         let token = self.store.start_session(admin.id).unwrap();
         let csrf = self.store.session(&token).unwrap().unwrap().csrf;
         (format!("{SESSION_COOKIE}={token}"), csrf)
-    }
-
-    fn count(&self, sql: &str) -> i64 {
-        Connection::open(self.dir.path().join(DB_FILE)).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
     }
 
     fn account_id(&self, login: &str) -> i64 {
@@ -259,7 +186,7 @@ fn a_read_only_and_a_paper_only_role_are_kept_to_their_pages() {
     for (login, own_pages, home) in
         [("alfa_nadzor", &nadzor[..], "pulpit"), ("alfa_wprowadza", &wprowadza[..], "papier")]
     {
-        let (cookie, csrf) = p.login(login, PASSWORD);
+        let (cookie, csrf) = p.login_as(login, PASSWORD);
         let r = p.get("/admin/", &cookie);
         assert_eq!(r.location, format!("/admin/urzad/alfa/{home}"), "{login}");
         let page = p.get(&r.location, &cookie);
@@ -281,25 +208,25 @@ fn a_read_only_and_a_paper_only_role_are_kept_to_their_pages() {
         let _ = csrf;
     }
     // The supervisor changes nothing: archiving a report is refused and leaves no report.
-    let (cookie, csrf) = p.login("alfa_nadzor", PASSWORD);
+    let (cookie, csrf) = p.login_as("alfa_nadzor", PASSWORD);
     let r =
         p.post("/admin/urzad/alfa/raporty/archiwizuj", &cookie, &format!("csrf={csrf}&from=2026-01-01&to=2026-12-31"));
     assert_eq!(r.status, 403);
     assert_eq!(p.count("SELECT count(*) FROM reports"), 0);
     // The administrator sees the accounts page; the nav of an operator starts with the offices.
-    let (cookie, _) = p.login("alfa_admin", PASSWORD);
+    let (cookie, _) = p.login_as("alfa_admin", PASSWORD);
     let links = nav_links(&p.get("/admin/urzad/alfa/pulpit", &cookie).body);
     assert!(
         links.contains(&"/admin/urzad/alfa/konta".to_owned()) && links.contains(&"/admin/urzad/alfa/dane".to_owned())
     );
-    let (cookie, _) = p.login("operator", PASSWORD);
+    let (cookie, _) = p.login_as("operator", PASSWORD);
     assert_eq!(nav_links(&p.get("/admin/urzad/alfa/pulpit", &cookie).body)[0], "/admin/");
 }
 
 #[test]
 fn an_account_is_created_changes_its_password_first_and_is_disabled_reset_and_deleted() {
     let p = panel();
-    let (admin, csrf) = p.login("alfa_admin", PASSWORD);
+    let (admin, csrf) = p.login_as("alfa_admin", PASSWORD);
     let created = p.post("/admin/urzad/alfa/konta", &admin, &format!("csrf={csrf}&login=jan.kowalski&role=supervisor"));
     assert_eq!(created.status, 200, "{}", created.body);
     let generated = shown_password(&created.body);
@@ -346,7 +273,7 @@ fn an_account_is_created_changes_its_password_first_and_is_disabled_reset_and_de
     assert_eq!(p.login_with("jan.kowalski", "zle-haslo-zle-haslo", "test").status, 401, "a guesser learns nothing");
     let r = p.post(&format!("/admin/urzad/alfa/konta/{id}/wlacz"), &admin, &format!("csrf={csrf}"));
     assert_eq!(r.status, 200);
-    let (jan, _) = p.login("jan.kowalski", own);
+    let (jan, _) = p.login_as("jan.kowalski", own);
 
     // Reset: a new one-time password, the old one and the session gone, a change due again.
     let r = p.post(&format!("/admin/urzad/alfa/konta/{id}/haslo"), &admin, &format!("csrf={csrf}"));
@@ -361,7 +288,7 @@ fn an_account_is_created_changes_its_password_first_and_is_disabled_reset_and_de
         let r = p.post(&format!("/admin/urzad/alfa/konta/{me}/{action}"), &admin, &format!("csrf={csrf}"));
         assert_eq!(r.status, 409, "{action}");
         assert!(r.body.contains("Nie można wyłączyć ani usunąć własnego konta"), "{}", r.body);
-        let (operator, op_csrf) = p.login("operator", PASSWORD);
+        let (operator, op_csrf) = p.login_as("operator", PASSWORD);
         let r = p.post(&format!("/admin/urzad/alfa/konta/{me}/{action}"), &operator, &format!("csrf={op_csrf}"));
         assert_eq!(r.status, 409, "{action}");
         assert!(r.body.contains("To ostatni czynny administrator urzędu"), "{}", r.body);
@@ -402,7 +329,7 @@ fn one_sees_ones_own_sessions_in_polish_time_and_logs_out_everywhere() {
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
     let first = p.login_with("alfa_admin", PASSWORD, firefox).cookie.unwrap();
     let second = p.login_with("alfa_admin", PASSWORD, chrome).cookie.unwrap();
-    let (other, _) = p.login("alfa_nadzor", PASSWORD);
+    let (other, _) = p.login_as("alfa_nadzor", PASSWORD);
     let page = p.get("/admin/sesje", &second);
     assert_eq!(page.status, 200);
     assert!(
