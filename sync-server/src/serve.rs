@@ -39,6 +39,7 @@ pub fn run(settings: &Settings) -> anyhow::Result<()> {
     first_start(&store, &mut std::io::stdout(), CredentialsTo::for_this_process(&settings.data_dir))?;
     let state = AppState {
         behind_proxy: settings.behind_proxy,
+        mail: settings.mail.clone().map(Arc::new),
         ..AppState::new(store.clone()).with_suppression_threshold(settings.suppression_threshold)
     };
 

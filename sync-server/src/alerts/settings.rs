@@ -2,7 +2,7 @@
 //! must be heard, and what mails may say. Stored as JSON (`alert_settings`); a key missing from the
 //! stored JSON takes its default, so settings saved by an older version still read.
 
-use chrono::{Datelike, NaiveTime, Weekday};
+use chrono::{NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// The defaults are those written in the manual (`docs/instrukcja/13-alerty.md`); change both together.
@@ -127,12 +127,6 @@ impl OpeningHours {
         let day = weekday.number_from_monday();
         self.0.iter().find(|s| (s.first..=s.last).contains(&day) && s.from <= time && time < s.to).map(|s| s.from)
     }
-}
-
-/// The ISO week of a local day, `2026-W49`: the weekly summary's mark.
-pub fn iso_week(day: chrono::NaiveDate) -> String {
-    let w = day.iso_week();
-    format!("{}-W{:02}", w.year(), w.week())
 }
 
 #[cfg(test)]

@@ -357,31 +357,6 @@ impl Store {
         Ok(id)
     }
 
-    /// Writes a weekly summary to each of the office's weekly recipients, once per `week` (e.g.
-    /// `2026-W49`): the mark and the mails in one transaction. Returns how many were written.
-    pub fn enqueue_weekly(&self, office_id: i64, week: &str, mail: &Mail, now: &str) -> Result<usize, StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let marked = tx.execute(
-            "INSERT INTO server_facts (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
-            params![format!("weekly:{office_id}:{week}"), now],
-        )?;
-        if marked == 0 {
-            return Ok(0);
-        }
-        let to: Vec<String> = {
-            let mut stmt =
-                tx.prepare("SELECT email FROM alert_recipients WHERE office_id = ?1 AND weekly = 1 ORDER BY id")?;
-            let rows = stmt.query_map(params![office_id], |r| r.get(0))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        for address in &to {
-            enqueue(&tx, Some(office_id), None, "weekly", address, mail, now)?;
-        }
-        tx.commit()?;
-        Ok(to.len())
-    }
-
     /// Mails due for sending at `now` (not sent, not given up, their wait over), oldest first.
     pub fn due_mails(&self, now: &str, limit: u32) -> Result<Vec<OutboxMail>, StoreError> {
         let conn = self.conn();
