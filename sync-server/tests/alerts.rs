@@ -407,3 +407,57 @@ fn with_the_smtp_server_down_the_alert_waits_and_arrives_once_across_restarts() 
     assert_eq!(query::<i64>(&conn, "SELECT count(*) FROM outbox"), Some(1));
     assert!(query::<i64>(&conn, "SELECT attempts FROM outbox").unwrap() >= 2);
 }
+
+#[test]
+fn the_operators_test_mail_goes_through_the_real_smtp_server_and_a_refusal_is_shown() {
+    use sync_server::store::NewAdmin;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let hash = sync_server::password::hash("Bardzo-Dlugie-Haslo-1").unwrap();
+    let operator =
+        store.create_admin(&NewAdmin { login: "operator", password_hash: &hash, office_slug: None }).unwrap();
+    let token = store.start_session(operator.id).unwrap();
+    let csrf = store.session(&token).unwrap().unwrap().csrf;
+    let port = free_port();
+    let state = sync_server::http::AppState {
+        mail: Some(std::sync::Arc::new(mail_settings(port))),
+        ..sync_server::http::AppState::new(store.clone())
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    runtime.spawn(sync_server::serve::serve_on(listener, state, std::future::pending()));
+    let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
+    let post = |to: &str| {
+        let body =
+            form_urlencoded::Serializer::new(String::new()).append_pair("csrf", &csrf).append_pair("do", to).finish();
+        let mut r = agent
+            .post(format!("{base}/admin/poczta/test"))
+            .header("Cookie", &format!("{}={token}", sync_server::http::admin::SESSION_COOKIE))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send(body)
+            .unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    };
+
+    // Nobody listens yet: the operator sees why, in Polish.
+    let (status, page) = post("it@example.pl");
+    assert_eq!(status, 422);
+    assert!(page.contains("Nie udało się wysłać wiadomości testowej do it@example.pl"), "{page}");
+    assert!(page.contains("serwer SMTP odmówił lub jest nieosiągalny"), "{page}");
+    // A wrong address is refused before any connection.
+    assert_eq!(post("nie adres").0, 422);
+
+    let mails = tempfile::tempdir().unwrap();
+    let sink = Sink::start(port, mails.path());
+    let (status, page) = post("it@example.pl");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Serwer SMTP przyjął wiadomość testową do it@example.pl"), "{page}");
+    let got = sink.messages();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["subject"], "[Oceń Urząd] serwer: Wiadomość testowa");
+    assert!(got[0]["text"].as_str().unwrap().contains("Wysłał ją operator"), "{}", got[0]);
+    // Each try is in the audit log.
+    let conn = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
+    assert_eq!(query::<i64>(&conn, "SELECT count(*) FROM audit_log WHERE action = 'wiadomość testowa'"), Some(2));
+}

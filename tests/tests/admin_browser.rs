@@ -70,7 +70,13 @@ fn an_admin_runs_the_study_in_chromium_and_axe_finds_nothing() {
     assert!(sync_server::password::verify("Nadzor-Wlasne-Haslo-9", &nadzor.password_hash));
     let steps = summary["steps"].as_array().unwrap();
     assert!(steps.iter().any(|s| s == "report_one_press"), "{steps:?}");
-    for step in ["report_archived_by_keyboard", "published_by_keyboard", "action_added_by_keyboard", "public_results", "alert_acknowledged"] {
+    for step in [
+        "report_archived_by_keyboard",
+        "published_by_keyboard",
+        "action_added_by_keyboard",
+        "public_results",
+        "alert_acknowledged",
+    ] {
         assert!(summary["steps"].as_array().unwrap().iter().any(|s| s == step), "{step}");
     }
 
