@@ -461,3 +461,40 @@ fn the_operators_test_mail_goes_through_the_real_smtp_server_and_a_refusal_is_sh
     let conn = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
     assert_eq!(query::<i64>(&conn, "SELECT count(*) FROM audit_log WHERE action = 'wiadomość testowa'"), Some(2));
 }
+
+#[test]
+fn the_weekly_summary_is_written_once_on_monday_with_the_weeks_figures_and_no_comment_text() {
+    let (dir, store, office) = office_store();
+    store.add_alert_recipient(Some(office), None, "sekretarz@example.pl", false, "admin").unwrap();
+    let on = OfficeAlertSettings { weekly_summary: true, spike_enabled: false, ..OfficeAlertSettings::default() };
+    store.save_alert_settings_json(office, &serde_json::to_string(&on).unwrap(), "admin", "test").unwrap();
+    // The week of 23–29 November 2026: 4 answers (ratings 5, 4, 4, 1), one with a comment; and one of
+    // the week after, which the summary must not count.
+    let mut week = vec![
+        answer("2026-11-23T09:00:00Z", 5, None),
+        answer("2026-11-25T09:00:00Z", 4, Some("Pani Nowak z kasy była miła")),
+        answer("2026-11-27T09:00:00Z", 4, None),
+        answer("2026-11-29T09:00:00Z", 1, None),
+    ];
+    week.push(answer("2026-11-30T09:00:00Z", 1, None));
+    store_answers(&store, &week);
+    let ctx = context(dir.path(), None);
+
+    // Monday 30 November, 6:30 local: too early.
+    alerts::evaluate(&store, &ctx, utc("2026-11-30T05:30:00Z")).unwrap();
+    assert!(store.outbox(10).unwrap().is_empty());
+    // 7:30: written, once.
+    alerts::evaluate(&store, &ctx, utc("2026-11-30T06:30:00Z")).unwrap();
+    alerts::evaluate(&store, &ctx, utc("2026-11-30T07:30:00Z")).unwrap();
+    alerts::evaluate(&store, &ctx, utc("2026-12-01T07:30:00Z")).unwrap();
+    let outbox = store.outbox(10).unwrap();
+    assert_eq!(outbox.len(), 1, "{outbox:?}");
+    let m = &outbox[0];
+    assert_eq!(m.kind, "weekly");
+    assert_eq!(m.subject, "[Oceń Urząd] Urząd Gminy Testowo: Podsumowanie tygodnia 2026-W48");
+    assert!(m.body_text.contains("od 23 listopada 2026 do 29 listopada 2026"), "{}", m.body_text);
+    assert!(m.body_text.contains("Odpowiedzi: 4 (ankieta papierowa: 4)"), "{}", m.body_text);
+    assert!(m.body_text.contains("średnia 3,50 (w skali 1–5), zadowolonych (4–5): 75 %"), "{}", m.body_text);
+    assert!(m.body_text.contains("Nowe uwagi mieszkańców: 1"), "{}", m.body_text);
+    assert!(!m.body_text.contains("Nowak") && !m.body_html.contains("Nowak"), "no comment text");
+}

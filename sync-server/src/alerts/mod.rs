@@ -142,6 +142,10 @@ fn evaluate_office(
         }
     }
 
+    if settings.weekly_summary {
+        weekly_summary(store, office, now)?;
+    }
+
     // Kiosks: the occurrence is a silence since one last contact; heard again, it ends.
     let mut kiosk_keys = Vec::new();
     if settings.silent_enabled {
@@ -248,6 +252,75 @@ fn evaluate_office(
     }
     store.resolve_ended_alerts(Some(office.id), &kinds, &firing, &now_text)?;
     Ok(raised)
+}
+
+/// From Monday 7:00 (local) on, the summary of the week before, once per week (`enqueue_weekly` marks it
+/// in the transaction of its mails): answers by channel, the overall mean and share satisfied, the number
+/// of new comments (never their text), the kiosks' state and the week's alerts.
+fn weekly_summary(store: &Store, office: &Office, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    use chrono::{Datelike, Duration as Days};
+    let local = local_time::local(now);
+    let today = local.date();
+    let monday = today - Days::days(i64::from(today.weekday().num_days_from_monday()));
+    if local < monday.and_hms_opt(7, 0, 0).unwrap_or_default() {
+        return Ok(0);
+    }
+    let (from, to) = (monday - Days::days(7), monday - Days::days(1));
+    let iso = from.iso_week();
+    let week = format!("{}-W{:02}", iso.year(), iso.week());
+    if store.server_fact(&format!("weekly:{}:{week}", office.id))?.is_some() {
+        return Ok(0);
+    }
+    let question = store.current_questionnaire(&office.slug)?.overall_question.to_string();
+    let span = (text(local_time::day_start(from)), text(local_time::day_start(monday)));
+    let f = store.week_figures(office.id, &question, (&from.to_string(), &to.to_string()), (&span.0, &span.1))?;
+    let answers: u64 = f.by_channel.iter().map(|(_, n)| n).sum();
+    let rated: u64 = f.ratings.iter().sum();
+    let mut paragraphs =
+        vec![format!("Podsumowanie tygodnia od {} do {}.", local_time::date_pl(from), local_time::date_pl(to))];
+    let channels: Vec<String> = f
+        .by_channel
+        .iter()
+        .map(|(c, n)| match survey::Channel::parse(c) {
+            Some(channel) => format!("{}: {n}", channel.label_pl()),
+            None => format!("{c}: {n}"),
+        })
+        .collect();
+    paragraphs.push(if answers == 0 {
+        "Odpowiedzi: brak.".to_owned()
+    } else {
+        format!("Odpowiedzi: {answers} ({}).", channels.join(", "))
+    });
+    if rated > 0 {
+        let sum: u64 = f.ratings.iter().enumerate().map(|(i, n)| (i as u64 + 1) * n).sum();
+        let mean = sum as f64 / rated as f64;
+        let satisfied = (f.ratings[3] + f.ratings[4]) as f64 / rated as f64;
+        // A Polish decimal comma.
+        let mean = format!("{mean:.2}").replace('.', ",");
+        paragraphs
+            .push(format!("Ocena ogólna: średnia {mean} (w skali 1–5), zadowolonych (4–5): {}.", percent(satisfied)));
+    }
+    paragraphs.push(format!("Nowe uwagi mieszkańców: {} (treść – w panelu, strona „Uwagi”).", f.comments));
+    let devices: Vec<String> = store
+        .devices(office.id)?
+        .into_iter()
+        .filter(|d| d.revoked_at.is_none() && d.paired_at.is_some())
+        .map(|d| {
+            let seen = d.last_seen_at.as_deref().map_or("nigdy".to_owned(), local_time::human_text);
+            format!("{} – ostatni kontakt: {seen}", d.name)
+        })
+        .collect();
+    if !devices.is_empty() {
+        paragraphs.push(format!("Kioski:\n{}", devices.join("\n")));
+    }
+    paragraphs.push(if f.alerts.is_empty() {
+        "Alerty: żadnych.".to_owned()
+    } else {
+        let list: Vec<String> = f.alerts.iter().map(|(t, n)| format!("{t} ({n})")).collect();
+        format!("Alerty: {}.", list.join("; "))
+    });
+    let mail = mail::compose(&office.name, &format!("Podsumowanie tygodnia {week}"), &paragraphs, mail::ALERT_FOOTER);
+    store.enqueue_weekly(office.id, &week, &mail, &text(now))
 }
 
 /// Free space in the file system of `dir`, in bytes.

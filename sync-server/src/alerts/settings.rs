@@ -26,6 +26,8 @@ pub struct OfficeAlertSettings {
     pub actions_enabled: bool,
     /// Whether alert mails may quote residents' comments (off: comments may hold personal data).
     pub include_comments: bool,
+    /// Whether the office's recipients get a summary of the past week every Monday morning.
+    pub weekly_summary: bool,
 }
 
 impl Default for OfficeAlertSettings {
@@ -41,6 +43,7 @@ impl Default for OfficeAlertSettings {
             report_due_enabled: true,
             actions_enabled: true,
             include_comments: false,
+            weekly_summary: false,
         }
     }
 }

@@ -98,6 +98,19 @@ pub struct OutboxMail {
     pub failed_at: Option<String>,
 }
 
+/// The figures of a weekly summary.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WeekFigures {
+    /// Overall-rating answers per channel (as stored: `web`, `paper`…).
+    pub by_channel: Vec<(String, u64)>,
+    /// How many overall ratings of 1, 2, 3, 4 and 5.
+    pub ratings: [u64; 5],
+    /// Comments written (their count only: their text stays in the panel).
+    pub comments: u64,
+    /// Alerts raised, by title, with how many.
+    pub alerts: Vec<(String, u64)>,
+}
+
 /// A recipient of an office's (or, with no office, the server's) alerts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recipient {
@@ -355,6 +368,77 @@ impl Store {
         let id = enqueue(&tx, office_id, None, kind, recipient, mail, now)?;
         tx.commit()?;
         Ok(id)
+    }
+
+    /// Writes an office's weekly summary to each of its recipients, once per `week` (e.g. `2026-W49`):
+    /// the mark and the mails in one transaction, so a restart neither loses nor repeats it. Returns how
+    /// many mails were written (0 when the week's summary was written before).
+    pub fn enqueue_weekly(&self, office_id: i64, week: &str, mail: &Mail, now: &str) -> Result<usize, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let marked = tx.execute(
+            "INSERT INTO server_facts (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
+            params![format!("weekly:{office_id}:{week}"), now],
+        )?;
+        if marked == 0 {
+            return Ok(0);
+        }
+        let to = alert_addresses(&tx, Some(office_id))?;
+        for address in &to {
+            enqueue(&tx, Some(office_id), None, "weekly", address, mail, now)?;
+        }
+        tx.commit()?;
+        Ok(to.len())
+    }
+
+    /// The figures of an office's weekly summary over local days `[from_day, to_day]` and instants
+    /// `[from, to)`: overall ratings per channel and per value (from the report counts), comments, and
+    /// the alerts raised.
+    pub fn week_figures(
+        &self,
+        office_id: i64,
+        question: &str,
+        days: (&str, &str),
+        span: (&str, &str),
+    ) -> Result<WeekFigures, StoreError> {
+        let conn = self.reader()?;
+        let mut by_channel = Vec::new();
+        let mut stmt = conn.prepare(
+            "SELECT channel, sum(n) FROM tally WHERE office_id = ?1 AND scope = '*' AND question_key = ?2
+             AND day BETWEEN ?3 AND ?4 GROUP BY channel ORDER BY channel",
+        )?;
+        for row in stmt.query_map(params![office_id, question, days.0, days.1], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            by_channel.push(row?);
+        }
+        let mut ratings = [0u64; 5];
+        let mut stmt = conn.prepare(
+            "SELECT value, sum(n) FROM tally WHERE office_id = ?1 AND scope = '*' AND question_key = ?2
+             AND day BETWEEN ?3 AND ?4 AND value IN ('1', '2', '3', '4', '5') GROUP BY value",
+        )?;
+        for row in stmt.query_map(params![office_id, question, days.0, days.1], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?))
+        })? {
+            let (value, n) = row?;
+            if let Some(slot) = value.parse::<usize>().ok().and_then(|v| ratings.get_mut(v.wrapping_sub(1))) {
+                *slot = n;
+            }
+        }
+        let comments = conn.query_row(
+            "SELECT count(*) FROM answers a JOIN responses r ON r.id = a.response_id
+             WHERE r.office_id = ?1 AND r.withdrawn_at IS NULL AND a.text IS NOT NULL AND a.text <> ''
+               AND r.captured_at >= ?2 AND r.captured_at < ?3",
+            params![office_id, span.0, span.1],
+            |r| r.get(0),
+        )?;
+        let mut alerts = Vec::new();
+        let mut stmt = conn.prepare(
+            "SELECT title, count(*) FROM alerts WHERE office_id = ?1 AND raised_at >= ?2 AND raised_at < ?3
+             GROUP BY title ORDER BY min(id)",
+        )?;
+        for row in stmt.query_map(params![office_id, span.0, span.1], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            alerts.push(row?);
+        }
+        Ok(WeekFigures { by_channel, ratings, comments, alerts })
     }
 
     /// Mails due for sending at `now` (not sent, not given up, their wait over), oldest first.

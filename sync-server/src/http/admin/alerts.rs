@@ -197,6 +197,7 @@ pub struct SettingsForm {
     pub report_due_enabled: bool,
     pub actions_enabled: bool,
     pub include_comments: bool,
+    pub weekly_summary: bool,
     pub recipients: String,
 }
 
@@ -213,6 +214,7 @@ impl SettingsForm {
             report_due_enabled: s.report_due_enabled,
             actions_enabled: s.actions_enabled,
             include_comments: s.include_comments,
+            weekly_summary: s.weekly_summary,
             recipients: recipients
                 .iter()
                 .filter(|r| r.admin_id.is_none())
@@ -235,6 +237,7 @@ impl SettingsForm {
             report_due_enabled: on("report_due_enabled"),
             actions_enabled: on("actions_enabled"),
             include_comments: on("include_comments"),
+            weekly_summary: on("weekly_summary"),
             recipients: field(body, "recipients").replace("\r\n", "\n"),
         }
     }
@@ -260,6 +263,7 @@ impl SettingsForm {
             report_due_enabled: self.report_due_enabled,
             actions_enabled: self.actions_enabled,
             include_comments: self.include_comments,
+            weekly_summary: self.weekly_summary,
         };
         if errors.is_empty() {
             errors.extend(settings.problems());
