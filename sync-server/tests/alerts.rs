@@ -179,7 +179,10 @@ fn the_yearly_report_and_a_missing_backup_are_announced() {
         ..context(dir.path(), None)
     };
     // The office was set up today: its first yearly report is due in a year, announced 30 days before.
+    // No backup is recorded: counted from the worker's first pass, now.
     let in_340_days = Utc::now() + chrono::Duration::days(340);
+    assert_eq!(alerts::evaluate(&store, &ctx, Utc::now()).unwrap(), 0);
+    assert_eq!(alerts::evaluate(&store, &ctx, Utc::now() + chrono::Duration::hours(47)).unwrap(), 0);
     assert_eq!(alerts::evaluate(&store, &ctx, Utc::now() + chrono::Duration::days(300)).unwrap(), 1, "no backup");
     let server = store.alerts(None, false, 10).unwrap();
     assert_eq!(server[0].kind, "backup_missing");

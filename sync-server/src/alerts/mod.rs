@@ -31,6 +31,8 @@ pub const MAX_ATTEMPTS: i64 = 12;
 const MAX_BACKOFF: Duration = Duration::from_secs(24 * 3600);
 /// The server fact holding when the worker last finished a pass (the operator's page shows it).
 pub const LAST_TICK_FACT: &str = "alerts_last_tick";
+/// The server fact holding when the worker first looked for alerts (the start of "no backup yet").
+const WATCHING_SINCE_FACT: &str = "alerts_since";
 /// The server fact holding since when free disk space has been low (one alert per such stretch).
 const DISK_LOW_SINCE_FACT: &str = "disk_low_since";
 
@@ -150,28 +152,24 @@ fn evaluate_office(
     let mut kiosk_keys = Vec::new();
     if settings.silent_enabled {
         let hours = settings.hours();
-        for device in store.devices(office.id)? {
-            if device.revoked_at.is_some() || device.paired_at.is_none() {
-                continue;
-            }
-            let key = format!("silent_kiosk:{}:{}", device.id, device.last_seen_at.as_deref().unwrap_or("nigdy"));
+        for (device_id, name, last_seen_at) in store.live_kiosks(office.id)? {
+            let key = format!("silent_kiosk:{device_id}:{}", last_seen_at.as_deref().unwrap_or("nigdy"));
             kiosk_keys.push(key.clone());
-            let last_seen = device.last_seen_at.as_deref().and_then(parse_time);
+            let last_seen = last_seen_at.as_deref().and_then(parse_time);
             let Some(silent) = rules::silent_for(now, last_seen, &hours) else { continue };
             if silent.num_minutes() < i64::from(settings.silent_minutes) {
                 continue;
             }
-            let seen = device.last_seen_at.as_deref().map_or("nigdy".to_owned(), local_time::human_text);
+            let seen = last_seen_at.as_deref().map_or("nigdy".to_owned(), local_time::human_text);
             let details = format!(
-                "Kiosk „{}” nie łączy się z serwerem od {} min w godzinach otwarcia (ostatni kontakt: {seen}). Sprawdź zasilanie i sieć.",
-                device.name,
+                "Kiosk „{name}” nie łączy się z serwerem od {} min w godzinach otwarcia (ostatni kontakt: {seen}). Sprawdź zasilanie i sieć.",
                 silent.num_minutes()
             );
             let alert = NewAlert {
                 office_id: Some(office.id),
                 kind: "silent_kiosk",
                 dedupe_key: key,
-                title: format!("Kiosk „{}” milczy", device.name),
+                title: format!("Kiosk „{name}” milczy"),
                 details: details.clone(),
             };
             raised += raise(store, office, alert, vec![details], &now_text)?;
@@ -302,12 +300,11 @@ fn weekly_summary(store: &Store, office: &Office, now: DateTime<Utc>) -> Result<
     }
     paragraphs.push(format!("Nowe uwagi mieszkańców: {} (treść – w panelu, strona „Uwagi”).", f.comments));
     let devices: Vec<String> = store
-        .devices(office.id)?
+        .live_kiosks(office.id)?
         .into_iter()
-        .filter(|d| d.revoked_at.is_none() && d.paired_at.is_some())
-        .map(|d| {
-            let seen = d.last_seen_at.as_deref().map_or("nigdy".to_owned(), local_time::human_text);
-            format!("{} – ostatni kontakt: {seen}", d.name)
+        .map(|(_, name, seen)| {
+            let seen = seen.as_deref().map_or("nigdy".to_owned(), local_time::human_text);
+            format!("{name} – ostatni kontakt: {seen}")
         })
         .collect();
     if !devices.is_empty() {
@@ -368,10 +365,18 @@ fn evaluate_server(store: &Store, ctx: &Context, now: DateTime<Utc>) -> Result<u
         Err(e) => tracing::warn!(error = %e, "nie można odczytać wolnego miejsca w katalogu danych"),
     }
 
+    // Without any backup recorded, counted from the worker's first pass: a server upgraded to this
+    // version has made backups the record does not know of, and is not told "none ever" at once.
     let last_backup = store.server_fact(LAST_BACKUP_FACT)?;
     let reference = match &last_backup {
         Some(at) => parse_time(at),
-        None => store.offices()?.iter().filter_map(|o| parse_time(&o.created_at)).min(),
+        None => match store.server_fact(WATCHING_SINCE_FACT)? {
+            Some(since) => parse_time(&since),
+            None => {
+                store.set_server_fact(WATCHING_SINCE_FACT, &now_text)?;
+                Some(now)
+            }
+        },
     };
     if let Some(reference) = reference {
         let max_age = chrono::Duration::hours(ctx.server.backup_max_age_hours as i64);

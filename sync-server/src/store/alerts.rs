@@ -644,6 +644,18 @@ impl Store {
         )?)
     }
 
+    /// The office's paired, not revoked kiosks: id, name and last contact. Lighter than `devices()`, which
+    /// also counts each kiosk's answers: the alert worker asks every minute.
+    pub fn live_kiosks(&self, office_id: i64) -> Result<Vec<(i64, String, Option<String>)>, StoreError> {
+        let conn = self.reader()?;
+        let mut stmt = conn.prepare(
+            "SELECT id, name, last_seen_at FROM devices
+             WHERE office_id = ?1 AND paired_at IS NOT NULL AND revoked_at IS NULL ORDER BY name",
+        )?;
+        let rows = stmt.query_map(params![office_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// When the office last archived a report of a period (its `created_at`), if ever.
     pub fn last_period_report(&self, office_id: i64) -> Result<Option<String>, StoreError> {
         Ok(self.reader()?.query_row(
