@@ -4,6 +4,7 @@
 //! `main.rs` only parses the command line and calls [`cli::run`]. [`http::app`] builds the whole router
 //! so that tests can call it without a socket.
 
+pub mod alerts;
 pub mod cli;
 pub mod config;
 pub mod documents;

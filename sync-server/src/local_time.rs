@@ -22,6 +22,16 @@ pub fn day_start(day: NaiveDate) -> DateTime<Utc> {
         .map_or_else(|| Utc.from_utc_datetime(&midnight), |t| t.with_timezone(&Utc))
 }
 
+/// The instant of a local wall-clock time; in the hour skipped when clocks go forward, the instant after
+/// it, and in the hour repeated when they go back, the earlier one.
+pub fn at(local: NaiveDateTime) -> DateTime<Utc> {
+    OFFICE_TZ
+        .from_local_datetime(&local)
+        .earliest()
+        .or_else(|| OFFICE_TZ.from_local_datetime(&(local + chrono::Duration::hours(1))).earliest())
+        .map_or_else(|| Utc.from_utc_datetime(&local), |t| t.with_timezone(&Utc))
+}
+
 /// [`day_start`] as stored in the database (RFC 3339, whole seconds).
 pub fn day_start_text(day: NaiveDate) -> String {
     day_start(day).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)

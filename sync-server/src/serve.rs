@@ -39,6 +39,7 @@ pub fn run(settings: &Settings) -> anyhow::Result<()> {
     first_start(&store, &mut std::io::stdout(), CredentialsTo::for_this_process(&settings.data_dir))?;
     let state = AppState {
         behind_proxy: settings.behind_proxy,
+        mail: settings.mail.clone().map(Arc::new),
         ..AppState::new(store.clone()).with_suppression_threshold(settings.suppression_threshold)
     };
 
@@ -53,8 +54,18 @@ pub fn run(settings: &Settings) -> anyhow::Result<()> {
         let addr = listener.local_addr().context("nie można odczytać adresu nasłuchu")?;
         println!("Oceń Urząd działa pod adresem http://{addr}/ (dane: {})", store.path().display());
         tracing::info!(%addr, "serwer nasłuchuje");
+        // Alerts are looked for and mailed in the background, never in the intake of answers.
+        let (stop_alerts, alerts_stopping) = watch::channel(false);
+        let ctx = crate::alerts::Context {
+            data_dir: settings.data_dir.clone(),
+            server: settings.alerts.clone(),
+            mail: settings.mail.clone(),
+        };
+        let alerts = crate::alerts::spawn(store.clone(), ctx, alerts_stopping);
         notify_systemd(store);
         serve_on(listener, state, shutdown_signal(sigterm)).await.context("serwer HTTP przerwał pracę")?;
+        let _ = stop_alerts.send(true);
+        let _ = alerts.await;
         println!("Oceń Urząd zatrzymany.");
         Ok(())
     })

@@ -181,7 +181,7 @@ fn pages_link_to_and_offer_forms_for_only_what_the_role_may_use() {
 fn a_read_only_and_a_paper_only_role_are_kept_to_their_pages() {
     let p = panel();
     // Spelled out, not read from the table: the table itself is what is checked here.
-    let nadzor = ["pulpit", "raporty", "dziennik"];
+    let nadzor = ["pulpit", "raporty", "dziennik", "alerty"];
     let wprowadza = ["papier", "papier/lista"];
     for (login, own_pages, home) in
         [("alfa_nadzor", &nadzor[..], "pulpit"), ("alfa_wprowadza", &wprowadza[..], "papier")]
@@ -417,4 +417,111 @@ fn a_megabyte_login_does_not_grow_the_database_and_no_login_text_is_logged_unche
     assert!(r.body.contains("Zbyt wiele nieudanych prób"), "{}", r.body);
     assert_eq!(audit_rows(&p), rows);
     assert_eq!(p.login_with("alfa_admin", PASSWORD, "test").status, 303, "real logins still work");
+}
+
+#[test]
+fn alerts_are_acknowledged_resolved_and_set_up_in_the_panel_with_a_badge_and_the_audit_log() {
+    use sync_server::store::{Mail, NewAlert};
+    let p = panel();
+    let alfa = p.store.office("alfa").unwrap();
+    let alert = NewAlert {
+        office_id: Some(alfa.id),
+        kind: "silent_kiosk",
+        dedupe_key: "silent_kiosk:1:nigdy".into(),
+        title: "Kiosk „parter” milczy".into(),
+        details: "Kiosk „parter” nie łączy się z serwerem.".into(),
+    };
+    let mail = Mail { subject: "s".into(), text: "t".into(), html: "h".into() };
+    let id = p.store.raise_alert(&alert, &mail, &[], "2026-12-01T10:00:00Z").unwrap().unwrap();
+    let state = || {
+        p.count(&format!(
+            "SELECT CASE state WHEN 'new' THEN 0 WHEN 'acknowledged' THEN 1 ELSE 2 END FROM alerts WHERE id = {id}"
+        ))
+    };
+
+    // The supervisor sees it, and the badge on every page, but no form to change it; a post is refused.
+    let (cookie, csrf) = p.session("alfa_nadzor");
+    let page = p.get("/admin/urzad/alfa/pulpit", &cookie);
+    assert!(page.body.contains("Nowe alerty: <strong>1</strong>"), "{}", page.body);
+    let list = p.get("/admin/urzad/alfa/alerty", &cookie);
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("Kiosk „parter” milczy") && !list.body.contains("Przyjmij do wiadomości"));
+    let r = p.post(&format!("/admin/urzad/alfa/alerty/{id}"), &cookie, &format!("csrf={csrf}&stan=resolved"));
+    assert_eq!(r.status, 403);
+    assert_eq!(state(), 0);
+
+    // The administrator must say something when acknowledging; nothing changes without it.
+    let (cookie, csrf) = p.session("alfa_admin");
+    let r = p.post(
+        &format!("/admin/urzad/alfa/alerty/{id}"),
+        &cookie,
+        &format!("csrf={csrf}&stan=acknowledged&komentarz=+"),
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("wpisz komentarz"), "{}", r.body);
+    assert_eq!(state(), 0);
+    let r = p.post(
+        &format!("/admin/urzad/alfa/alerty/{id}"),
+        &cookie,
+        &format!("csrf={csrf}&stan=acknowledged&komentarz=Informatyk+sprawdza+zasilanie"),
+    );
+    assert_eq!((r.status, r.location.as_str()), (303, "/admin/urzad/alfa/alerty"));
+    assert_eq!(state(), 1);
+    let page = p.get("/admin/urzad/alfa/alerty", &cookie);
+    assert!(page.body.contains("Alerty: brak nowych") && page.body.contains("Informatyk sprawdza zasilanie"));
+    let r = p.post(&format!("/admin/urzad/alfa/alerty/{id}"), &cookie, &format!("csrf={csrf}&stan=resolved"));
+    assert_eq!(r.status, 303);
+    assert_eq!(state(), 2);
+    assert_eq!(p.count("SELECT count(*) FROM audit_log WHERE action = 'zmiana stanu alertu'"), 2);
+    // Another office's administrator cannot reach it.
+    let (beta, beta_csrf) = p.session("beta_admin");
+    let r = p.post(
+        &format!("/admin/urzad/beta/alerty/{id}"),
+        &beta,
+        &format!("csrf={beta_csrf}&stan=acknowledged&komentarz=x"),
+    );
+    assert_eq!(r.status, 404);
+
+    // Settings: every mistake is named and nothing is saved; then a good form is saved with its recipients.
+    let bad = format!(
+        "csrf={csrf}&spike_enabled=1&spike_window_hours=4&spike_min_answers=1&spike_margin_points=20&silent_minutes=60&opening_hours=pn-pt+8-16&recipients=zly+adres"
+    );
+    let r = p.post("/admin/urzad/alfa/alerty/ustawienia", &cookie, &bad);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Najmniejsza liczba odpowiedzi: od 3 do 1000"), "{}", r.body);
+    assert!(r.body.contains("Godziny otwarcia „pn-pt 8-16”") && r.body.contains("nie wygląda na adres e-mail"));
+    assert!(r.body.contains("value=\"pn-pt 8-16\""), "the form comes back as typed");
+    assert_eq!(p.count("SELECT count(*) FROM alert_settings"), 0);
+    let good = format!(
+        "csrf={csrf}&spike_enabled=1&spike_window_hours=3&spike_min_answers=8&spike_margin_points=25&silent_minutes=45&opening_hours=1-4+07%3A30-15%3A30%3B+5+07%3A30-13%3A00&recipients=sekretarz%40alfa.example.pl%0D%0Awojt%40alfa.example.pl"
+    );
+    let r = p.post("/admin/urzad/alfa/alerty/ustawienia", &cookie, &good);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let saved = p.store.office_alert_settings(alfa.id).unwrap();
+    assert_eq!((saved.spike_window_hours, saved.silent_minutes, saved.silent_enabled), (3, 45, false));
+    assert_eq!(saved.opening_hours, "1-4 07:30-15:30; 5 07:30-13:00");
+    assert_eq!(p.count("SELECT count(*) FROM alert_recipients WHERE admin_id IS NULL"), 2);
+    assert_eq!(p.count("SELECT count(*) FROM audit_log WHERE action = 'ustawienia alertów zmienione'"), 1);
+
+    // Each account its own subscription: the supervisor subscribes, not twice, and nobody else removes it.
+    let (cookie, csrf) = p.session("alfa_nadzor");
+    let r = p.post("/admin/powiadomienia", &cookie, &format!("csrf={csrf}&email=nadzor%40alfa.example.pl"));
+    assert_eq!(r.status, 200);
+    let r = p.post("/admin/powiadomienia", &cookie, &format!("csrf={csrf}&email=nadzor%40alfa.example.pl"));
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("jest już na liście odbiorców"), "{}", r.body);
+    let sub = p.count("SELECT id FROM alert_recipients WHERE admin_id IS NOT NULL");
+    let (other, other_csrf) = p.session("alfa_admin");
+    assert_eq!(p.post(&format!("/admin/powiadomienia/{sub}/usun"), &other, &format!("csrf={other_csrf}")).status, 404);
+    assert_eq!(p.post(&format!("/admin/powiadomienia/{sub}/usun"), &cookie, &format!("csrf={csrf}")).status, 200);
+    assert_eq!(p.count("SELECT count(*) FROM alert_recipients WHERE admin_id IS NOT NULL"), 0);
+
+    // The operator's page of the server's alerts; without [mail] the test mail says what to do.
+    let (cookie, csrf) = p.session("operator");
+    assert_eq!(p.get("/admin/alerty", &cookie).status, 200);
+    let r = p.post("/admin/poczta/test", &cookie, &format!("csrf={csrf}&do=it%40example.pl"));
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Poczta nie jest skonfigurowana"), "{}", r.body);
+    let (cookie, _) = p.session("alfa_admin");
+    assert_eq!(p.get("/admin/alerty", &cookie).status, 403);
 }

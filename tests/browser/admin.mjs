@@ -258,6 +258,25 @@ for (const [name, path] of [['dashboard', '/admin/urzad/urzad/pulpit'], ['office
                             ['comments', '/admin/urzad/urzad/uwagi'], ['password', '/admin/haslo']]) {
   await axeCheck(name, `${base}${path}`);
 }
+// Alerts: the badge on every page leads to the list (an alert was raised before the run); one is
+// acknowledged with a comment; the settings form refuses a mistake with its message; one's own subscription.
+check((await page.textContent('.alert-badge')).includes('Nowe alerty'), 'the badge must announce the new alert');
+await page.click('.alert-badge a');
+await page.waitForURL('**/alerty');
+await axeCheck('alerts', `${base}/admin/urzad/urzad/alerty`);
+await page.fill('textarea[name=komentarz]', 'Informatyk sprawdza zasilanie');
+await Promise.all([page.waitForNavigation(), page.click('text=Przyjmij do wiadomości')]);
+check((await page.textContent('main')).includes('przyjęty do wiadomości'), 'the alert must be acknowledged');
+check((await page.textContent('.alert-badge')).includes('brak nowych'), 'the badge must clear');
+summary.steps.push('alert_acknowledged');
+await page.goto(`${base}/admin/urzad/urzad/alerty/ustawienia`);
+await axeCheck('alert_settings', `${base}/admin/urzad/urzad/alerty/ustawienia`);
+await page.fill('#opening_hours', 'pn-pt 8-16');
+await page.click('text=Zapisz ustawienia');
+await page.waitForSelector('.error-summary');
+check((await page.textContent('.error-summary')).includes('Godziny otwarcia'), 'wrong opening hours must be refused');
+await axeCheck('alert_settings_errors', `${base}/admin/urzad/urzad/alerty/ustawienia`, await page.content());
+await axeCheck('subscriptions', `${base}/admin/powiadomienia`);
 // Accounts: a nadzór account is created; its generated password is shown once.
 await page.goto(`${base}/admin/urzad/urzad/konta`);
 await axeCheck('accounts', `${base}/admin/urzad/urzad/konta`);
@@ -339,6 +358,7 @@ if (operator) {
   check((await page.textContent('.error-summary')).includes('nie jest nazwą hosta'), 'a malformed host name must be refused');
   await axeCheck('offices_errors', `${base}/admin/`, await page.content());
   summary.steps.push('office_host');
+  await axeCheck('server_alerts', `${base}/admin/alerty`);
 }
 await browser.close();
 console.log(JSON.stringify(summary));

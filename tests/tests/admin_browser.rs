@@ -30,6 +30,16 @@ fn an_admin_runs_the_study_in_chromium_and_axe_finds_nothing() {
     let today = sync_server::local_time::local(chrono::Utc::now()).date();
     sync_server::sample_data::fill(&store, "demo", today).unwrap();
     store.create_admin(&NewAdmin { login: "operator", password_hash: &hash, office_slug: None }).unwrap();
+    // An alert waiting on the office's alerts page (and its badge on every page).
+    let alert = sync_server::store::NewAlert {
+        office_id: Some(store.office("urzad").unwrap().id),
+        kind: "silent_kiosk",
+        dedupe_key: "silent_kiosk:1:nigdy".into(),
+        title: "Kiosk „parter” milczy".into(),
+        details: "Kiosk „parter” nie łączy się z serwerem od 90 min w godzinach otwarcia.".into(),
+    };
+    let mail = sync_server::store::Mail { subject: "s".into(), text: "t".into(), html: "h".into() };
+    store.raise_alert(&alert, &mail, &[], "2026-12-01T10:00:00Z").unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let addr = listener.local_addr().unwrap();
@@ -47,16 +57,26 @@ fn an_admin_runs_the_study_in_chromium_and_axe_finds_nothing() {
     for (page, result) in summary["axe"].as_object().unwrap() {
         assert_eq!(result["violations"], 0, "{page}");
     }
-    assert_eq!(summary["axe"].as_object().unwrap().len(), 35, "every admin page is checked");
+    assert_eq!(summary["axe"].as_object().unwrap().len(), 40, "every admin page is checked");
     assert!(summary["steps"].as_array().unwrap().iter().any(|s| s == "forced_password_change"));
     // The account made in the browser has its own password now, and is read-only.
+    // The alert acknowledged in the browser, with the comment typed there.
+    let acknowledged = store.alerts(Some(store.office("urzad").unwrap().id), true, 5).unwrap();
+    assert_eq!(acknowledged[0].state, sync_server::store::AlertState::Acknowledged);
+    assert_eq!(acknowledged[0].comment, "Informatyk sprawdza zasilanie");
     let nadzor = store.admin_by_login("jan.nadzor").unwrap().unwrap();
     assert_eq!(nadzor.role, sync_server::store::Role::Supervisor);
     assert!(!nadzor.must_change_password);
     assert!(sync_server::password::verify("Nadzor-Wlasne-Haslo-9", &nadzor.password_hash));
     let steps = summary["steps"].as_array().unwrap();
     assert!(steps.iter().any(|s| s == "report_one_press"), "{steps:?}");
-    for step in ["report_archived_by_keyboard", "published_by_keyboard", "action_added_by_keyboard", "public_results"] {
+    for step in [
+        "report_archived_by_keyboard",
+        "published_by_keyboard",
+        "action_added_by_keyboard",
+        "public_results",
+        "alert_acknowledged",
+    ] {
         assert!(summary["steps"].as_array().unwrap().iter().any(|s| s == step), "{step}");
     }
 

@@ -75,6 +75,7 @@ impl From<StoreError> for AppError {
             | StoreError::DuplicateHost(_)
             | StoreError::DuplicateDevice(_)
             | StoreError::DuplicateLogin(_)
+            | StoreError::DuplicateRecipient(_)
             | StoreError::DuplicateSerial { .. } => AppError::Conflict(e.to_string()),
             ref full if full.is_disk_full() => {
                 tracing::error!("brak miejsca na dysku serwera: zapis odrzucony, zapisane dane nienaruszone");

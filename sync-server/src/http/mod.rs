@@ -37,6 +37,8 @@ pub struct AppState {
     pub suppression_threshold: u64,
     /// A reverse proxy on this machine forwards the clients: their address is in `X-Forwarded-For`.
     pub behind_proxy: bool,
+    /// The SMTP server of the settings file, for the operator's test mail and page (never a password).
+    pub mail: Option<Arc<crate::config::MailSettings>>,
 }
 
 impl AppState {
@@ -49,6 +51,7 @@ impl AppState {
             pairings: Arc::default(),
             suppression_threshold: crate::documents::report_figures::DEFAULT_SUPPRESSION,
             behind_proxy: false,
+            mail: None,
         }
     }
 

@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{DB_FILE, Store, StoreError, migrations};
+use super::{DB_FILE, Store, StoreError, migrations, now_text};
+
+/// The server fact holding when the last backup was made (UTC, RFC 3339).
+pub const LAST_BACKUP_FACT: &str = "last_backup_at";
 
 /// The lock a serving server holds in its data directory (see [`ServeLock`]).
 const LOCK_FILE: &str = "serwer.lock";
@@ -38,6 +41,8 @@ impl Store {
         if let Some(dir) = target.parent() {
             sync_dir(dir);
         }
+        // The alert worker warns when backups stop (`backup_missing`): it reads when the last one was made.
+        self.set_server_fact(LAST_BACKUP_FACT, &now_text())?;
         count_responses(target)
     }
 }

@@ -6,6 +6,7 @@
 
 mod accessibility;
 mod admins;
+mod alerts;
 mod audit;
 mod backup;
 mod changes;
@@ -33,8 +34,9 @@ use rusqlite::Connection;
 
 pub use accessibility::{Assessment, Compliance, Statement};
 pub use admins::{AccountChange, AccountRefusal, Admin, NewAdmin, Role};
+pub use alerts::{Alert, AlertState, KINDS as ALERT_KINDS, Mail, NewAlert, OutboxMail, Recipient, WeekFigures};
 pub use audit::AuditEntry;
-pub use backup::{Restored, ServeLock, restore};
+pub use backup::{LAST_BACKUP_FACT, Restored, ServeLock, restore};
 pub use changes::{Comment, StoredResponse};
 pub use corrective_actions::{ActionInput, ActionStatus, CorrectiveAction};
 pub use devices::{Device, DeviceReport, Enrolment, Paired, PairedDevice, PairingRefused};
@@ -96,6 +98,8 @@ pub enum StoreError {
         "zmianę zapisano, ale dziennik zapisu bazy (plik -wal) był zajęty przez trwające odczyty i może jeszcze przechowywać poprzednią treść: ponów operację za chwilę"
     )]
     LogNotEmptied,
+    #[error("adres {0} jest już na liście odbiorców")]
+    DuplicateRecipient(String),
     #[error("nie udało się zabezpieczyć PIN-u kiosku: {0}")]
     PinHash(String),
     #[error("błąd bazy danych: {0}")]

@@ -19,6 +19,9 @@ pub struct Session {
     pub admin: Admin,
     /// The token every form of this session must carry.
     pub csrf: String,
+    /// Alerts in state "new" of the account's office (the operator: of the server): the badge on every
+    /// panel page.
+    pub new_alerts: u64,
 }
 
 /// A live session as its owner sees it in the list of their sessions.
@@ -87,7 +90,12 @@ impl Store {
             return Ok(None);
         };
         conn.execute("UPDATE sessions SET last_seen = ?1 WHERE token_hash = ?2", params![now_text(), token_hash])?;
-        Ok(Some(Session { token_hash, admin, csrf }))
+        let new_alerts = conn.query_row(
+            "SELECT count(*) FROM alerts WHERE office_id IS ?1 AND state = 'new'",
+            [admin.office_id],
+            |r| r.get(0),
+        )?;
+        Ok(Some(Session { token_hash, admin, csrf, new_alerts }))
     }
 
     /// The admin's live sessions, the most recently used first.

@@ -111,6 +111,19 @@ pub const ROUTES: &[RouteAccess] = &[
     route("POST", "/admin/urzad/{slug}/konta/{id}/wlacz", ADMINS),
     route("POST", "/admin/urzad/{slug}/konta/{id}/usun", ADMINS),
     route("POST", "/admin/urzad/{slug}/konta/{id}/haslo", ADMINS),
+    // Alerts: the supervisor sees them; the administrator acknowledges, resolves and sets them up.
+    route("GET", "/admin/urzad/{slug}/alerty", READERS),
+    route("POST", "/admin/urzad/{slug}/alerty/{id}", ADMINS),
+    route("GET", "/admin/urzad/{slug}/alerty/ustawienia", ADMINS),
+    route("POST", "/admin/urzad/{slug}/alerty/ustawienia", ADMINS),
+    // The server's own alerts (disk, backup), its mail and the test mail are the operator's.
+    route("GET", "/admin/alerty", OPERATOR),
+    route("POST", "/admin/alerty/{id}", OPERATOR),
+    route("POST", "/admin/poczta/test", OPERATOR),
+    // Each account manages its own subscription to alert mails.
+    route("GET", "/admin/powiadomienia", EVERYONE),
+    route("POST", "/admin/powiadomienia", EVERYONE),
+    route("POST", "/admin/powiadomienia/{id}/usun", EVERYONE),
 ];
 
 /// The table's line for a request, if any.
@@ -173,6 +186,7 @@ mod tests {
                 disabled_at: None,
             },
             csrf: String::new(),
+            new_alerts: 0,
         }
     }
 
@@ -216,9 +230,10 @@ mod tests {
             assert!(!r.roles.is_empty(), "{r:?}");
             assert!(ROUTES[..i].iter().all(|o| (o.method, o.path) != (r.method, r.path)), "{r:?} twice");
         }
-        // A read-only role reads only.
+        // A read-only role reads only, but for its own account: password, sessions, alert subscription.
         assert!(ROUTES.iter().filter(|r| r.roles.contains(&Supervisor)).all(|r| r.method == "GET"
             || r.path.starts_with("/admin/haslo")
+            || r.path.starts_with("/admin/powiadomienia")
             || r.path == "/admin/wyloguj"
             || r.path == "/admin/sesje/wyloguj-wszedzie"));
     }

@@ -11,6 +11,7 @@
 pub mod access;
 mod accounts;
 mod actions;
+mod alerts;
 mod browser_name;
 mod dashboard;
 mod dashboard_view;
@@ -105,6 +106,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/konta/{id}/wlacz", post(accounts::enable))
         .route("/konta/{id}/usun", post(accounts::delete))
         .route("/konta/{id}/haslo", post(accounts::reset_password))
+        .route("/alerty", get(alerts::page))
+        .route("/alerty/ustawienia", get(alerts::settings_form).post(alerts::save_settings))
+        .route("/alerty/{id}", post(alerts::change))
         .route_layer(from_fn_with_state(state.clone(), require_office));
 
     let protected = Router::new()
@@ -117,6 +121,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin/wyloguj", post(login::logout))
         .route("/admin/sesje", get(sessions::page))
         .route("/admin/sesje/wyloguj-wszedzie", post(sessions::end_everywhere))
+        .route("/admin/alerty", get(alerts::server))
+        .route("/admin/alerty/{id}", post(alerts::change_server))
+        .route("/admin/poczta/test", post(alerts::test_mail))
+        .route("/admin/powiadomienia", get(alerts::subscriptions).post(alerts::subscribe))
+        .route("/admin/powiadomienia/{id}/usun", post(alerts::unsubscribe))
         .nest("/admin/urzad/{slug}", office)
         .route_layer(from_fn(access::require_permission))
         .route_layer(from_fn(check_csrf))

@@ -27,11 +27,15 @@ pub struct AdminChrome {
     pub help: String,
     /// The account's role: the page shows only the links and forms it may use ([`AdminChrome::may`]).
     pub role: Role,
+    /// New alerts of the account's office (the operator: of the server), and the page that lists them,
+    /// when the account may open it: the badge shown on every page.
+    pub new_alerts: u64,
+    pub alerts_href: Option<String>,
 }
 
 /// The pages of one office, in the order of the navigation: (path under the office, label). A path
 /// starting with `../../` is the account's own page, under `/admin/`.
-pub const OFFICE_PAGES: [(&str, &str); 12] = [
+pub const OFFICE_PAGES: [(&str, &str); 14] = [
     ("pulpit", "Pulpit"),
     ("papier", "Wprowadź ankietę papierową"),
     ("papier/lista", "Wprowadzone ankiety"),
@@ -41,13 +45,16 @@ pub const OFFICE_PAGES: [(&str, &str); 12] = [
     ("raporty", "Raporty"),
     ("dane", "Dane urzędu"),
     ("dziennik", "Dziennik zdarzeń"),
+    ("alerty", "Alerty"),
     ("konta", "Konta"),
+    ("../../powiadomienia", "Moje powiadomienia"),
     ("../../sesje", "Moje sesje"),
     ("../../haslo", "Zmień hasło"),
 ];
 
 /// The account's own pages, linked from the operator's pages too.
-const OWN_PAGES: [(&str, &str); 2] = [("sesje", "Moje sesje"), ("haslo", "Zmień hasło")];
+const OWN_PAGES: [(&str, &str); 3] =
+    [("powiadomienia", "Moje powiadomienia"), ("sesje", "Moje sesje"), ("haslo", "Zmień hasło")];
 
 impl AdminChrome {
     /// The frame of a page of `office` (or of the account's own pages when `None`); `current` is the path
@@ -58,6 +65,11 @@ impl AdminChrome {
         let mut nav = Vec::new();
         if role == Role::Operator {
             nav.push(NavLink { href: "/admin/".into(), label: "Urzędy", current: current == "urzedy" });
+            nav.push(NavLink {
+                href: "/admin/alerty".into(),
+                label: "Alerty serwera",
+                current: current == "alerty-serwera",
+            });
         }
         let own = |(path, label): &(&str, &'static str)| NavLink {
             href: format!("/admin/{path}"),
@@ -75,7 +87,16 @@ impl AdminChrome {
             }
             None => nav.extend(OWN_PAGES.iter().map(own)),
         }
+        let alerts_href = match (role, office) {
+            (Role::Operator, _) => Some("/admin/alerty".to_owned()),
+            (_, Some(o)) if access::allows(role, &Method::GET, "/admin/urzad/{slug}/alerty") => {
+                Some(format!("/admin/urzad/{}/alerty", o.slug))
+            }
+            _ => None,
+        };
         AdminChrome {
+            new_alerts: session.new_alerts,
+            alerts_href,
             title: title.to_owned(),
             login: session.admin.login.clone(),
             csrf: session.csrf.clone(),
@@ -152,13 +173,17 @@ pub fn section_for(current: &str) -> &'static str {
         "haslo" => "02-pierwsze-uruchomienie#zmiana-hasla",
         "konta" => "10-konta-i-bezpieczenstwo#konta",
         "sesje" => "10-konta-i-bezpieczenstwo#moje-sesje",
+        "alerty" => "13-alerty#alerty-w-panelu",
+        "alerty/ustawienia" => "13-alerty#ustawienia-alertow",
+        "alerty-serwera" => "13-alerty#alerty-serwera-i-poczta",
+        "powiadomienia" => "13-alerty#moje-powiadomienia",
         "urzedy" => "10-konta-i-bezpieczenstwo#role",
         _ => "README",
     }
 }
 
 /// Every page name [`section_for`] knows, for the test that follows each link.
-pub const PAGES: [&str; 15] = [
+pub const PAGES: [&str; 19] = [
     "pulpit",
     "papier",
     "papier/lista",
@@ -174,6 +199,10 @@ pub const PAGES: [&str; 15] = [
     "urzedy",
     "konta",
     "sesje",
+    "alerty",
+    "alerty/ustawienia",
+    "alerty-serwera",
+    "powiadomienia",
 ];
 
 /// A file to download.
