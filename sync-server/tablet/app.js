@@ -159,6 +159,7 @@ async function answered(response) {
   const w = words();
   $('thanks-title').textContent = w.thanks_title;
   $('thanks-text').textContent = w.thanks_text;
+  $('thanks-close').textContent = w.start_again;
   show('thanks');
   worker?.wake();
   clearTimeout(thanksTimer);
@@ -317,6 +318,8 @@ function setUp() {
     if (done) answered(done); else render();
   });
   $('not-saved-close').addEventListener('click', backToStart);
+  // The next visitor need not wait for the thank-you to go.
+  $('thanks-close').addEventListener('click', backToStart);
   $('privacy-open').addEventListener('click', async () => {
     const notice = await db.getSetting('privacy');
     if (!notice) return;

@@ -134,7 +134,8 @@ export class Worker {
     this.timer = null;
     this.running = false;
     this.again = false;
-    window.addEventListener('online', () => this.wake());
+    // The network is back: start again at once, without the backoff the outage built up.
+    window.addEventListener('online', () => { this.failures = 0; this.wake(); });
   }
 
   wake() {
