@@ -322,7 +322,13 @@ summary.scenarios.push('receipt_lost');
   await page.tap('#faces button[data-value="3"]');
   await visible('#screen-question');
   check((await page.textContent('#progress')).endsWith('/ 38'), `full mode asks 38 questions: ${await page.textContent('#progress')}`);
-  for (let i = 0; i < 40 && await page.locator('#screen-question').isVisible(); i++) await page.click('#skip');
+  for (let i = 0; i < 40 && await page.locator('#screen-question').isVisible(); i++) {
+    const before = await page.textContent('#progress');
+    await page.click('#skip');
+    // The last skip stores the answer before the thank-you shows: the question stays until then.
+    await page.waitForFunction((p) => document.getElementById('progress').textContent !== p
+      || !document.getElementById('screen-thanks').hidden, before);
+  }
   await visible('#screen-thanks');
   await page.click('#thanks-close');
   await waitUntilNothingPending();
