@@ -24,6 +24,7 @@ function show(name) {
   current = name;
   for (const s of SCREENS) $(`screen-${s}`).hidden = s !== name;
   $('tools').hidden = !['start', 'question', 'privacy'].includes(name);
+  if (['pin', 'service', 'pair'].includes(name)) $('revoked-banner').hidden = true;
   document.documentElement.lang = ['pair', 'pin', 'service', 'loading'].includes(name) ? 'pl' : (flow?.lang || 'pl');
   const heading = $(`screen-${name}`).querySelector('h1');
   // The new screen's heading takes the focus, so that a screen reader reads where the visitor is.
@@ -195,7 +196,8 @@ function armIdle() {
 async function updateRevoked() {
   const [revoked, counts] = await Promise.all([db.getSetting('revoked'), db.counts()]);
   const banner = $('revoked-banner');
-  banner.hidden = !revoked;
+  // For the staff at the counter; the service screen says the same in its own place.
+  banner.hidden = !revoked || ['pin', 'service'].includes(current);
   if (revoked) {
     banner.textContent = `Ten tablet został odwołany w panelu administracyjnym i nie wysyła już odpowiedzi. ` +
       `Odpowiedzi niewysłane (${counts.pending}) są zachowane na tablecie: pobierz je na ekranie serwisowym ` +

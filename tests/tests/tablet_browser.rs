@@ -28,6 +28,8 @@ fn a_tablet_works_offline_and_delivers_every_answer_exactly_once() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let office = store.create_office("urzad", "Urząd Gminy Testowo").unwrap();
+    store.add_department("urzad", "usc", "Urząd Stanu Cywilnego").unwrap();
+    store.add_department("urzad", "podatki", "Referat Podatków i Opłat").unwrap();
     let password = "Haslo-Do-Testu-123";
     let hash = sync_server::password::hash(password).unwrap();
     store.create_admin(&NewAdmin { login: "sekretarz", password_hash: &hash, office_slug: Some("urzad") }).unwrap();
