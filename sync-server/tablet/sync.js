@@ -67,6 +67,10 @@ export async function pair(code) {
   return pairing;
 }
 
+/// The heartbeat's clock: the wall clock, and this page's run with the milliseconds since it began in place
+/// of a kiosk's boot and uptime. Answers carry no such clock: a tablet's own clock is set by the network
+/// and kept by its battery, while a browser's monotonic clock may stop while the tablet sleeps, which
+/// would make the server's correction wrong.
 function deviceClock() {
   return { boot_id: RUN_ID, uptime_ms: Math.round(performance.now()), wall: new Date().toISOString() };
 }
@@ -110,7 +114,9 @@ export async function syncOnce() {
   const counts = await db.counts();
   const beat = await reply(await call('heartbeat', {
     method: 'POST', token,
-    body: { wire_version: WIRE_VERSION, app_version: APP_VERSION, pending: counts.pending, clock: deviceClock() },
+    body: {
+      wire_version: WIRE_VERSION, app_version: APP_VERSION, pending: counts.pending, clock: deviceClock(), device_kind: 'tablet',
+    },
   }));
   if (beat.service_pin_hash) await db.setSetting('pin_hash', beat.service_pin_hash);
   await db.prune();

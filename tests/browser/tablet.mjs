@@ -342,6 +342,8 @@ summary.scenarios.push('receipt_lost');
 
 // ---- revoked in the panel: told so, the unsent answers kept and exported ----------------------------
 await admin.goto(`${base}/admin/urzad/urzad/kioski`);
+const row = await admin.textContent('tr:has-text("tablet-okienko-3")');
+check(row.includes('Tablet') && row.includes('działa'), `the panel lists the tablet as a working tablet: ${row}`);
 await Promise.all([admin.waitForLoadState('load'), admin.click('form[action*="/odwolaj"] button[type=submit]')]);
 await visible('#faces button');
 await answerByTouch(1);

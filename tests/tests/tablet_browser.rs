@@ -112,6 +112,7 @@ fn a_tablet_works_offline_and_delivers_every_answer_exactly_once() {
     let devices = store.devices(office.id).unwrap();
     let tablet = devices.iter().find(|d| d.name == "tablet-okienko-3").unwrap();
     assert_eq!(tablet.reported_version.as_deref(), Some("tablet-web 1"));
+    assert_eq!(tablet.kind, survey::wire::DeviceKind::Tablet, "the heartbeat said it is a tablet");
     assert_eq!(tablet.reported_pending, Some(0));
     assert!(tablet.last_seen_at.is_some() && tablet.revoked_at.is_some());
 }
