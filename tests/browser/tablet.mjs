@@ -4,7 +4,8 @@
 // is reloaded offline (it starts from its service worker), and delivered when the network is back; the
 // browser is closed while a batch's receipt is on its way and started again; a receipt is lost on the
 // way; the service screen opens by a long press (touch and keyboard) and the PIN; the admin revokes the
-// tablet, which says so in Polish, keeps its unsent answers and exports them. axe-core (WCAG 2.1 A/AA) on
+// tablet, which says so in Polish, keeps its unsent answers and exports them; an answer the browser
+// refuses to store (a quota error) shows "not saved" instead of the thank-you. axe-core (WCAG 2.1 A/AA) on
 // every screen.
 // Usage: node tablet.mjs BASE_URL LOGIN PASSWORD [SCREENSHOT_DIR]
 // Prints a JSON summary: the ids of the answers the server must hold exactly once, the ids kept on the
@@ -364,6 +365,28 @@ summary.exported = exported.answers.map((a) => a.response.id).sort();
 check(summary.exported.join() === summary.kept.join(), 'the export holds exactly the unsent answers');
 check(exported.answers.every((a) => a.response.channel === 'kiosk_touch' && a.response.answers.ogolna_ocena), 'exported answers are whole responses');
 summary.scenarios.push('revoked_export');
+
+// ---- storage first: an answer that cannot be written shows no thank-you ------------------------------
+await page.click('#service-close');
+await visible('#faces button');
+const before = (await stored()).length;
+// The browser refuses the write as with a full disk (a quota error), for this page only.
+await page.evaluate(() => {
+  window.realAdd = IDBObjectStore.prototype.add;
+  IDBObjectStore.prototype.add = () => { throw new DOMException('no space', 'QuotaExceededError'); };
+});
+await page.tap('#faces button[data-value="5"]');
+await page.tap('#choices button[data-value="usc"]');
+await page.tap('#choices button >> nth=0');
+await visible('#screen-not-saved');
+check(await page.locator('#screen-thanks').isHidden(), 'no thank-you for an answer not stored');
+check((await page.textContent('#not-saved-title')) === 'Nie udało się zapisać odpowiedzi', 'the visitor is told in Polish');
+await axe('not_saved');
+await page.evaluate(() => { IDBObjectStore.prototype.add = window.realAdd; });
+await page.click('#not-saved-close');
+await visible('#faces button');
+check((await stored()).length === before, 'nothing half-stored');
+summary.scenarios.push('not_saved');
 
 await context.close();
 await adminBrowser.close();

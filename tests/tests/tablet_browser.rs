@@ -3,7 +3,8 @@
 //! real SQLite file. The admin enrols the tablet in the panel and later revokes it there. Then the
 //! database is checked: every answer the tablet delivered is stored exactly once (50 given offline and
 //! delivered after a reload offline, five whose receipt never arrived because the browser was closed,
-//! three whose receipt was lost), and none of the answers the revoked tablet kept.
+//! three whose receipt was lost), and none of the answers the revoked tablet kept. An answer the browser
+//! refuses to store shows "not saved", never the thank-you.
 //!
 //! With `TABLET_SCREENSHOT_DIR` set (`scripts/screenshots` points it at `docs/instrukcja/img`), the
 //! tablet's screens are saved there for the manual.
@@ -66,10 +67,11 @@ fn a_tablet_works_offline_and_delivers_every_answer_exactly_once() {
         "service",
         "revoked_start",
         "revoked_service",
+        "not_saved",
     ] {
         assert_eq!(screens[screen]["violations"], 0, "{screen}");
     }
-    assert_eq!(screens.len(), 11, "every tablet screen is checked: {screens:?}");
+    assert_eq!(screens.len(), 12, "every tablet screen is checked: {screens:?}");
     assert_eq!(
         strings(&summary["scenarios"]),
         [
@@ -79,7 +81,8 @@ fn a_tablet_works_offline_and_delivers_every_answer_exactly_once() {
             "closed_during_batch",
             "receipt_lost",
             "service_screen",
-            "revoked_export"
+            "revoked_export",
+            "not_saved"
         ]
     );
 
