@@ -393,4 +393,7 @@ await adminBrowser.close();
 await proxy.close();
 rmSync(profile, { recursive: true, force: true });
 summary.delivered = [...new Set(summary.delivered)].sort();
+// Answered ones only: a pass under way when the admin revoked the tablet may have met a 401 there.
+summary.questionnaire_statuses = [...new Set(proxy.api.filter((r) => r.path === '/api/v1/questionnaire' && r.status < 400)
+  .map((r) => r.status))].sort();
 console.log(JSON.stringify(summary));

@@ -12,6 +12,8 @@ export async function startProxy(target) {
   proxy.mode = 'pass';
   proxy.receipts = [];
   proxy.held = [];
+  /// Every request to the sync API that the server answered: method, path, status.
+  proxy.api = [];
   const server = http.createServer((req, res) => {
     if (proxy.mode === 'down') { req.socket.destroy(); return; }
     const chunks = [];
@@ -25,6 +27,7 @@ export async function startProxy(target) {
         up.on('data', (c) => body.push(c));
         up.on('end', () => {
           const data = Buffer.concat(body);
+          if (req.url.startsWith('/api/')) proxy.api.push({ method: req.method, path: req.url, status: up.statusCode });
           const isUpload = req.method === 'POST' && req.url === '/api/v1/responses';
           if (isUpload) {
             let receipt = null;

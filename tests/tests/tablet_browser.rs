@@ -86,6 +86,9 @@ fn a_tablet_works_offline_and_delivers_every_answer_exactly_once() {
         ]
     );
 
+    // The questionnaire is fetched once and then asked for by its ETag: unchanged, 304 and no body.
+    assert_eq!(summary["questionnaire_statuses"], serde_json::json!([200, 304]));
+
     // What the server said to each delivery.
     let receipts = &summary["receipts"];
     let outcomes = |name: &str| strings(&receipts[name]);
