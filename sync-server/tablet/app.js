@@ -64,25 +64,30 @@ function button(label, onClick, className = '') {
   return b;
 }
 
-async function loadFlow() {
+/// The flow over the questionnaire and settings stored now. With `keepLang`, a language the visitor chose
+/// on the start screen stays (a questionnaire the sync brought must not switch it back to Polish).
+async function loadFlow(keepLang = false) {
   const [pairing, held, saved] = await Promise.all([db.getSetting('pairing'), db.getSetting('questionnaire'),
     db.getSetting('config')]);
   config = { ...DEFAULT_CONFIG, ...(saved || {}) };
+  const lang = flow?.lang;
   flow = pairing && held ? new Flow(config, held.pkg, pairing.office, pairing.device) : null;
+  if (flow && keepLang && lang) flow.lang = lang;
   $('office-name').textContent = held?.pkg.office_name || 'Oceń Urząd';
 }
 
+/// The start screen: its words at once (a tap on a language changes them before the next frame), then
+/// whether there is an information clause to offer, which is read from storage.
 async function renderStart() {
   const w = words();
   $('anonymous').textContent = w.anonymous;
-  const notice = await db.getSetting('privacy');
-  $('privacy-open').hidden = !notice;
   $('privacy-open').textContent = w.privacy;
   const faces = $('faces');
   faces.replaceChildren();
   $('no-questionnaire').hidden = !!flow;
   if (!flow) {
     $('start-question').textContent = 'Oceń Urząd';
+    $('privacy-open').hidden = !(await db.getSetting('privacy'));
     return;
   }
   const screen = flow.screen();
@@ -97,6 +102,7 @@ async function renderStart() {
     faces.append(b);
   }
   updateLangButtons();
+  $('privacy-open').hidden = !(await db.getSetting('privacy'));
 }
 
 function renderQuestion() {
@@ -389,7 +395,7 @@ async function main() {
   worker = new Worker(async (event) => {
     // A questionnaire the sync brought is taken between visitors only.
     if (event.ok && event.report.questionnaireUpdated && (current === 'start' || current === 'loading') && !flow?.inProgress()) {
-      await loadFlow();
+      await loadFlow(true);
       await renderStart();
     }
     if (current === 'service') {

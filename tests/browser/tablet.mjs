@@ -153,6 +153,8 @@ async function answerByKeyboard(rating) {
 
 /// Opens the service screen: the gear held down (by touch or by a key) for two seconds, then the PIN.
 async function openService(how) {
+  // On the start screen, settled: a screen shown during the hold moves the focus, which ends the hold.
+  await visible('#faces button');
   if (how === 'keyboard') {
     await page.focus('#service-hold');
     await page.keyboard.down('Enter');
@@ -332,6 +334,7 @@ summary.scenarios.push('receipt_lost');
   }
   await visible('#screen-thanks');
   await page.click('#thanks-close');
+  await visible('#faces button');
   await waitUntilNothingPending();
   await openService('keyboard');
   await page.check('input[name=mode][value=smiley]');
