@@ -263,6 +263,7 @@ pub fn sync_once(store: &Store) -> Result<PassReport, SyncError> {
             clock,
             free_disk_bytes: None,
             service_pin_hash: store.service_pin_unreported()?,
+            device_kind: None,
         };
         if let Some(hash) = client.heartbeat(&pairing.token, &beat)? {
             store.service_pin_from_server(&hash, beat.service_pin_hash.as_deref())?;
@@ -417,6 +418,7 @@ mod tests {
             },
             free_disk_bytes: None,
             service_pin_hash: None,
+            device_kind: None,
         }
     }
 

@@ -168,6 +168,48 @@ pub struct Heartbeat {
     /// carries the same hash.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_pin_hash: Option<String>,
+    /// What the device is, so that the panel can tell a tablet from a kiosk. Absent from kiosks (and from
+    /// devices before this field): a kiosk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_kind: Option<DeviceKind>,
+}
+
+/// What kind of device talks to the sync API: the Slint kiosk, or the web app on a tablet (`/kiosk/`).
+/// Both send the same answers (channel `kiosk_touch`); the panel names them differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceKind {
+    /// The kiosk program (a Raspberry Pi with a touch screen or a button panel).
+    Kiosk,
+    /// The tablet's web app served by the server.
+    Tablet,
+}
+
+impl DeviceKind {
+    /// Every kind.
+    pub const ALL: [DeviceKind; 2] = [DeviceKind::Kiosk, DeviceKind::Tablet];
+
+    /// The name used in databases and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceKind::Kiosk => "kiosk",
+            DeviceKind::Tablet => "tablet",
+        }
+    }
+
+    /// Reads the name used in databases and on the wire.
+    pub fn parse(name: &str) -> Option<DeviceKind> {
+        DeviceKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// The kind in Polish, capitalised, for the panel ("Kiosk", "Tablet").
+    pub fn label_pl(self) -> &'static str {
+        match self {
+            DeviceKind::Kiosk => "Kiosk",
+            DeviceKind::Tablet => "Tablet",
+        }
+    }
 }
 
 /// The server's answer to a heartbeat.

@@ -12,8 +12,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use survey::validation::{Problem, ValidationError};
 use survey::wire::{
-    ApiError, DeviceClock, FilterReason, FilteredPress, Heartbeat, HeartbeatReply, ItemReceipt, Outcome, PairReply,
-    PairRequest, PrivacyNotice, UploadBatch, UploadReceipt, WIRE_VERSION,
+    ApiError, DeviceClock, DeviceKind, FilterReason, FilteredPress, Heartbeat, HeartbeatReply, ItemReceipt, Outcome,
+    PairReply, PairRequest, PrivacyNotice, UploadBatch, UploadReceipt, WIRE_VERSION,
 };
 use survey::{AnswerValue, CaptureClock, Channel, QuestionKey, Response};
 use uuid::Uuid;
@@ -185,6 +185,22 @@ fn pairing_and_heartbeat_v1() {
             },
             free_disk_bytes: Some(12_000_000_000),
             service_pin_hash: None,
+            device_kind: None,
+        },
+    );
+    golden(
+        "heartbeat_v1_tablet.json",
+        &Heartbeat {
+            wire_version: WIRE_VERSION,
+            app_version: "tablet-web 1".into(),
+            pending: 2,
+            clock: DeviceClock {
+                monotonic: CaptureClock { boot_id: "019ac8f2-5a40-7cc1-9a3e-0c2b7d1e4f0a".into(), uptime_ms: 5_000 },
+                wall: Utc.with_ymd_and_hms(2026, 11, 28, 9, 16, 30).unwrap(),
+            },
+            free_disk_bytes: None,
+            service_pin_hash: None,
+            device_kind: Some(DeviceKind::Tablet),
         },
     );
 }
@@ -220,6 +236,7 @@ fn service_pin_fields_v1() {
             },
             free_disk_bytes: None,
             service_pin_hash: Some(PIN_HASH.into()),
+            device_kind: None,
         },
     );
     golden(

@@ -11,9 +11,18 @@ pub const PASSWORD_MIN_CHARS: usize = 12;
 /// Longest password accepted (argon2 takes any length; this only bounds the work per login).
 pub const PASSWORD_MAX_CHARS: usize = 256;
 
+/// The server's own first path segments: an office there would never be reached (the tablet app is at
+/// `/kiosk/`, the panel at `/admin`, the sync API at `/api/`, style sheets at `/static/`).
+const RESERVED_SLUGS: [&str; 5] = ["admin", "api", "kiosk", "static", "healthz"];
+
 /// An office slug is its address (`/ksiazki`) and may become a host name (`ksiazki.example.pl`), so it
 /// follows host-name rules: lowercase letters, digits, hyphens, 2–40 characters, starting with a letter.
 pub fn slug(s: &str) -> Result<&str, InputError> {
+    if RESERVED_SLUGS.contains(&s) {
+        return Err(InputError(format!(
+            "adres urzędu „{s}” jest zajęty przez sam system (/{s}/): wybierz inny, np. nazwę gminy"
+        )));
+    }
     let ok = (2..=40).contains(&s.len())
         && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && s.as_bytes()[0].is_ascii_lowercase()
@@ -259,6 +268,9 @@ mod tests {
     fn slugs() {
         for good in ["ksiazki", "gmina-2", "ab"] {
             assert_eq!(slug(good), Ok(good));
+        }
+        for reserved in RESERVED_SLUGS {
+            assert!(slug(reserved).unwrap_err().0.contains("zajęty przez sam system"), "{reserved}");
         }
         for bad in ["", "a", "Ksiazki", "książki", "2gmina", "gmina-", "a b", "a/b", &"a".repeat(41)] {
             assert!(slug(bad).is_err(), "{bad:?}");

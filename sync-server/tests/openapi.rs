@@ -332,6 +332,11 @@ fn what_goes_in_and_comes_out_matches_the_served_document() {
     assert_eq!(unchanged.status, 304);
 
     assert_eq!(exchange("post", "/api/v1/heartbeat", token, Some(golden("heartbeat_v1.json")), None).status, 200);
+    // A tablet's heartbeat names its kind.
+    assert_eq!(
+        exchange("post", "/api/v1/heartbeat", token, Some(golden("heartbeat_v1_tablet.json")), None).status,
+        200
+    );
 }
 
 #[test]

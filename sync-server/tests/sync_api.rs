@@ -250,6 +250,7 @@ fn a_wrong_kiosk_clock_is_corrected_and_reported() {
         clock: now,
         free_disk_bytes: Some(1_000_000),
         service_pin_hash: None,
+        device_kind: None,
     };
     let (status, _) = a.post("/heartbeat", Some(&token), &beat);
     assert_eq!(status, 200);
@@ -282,6 +283,7 @@ fn the_service_pin_travels_with_pairing_and_heartbeats() {
         clock: clock.clone(),
         free_disk_bytes: None,
         service_pin_hash: hash,
+        device_kind: None,
     };
     let heartbeat = |hash: Option<String>| {
         let (status, body) = a.post("/heartbeat", Some(&reply.token), &beat(hash));

@@ -8,6 +8,7 @@ pub mod cross_site;
 pub mod error;
 mod health;
 pub mod public;
+pub mod tablet;
 mod unread_body;
 mod validators;
 
@@ -94,6 +95,7 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::router(state.clone()))
         .merge(api::router())
         .merge(public::router())
+        .merge(tablet::router())
         .fallback(not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(DEFAULT_BODY_BYTES))

@@ -30,6 +30,8 @@ pub struct Device {
     /// When its PIN last changed, and where: `panel` or `kiosk`.
     pub service_pin_set_at: Option<String>,
     pub service_pin_set_by: Option<String>,
+    /// What it said it is in its heartbeat: a kiosk unless it said otherwise.
+    pub kind: survey::wire::DeviceKind,
 }
 
 /// A kiosk authenticated by its token.
@@ -263,6 +265,12 @@ impl Store {
         Ok(())
     }
 
+    /// Records what a device said it is (a kiosk or a tablet) in its heartbeat.
+    pub fn device_kind_reported(&self, device_id: i64, kind: survey::wire::DeviceKind) -> Result<(), StoreError> {
+        self.conn().execute("UPDATE devices SET kind = ?1 WHERE id = ?2", params![kind.as_str(), device_id])?;
+        Ok(())
+    }
+
     /// The office's kiosks, by name.
     pub fn devices(&self, office_id: i64) -> Result<Vec<Device>, StoreError> {
         let conn = self.conn();
@@ -271,7 +279,7 @@ impl Store {
                     d.reported_pending, d.clock_offset_secs, d.free_disk_bytes,
                     (SELECT count(*) FROM responses r
                      WHERE r.office_id = d.office_id AND r.device = d.name AND r.capture_time_replaced = 1),
-                    d.service_pin_hash IS NOT NULL, d.service_pin_set_at, d.service_pin_set_by
+                    d.service_pin_hash IS NOT NULL, d.service_pin_set_at, d.service_pin_set_by, d.kind
              FROM devices d WHERE d.office_id = ?1 ORDER BY d.name",
         )?;
         let rows = stmt.query_map([office_id], |r| {
@@ -290,6 +298,8 @@ impl Store {
                 has_service_pin: r.get(11)?,
                 service_pin_set_at: r.get(12)?,
                 service_pin_set_by: r.get(13)?,
+                kind: survey::wire::DeviceKind::parse(&r.get::<_, String>(14)?)
+                    .unwrap_or(survey::wire::DeviceKind::Kiosk),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

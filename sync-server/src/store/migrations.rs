@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0011_publication_actions.sql"),
     include_str!("../../migrations/0012_kiosk_pin.sql"),
     include_str!("../../migrations/0013_alerts.sql"),
+    include_str!("../../migrations/0014_device_kind.sql"),
 ];
 
 /// The migration creating the report counts, which the program fills from the stored responses.

@@ -308,6 +308,7 @@ async fn heartbeat(
     }
     let now = chrono::Utc::now();
     let reported_pin = beat.service_pin_hash;
+    let kind = beat.device_kind;
     let report = DeviceReport {
         version: beat.app_version.chars().take(40).collect(),
         pending: i64::try_from(beat.pending).unwrap_or(i64::MAX),
@@ -320,6 +321,9 @@ async fn heartbeat(
                 s.device_pin_reported(&device, hash)?;
             }
             s.device_seen(device.id, Some(&report))?;
+            if let Some(kind) = kind {
+                s.device_kind_reported(device.id, kind)?;
+            }
             s.device_pin_hash(device.id)
         })
         .await;
