@@ -13,6 +13,12 @@ impl Panel {
     pub fn simulated(presses: Receiver<u8>, feedback: Box<dyn Feedback>) -> Panel {
         Panel { presses, feedback, _hardware: None }
     }
+
+    /// Its presses, its feedback, and what keeps the hardware alive (to be held as long as the presses
+    /// are read), for a kiosk that reads presses and gives feedback on different threads.
+    pub fn into_parts(self) -> (Receiver<u8>, Box<dyn Feedback>, Option<Box<dyn Send>>) {
+        (self.presses, self.feedback, self._hardware)
+    }
 }
 
 /// Which panel to use.
