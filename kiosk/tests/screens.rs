@@ -146,8 +146,10 @@ fn full_questionnaire() {
         tap(&k, "Pomijam pytanie");
     }
     // No time has passed for the UI, so the storage thread's report cannot have been picked up: a late tap
-    // must not show the thank-you before the answer is committed.
+    // must not show the thank-you before the answer is committed, nor start the idle countdown again.
     assert_eq!(k.window.get_screen(), Screen::Question, "thanked before the answer was committed");
+    mock_elapsed_time(Duration::from_secs(60));
+    assert_eq!(k.window.get_screen(), Screen::Question, "sent back to the start before the thank-you");
     wait_for_screen(&k, Screen::Thanks);
     let stored = store.pending(10).unwrap();
     assert_eq!(stored[0].answers[&key("ogolna_ocena")], AnswerValue::Rating(5));

@@ -385,7 +385,11 @@ impl Kiosk {
             return;
         }
         self.show_flow();
-        self.restart_idle(Duration::from_secs(self.state.config.idle_seconds));
+        // A late tap while the last answer is on its way to disk must not set the idle countdown going
+        // again: it would send the screen back to the start before the thank-you.
+        if self.state.committing.get() == 0 {
+            self.restart_idle(Duration::from_secs(self.state.config.idle_seconds));
+        }
     }
 
     fn restart_idle(&self, wait: Duration) {
