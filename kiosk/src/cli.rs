@@ -73,6 +73,9 @@ pub enum Command {
     /// Wypisuje odpowiedzi oczekujące i wysłane oraz ostatnią synchronizację.
     #[command(help_template = COMMAND_HELP, override_usage = "kiosk status")]
     Status,
+    /// Dla reguły udev pakietu: macierz kalibracji ekranu dotykowego według ustawienia rotation.
+    #[command(help_template = COMMAND_HELP, override_usage = "kiosk touch-calibration", hide = true)]
+    TouchCalibration,
     /// Kopiuje bazę kiosku do PLIKU (bezpiecznie, także gdy kiosk działa), np. by przenieść odpowiedzi ręcznie.
     #[command(help_template = COMMAND_HELP, override_usage = "kiosk export --to PLIK")]
     Export {

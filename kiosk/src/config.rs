@@ -62,6 +62,9 @@ pub struct Config {
     /// When the office is open, e.g. `["1-5 07:30-17:00"]` (ISO weekdays); presses outside are filtered.
     /// Empty: always open.
     pub opening_hours: Vec<String>,
+    /// How the display is mounted, in degrees clockwise (0, 90, 180, 270): the picture and the touch turn
+    /// together (`rotation.rs`).
+    pub rotation: crate::rotation::Rotation,
 }
 
 impl Default for Config {
@@ -83,6 +86,7 @@ impl Default for Config {
             press_interval_seconds: 5,
             burst_per_minute: 6,
             opening_hours: Vec::new(),
+            rotation: crate::rotation::Rotation::None,
         }
     }
 }
@@ -151,7 +155,11 @@ mod tests {
         std::fs::write(&path, "mode = \"full\"\nfaces = 4\nidle_seconds = 30\n").unwrap();
         let c = Config::load(Some(&path)).unwrap();
         assert_eq!((c.mode, c.faces, c.idle_seconds, c.partial), (Mode::Full, 4, 30, Partial::Save));
-        for bad in ["faces = 3", "mode = \"fast\"", "unknown = 1", "follow_ups = [\"a\", \"b\", \"c\"]"] {
+        std::fs::write(&path, "rotation = 90\n").unwrap();
+        assert_eq!(Config::load(Some(&path)).unwrap().rotation, crate::rotation::Rotation::Right);
+        for bad in
+            ["faces = 3", "mode = \"fast\"", "unknown = 1", "follow_ups = [\"a\", \"b\", \"c\"]", "rotation = 45"]
+        {
             std::fs::write(&path, bad).unwrap();
             assert!(Config::load(Some(&path)).is_err(), "{bad}");
         }

@@ -191,6 +191,21 @@ impl Flow {
         self.advance(0)
     }
 
+    /// Whether panel button `button` (from 1) is one of the configured faces.
+    pub fn has_button(&self, button: u8) -> bool {
+        usize::from(button).checked_sub(1).is_some_and(|i| i < face_ratings(self.config.faces).len())
+    }
+
+    /// Someone is answering on the screen (past the faces).
+    pub fn answering(&self) -> bool {
+        self.at.is_some()
+    }
+
+    /// Someone is answering on the screen, or the thank-you is showing.
+    pub fn busy(&self) -> bool {
+        self.at.is_some() || self.thanks
+    }
+
     /// A press of button `button` (from 1) of the physical panel: the overall rating, like a face, but
     /// from the buttons channel and without follow-ups. Only on the start screen; `None` otherwise or for a
     /// button the configured number of faces does not have.

@@ -1,16 +1,14 @@
-//! The buttons-only kiosk (`kiosk --headless`): no display; the panel is the whole interface. Each counted
-//! press is committed to the kiosk's database before the panel's thank-you (LED, or a line on stdout for the
-//! simulated panel), then synced exactly like touchscreen answers. Filtered presses are recorded with
-//! their reason and reported too.
+//! The buttons-only kiosk (`kiosk --headless`): no display; the panel is the whole interface. Each press
+//! takes the one press path (`press.rs`): counted presses are committed to the kiosk's database before the
+//! panel's thank-you (LED, or a line on stdout for the simulated panel), then synced exactly like
+//! touchscreen answers; filtered presses are recorded with their reason and reported too.
 
-use std::time::{Duration, Instant};
-
-use survey::wire::{FilteredPress, QuestionnairePackage};
+use survey::wire::QuestionnairePackage;
 
 use crate::config::Config;
-use crate::filter::{PressFilter, parse_hours};
 use crate::flow::Flow;
 use crate::panel::Panel;
+use crate::press::{Decision, Press, PressPath, keep};
 use crate::store::Store;
 use crate::sync::Worker;
 
@@ -24,34 +22,23 @@ pub fn run(
     office: &str,
     device: &str,
 ) -> anyhow::Result<()> {
-    let hours = parse_hours(&config.opening_hours).map_err(|e| anyhow::anyhow!(e))?;
-    let mut filter =
-        PressFilter::new(Duration::from_secs(config.press_interval_seconds), config.burst_per_minute, hours);
+    let mut path = PressPath::new(config).map_err(|e| anyhow::anyhow!(e))?;
     let mut flow = Flow::new(config.clone(), package, office, device);
     tracing::info!("kiosk bez ekranu gotowy: czekam na naciśnięcia przycisków");
     for button in panel.presses.iter() {
-        match filter.decide(Instant::now(), chrono::Local::now().naive_local()) {
-            Ok(()) => {
-                let Some(response) = flow.press_button(button) else {
-                    tracing::warn!(button, "przycisk spoza skonfigurowanej liczby buziek");
-                    continue;
-                };
-                flow.reset();
-                match store.record(&response) {
-                    Ok(()) => panel.feedback.thank_you(&response.id.to_string()),
-                    // A full or failing card: said in the log, and the kiosk keeps running for when it
-                    // clears; the press is not thanked.
-                    Err(e) => tracing::error!(error = %e, "nie udało się zapisać odpowiedzi"),
-                }
-                // Between presses: a questionnaire the sync fetched meanwhile.
-                if let Ok(Some((package, _))) = store.questionnaire() {
-                    flow.update_package(package);
-                }
-            }
-            Err(reason) => {
-                let press = FilteredPress { id: uuid::Uuid::now_v7(), captured_at: chrono::Utc::now(), button, reason };
-                store.record_filtered(&press)?;
-                panel.feedback.filtered(reason.as_str());
+        let decision = path.decide(&mut flow, Press::now(button));
+        match keep(store, &decision, Some(panel.feedback.as_ref())) {
+            Ok(()) => {}
+            // A full or failing card: said in the log, and the kiosk keeps running for when it clears; the
+            // press is not thanked.
+            Err(e) => tracing::error!(error = %e, "nie udało się zapisać naciśnięcia"),
+        }
+        if let Decision::Answer(_) = decision {
+            // No thank-you screen to wait for: ready for the next press at once.
+            flow.reset();
+            // Between presses: a questionnaire the sync fetched meanwhile.
+            if let Ok(Some((package, _))) = store.questionnaire() {
+                flow.update_package(package);
             }
         }
         if let Some(worker) = worker {

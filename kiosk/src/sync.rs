@@ -47,6 +47,8 @@ impl Client {
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(5)))
             .timeout_global(Some(Duration::from_secs(60)))
+            // The system's authorities, an office's own among them (tls.rs).
+            .tls_config(ureq::tls::TlsConfig::builder().root_certs(crate::tls::root_certs()).build())
             .build()
             .new_agent();
         Client { agent, base: format!("{}/api/v1", server.trim_end_matches('/')) }

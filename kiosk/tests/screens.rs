@@ -9,9 +9,10 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use i_slint_backend_testing::{ElementHandle, mock_elapsed_time};
+use kiosk::Screen;
 use kiosk::config::{Config, Mode};
 use kiosk::flow::Flow;
 use kiosk::store::Store;
@@ -45,21 +46,39 @@ fn shown(k: &Kiosk, label: &str) -> bool {
 fn tap(k: &Kiosk, label: &str) {
     let element = ElementHandle::find_by_accessible_label(&k.window, label)
         .next()
-        .unwrap_or_else(|| panic!("nothing labelled „{label}” on screen {}", k.window.get_screen()));
+        .unwrap_or_else(|| panic!("nothing labelled „{label}” on screen {:?}", k.window.get_screen()));
     element.invoke_accessible_default_action();
 }
 
-/// Lets time pass for the UI's timers while the storage thread works in real time.
-fn wait_for_screen(k: &Kiosk, screen: &str) {
-    // Up to about ten seconds of real time for the storage thread, even on a busy machine.
-    for _ in 0..2000 {
-        if k.window.get_screen() == screen {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-        mock_elapsed_time(Duration::from_millis(30));
+/// Turns the event loop until `done` holds: the storage thread's answers, the panel's presses and the
+/// pairing's outcome come through it. Real time only bounds a broken test; nothing waits a fixed time.
+fn pump_until(k: &Kiosk, what: &str, done: impl Fn(&Kiosk) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !done(k) {
+        assert!(Instant::now() < deadline, "{what} never came; on screen {:?}", k.window.get_screen());
+        // One turn: whatever is queued now, then back here.
+        slint::invoke_from_event_loop(|| {
+            let _ = slint::quit_event_loop();
+        })
+        .unwrap();
+        slint::run_event_loop().unwrap();
+        std::thread::yield_now();
     }
-    panic!("screen {screen} never came; still on {}", k.window.get_screen());
+}
+
+/// Lets the event loop turn, and time pass for the UI's timers, until `screen` shows.
+fn wait_for_screen(k: &Kiosk, screen: Screen) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while k.window.get_screen() != screen {
+        assert!(Instant::now() < deadline, "screen {screen:?} never came; still on {:?}", k.window.get_screen());
+        slint::invoke_from_event_loop(|| {
+            let _ = slint::quit_event_loop();
+        })
+        .unwrap();
+        slint::run_event_loop().unwrap();
+        mock_elapsed_time(Duration::from_millis(30));
+        std::thread::yield_now();
+    }
 }
 
 fn screenshot(k: &Kiosk, name: &str) {
@@ -83,17 +102,17 @@ fn key(k: &str) -> QuestionKey {
 fn smiley_answer() {
     let dir = tempfile::tempdir().unwrap();
     let (k, store) = kiosk(Config::default(), dir.path());
-    assert_eq!(k.window.get_screen(), "start");
+    assert_eq!(k.window.get_screen(), Screen::Start);
     assert!(shown(&k, "Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?"));
     assert!(shown(&k, "Badanie jest anonimowe – odpowiedzi prezentujemy wyłącznie w zbiorczych zestawieniach."));
     screenshot(&k, "kiosk-start");
     tap(&k, "4 – dobrze");
-    assert_eq!(k.window.get_screen(), "question");
+    assert_eq!(k.window.get_screen(), Screen::Question);
     assert!(shown(&k, "W której komórce Urzędu załatwiał(a) Pan/Pani sprawę?"));
     screenshot(&k, "kiosk-follow-up");
     tap(&k, "Urząd Stanu Cywilnego");
     tap(&k, "tak");
-    wait_for_screen(&k, "thanks");
+    wait_for_screen(&k, Screen::Thanks);
     assert!(shown(&k, "Dziękujemy!"));
     screenshot(&k, "kiosk-thanks");
     // Committed before the thank-you appeared.
@@ -104,7 +123,7 @@ fn smiley_answer() {
     assert_eq!(stored[0].answers[&key("sprawa_zalatwiona")], AnswerValue::Choice("tak".into()));
     // Back to the start after the thank-you.
     mock_elapsed_time(Duration::from_secs(5));
-    assert_eq!(k.window.get_screen(), "start");
+    assert_eq!(k.window.get_screen(), Screen::Start);
 }
 
 fn full_questionnaire() {
@@ -121,15 +140,17 @@ fn full_questionnaire() {
     screenshot(&k, "kiosk-full-question");
     // 35 questions are left; the 36th tap comes after the last answer, while it is on its way to disk.
     for _ in 0..36 {
-        if k.window.get_screen() != "question" {
+        if k.window.get_screen() != Screen::Question {
             break;
         }
         tap(&k, "Pomijam pytanie");
     }
     // No time has passed for the UI, so the storage thread's report cannot have been picked up: a late tap
-    // must not show the thank-you before the answer is committed.
-    assert_eq!(k.window.get_screen(), "question", "thanked before the answer was committed");
-    wait_for_screen(&k, "thanks");
+    // must not show the thank-you before the answer is committed, nor start the idle countdown again.
+    assert_eq!(k.window.get_screen(), Screen::Question, "thanked before the answer was committed");
+    mock_elapsed_time(Duration::from_secs(60));
+    assert_eq!(k.window.get_screen(), Screen::Question, "sent back to the start before the thank-you");
+    wait_for_screen(&k, Screen::Thanks);
     let stored = store.pending(10).unwrap();
     assert_eq!(stored[0].answers[&key("ogolna_ocena")], AnswerValue::Rating(5));
     assert_eq!(stored[0].answers[&key("komorka")], AnswerValue::Choice("inna".into()));
@@ -155,17 +176,12 @@ fn idle_reset_and_languages() {
     // answered saved.
     tap(&k, "English");
     tap(&k, "2 – poor");
-    assert_eq!(k.window.get_screen(), "question");
+    assert_eq!(k.window.get_screen(), Screen::Question);
     mock_elapsed_time(Duration::from_secs(46));
-    assert_eq!(k.window.get_screen(), "start");
+    assert_eq!(k.window.get_screen(), Screen::Start);
     assert_eq!(k.window.get_language(), "pl");
     assert!(shown(&k, "Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?"));
-    for _ in 0..200 {
-        if store.status().unwrap().pending == 1 {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    pump_until(&k, "the part answered, stored", |_| store.status().unwrap().pending == 1);
     let partial = store.pending(10).unwrap();
     assert_eq!(partial.len(), 1);
     assert_eq!(partial[0].answers.len(), 1);
@@ -177,6 +193,14 @@ fn type_pin(k: &Kiosk, pin: &str) {
         tap(k, &d.to_string());
     }
     tap(k, "Zatwierdź PIN");
+    pump_until(k, "the PIN checked", |k| k.window.get_service_message() != "Sprawdzam PIN…");
+}
+
+/// The corner held: the service screen, once the storage thread said how it opens.
+fn open_service(k: &Kiosk) {
+    k.window.invoke_service_requested();
+    assert_eq!(k.window.get_screen(), Screen::Service);
+    pump_until(k, "the service screen's status", |k| !k.window.get_service_status().is_empty());
 }
 
 fn service_screen() {
@@ -185,8 +209,7 @@ fn service_screen() {
     let (k, store) = kiosk(Config { server: "http://127.0.0.1:9".into(), ..Config::default() }, dir.path());
     // The kiosk's own PIN, as pairing leaves it.
     store.service_pin_from_server(&kiosk::service_pin::hash_new("739152").unwrap(), None).unwrap();
-    k.window.invoke_service_requested();
-    assert_eq!(k.window.get_screen(), "service");
+    open_service(&k);
     type_pin(&k, "2468");
     assert!(shown(&k, "Nieprawidłowy PIN. Pozostałe próby przed przerwą: 4."));
     assert!(!k.window.get_service_unlocked(), "the old shared PIN opens nothing");
@@ -195,7 +218,7 @@ fn service_screen() {
     }
     tap(&k, "Usuń cyfrę");
     tap(&k, "Zatwierdź PIN");
-    assert!(k.window.get_service_unlocked());
+    pump_until(&k, "the PIN checked", |k| k.window.get_service_unlocked());
     assert!(k.window.get_service_status().contains("Odpowiedzi oczekujące: 0"));
     screenshot(&k, "kiosk-service");
 
@@ -220,23 +243,17 @@ fn service_screen() {
     tap(&k, "Usuń znak");
     assert_eq!(k.window.get_pairing_code(), "K7PX-M2Q");
     tap(&k, "Sparuj z serwerem");
-    for _ in 0..400 {
-        if k.window.get_service_message().starts_with("Nie udało się sparować") {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-        mock_elapsed_time(Duration::from_millis(30));
-    }
+    pump_until(&k, "the pairing's outcome", |k| k.window.get_service_message().starts_with("Nie udało się sparować"));
     assert!(
         k.window.get_service_message().contains("brak połączenia z serwerem"),
         "{}",
         k.window.get_service_message()
     );
     tap(&k, "Zamknij");
-    assert_eq!(k.window.get_screen(), "start");
+    assert_eq!(k.window.get_screen(), Screen::Start);
 
     // Five wrong PINs: a pause in which even the right one is not checked.
-    k.window.invoke_service_requested();
+    open_service(&k);
     for _ in 0..4 {
         type_pin(&k, "739152");
     }
@@ -259,11 +276,11 @@ fn privacy_screen() {
     let dir = tempfile::tempdir().unwrap();
     let (k, store) = kiosk(Config::default(), dir.path());
     tap(&k, "Informacja o danych");
-    assert_eq!(k.window.get_screen(), "privacy");
+    assert_eq!(k.window.get_screen(), Screen::Privacy);
     assert!(shown(&k, kiosk::privacy::DEFAULT_TEXT));
     assert!(!k.window.get_privacy_has_qr() && !shown(&k, "Kod QR z adresem pełnej informacji o danych"));
     tap(&k, "Powrót do ankiety");
-    assert_eq!(k.window.get_screen(), "start");
+    assert_eq!(k.window.get_screen(), Screen::Start);
 
     // As the sync leaves it: the office's clause (longer than the screen) and its address.
     let mut text = String::from(
@@ -286,16 +303,16 @@ fn privacy_screen() {
     let url = "https://ankieta.testowo.example/urzad/prywatnosc";
     store.set_privacy_notice(&survey::wire::PrivacyNotice { text: text.clone(), url: url.into() }).unwrap();
     tap(&k, "Informacja o danych");
-    assert!(shown(&k, &text));
+    pump_until(&k, "the office's clause", |k| shown(k, &text));
     assert!(shown(&k, url));
     assert!(k.window.get_privacy_has_qr() && shown(&k, "Kod QR z adresem pełnej informacji o danych"));
     assert!(k.window.get_privacy_qr().size().width > 0);
     screenshot(&k, "kiosk-privacy");
     // Left open: it stays while someone may be reading, then gives way to the start screen.
     mock_elapsed_time(Duration::from_secs(kiosk::privacy::IDLE_SECONDS - 5));
-    assert_eq!(k.window.get_screen(), "privacy");
+    assert_eq!(k.window.get_screen(), Screen::Privacy);
     mock_elapsed_time(Duration::from_secs(10));
-    assert_eq!(k.window.get_screen(), "start");
+    assert_eq!(k.window.get_screen(), Screen::Start);
 }
 
 struct Lit(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
@@ -316,7 +333,7 @@ fn panel_on_the_touchscreen() {
     let lit = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     k.attach_panel(kiosk::panel::Panel::simulated(presses, Box::new(Lit(lit.clone()))));
     press.send(4).unwrap();
-    wait_for_screen(&k, "thanks");
+    wait_for_screen(&k, Screen::Thanks);
     let stored = store.pending(10).unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].channel, survey::Channel::KioskButtons);
@@ -324,22 +341,16 @@ fn panel_on_the_touchscreen() {
     assert_eq!(*lit.lock().unwrap(), vec![stored[0].id.to_string()], "the LED lit after the commit");
     // A second press at once is too soon: recorded as filtered, not an answer.
     press.send(1).unwrap();
-    for _ in 0..100 {
-        mock_elapsed_time(Duration::from_millis(30));
-        std::thread::sleep(Duration::from_millis(5));
-        if store.status().unwrap().filtered == vec![("too_soon".to_string(), 1)] {
-            break;
-        }
-    }
+    pump_until(&k, "the filtered press, recorded", |_| {
+        store.status().unwrap().filtered == vec![("too_soon".to_string(), 1)]
+    });
     assert_eq!(store.status().unwrap().filtered, vec![("too_soon".to_string(), 1)]);
     assert_eq!(store.pending(10).unwrap().len(), 1);
 
     // The panel test on the service screen: a press shows its button and answers nothing.
-    k.window.invoke_service_requested();
+    open_service(&k);
     press.send(2).unwrap();
-    for _ in 0..20 {
-        mock_elapsed_time(Duration::from_millis(30));
-    }
+    pump_until(&k, "the panel test", |k| k.window.get_service_message().starts_with("Test panelu"));
     assert_eq!(k.window.get_service_message(), "Test panelu: naciśnięto przycisk 2.");
     assert_eq!(store.pending(10).unwrap().len(), 1);
 }
@@ -358,7 +369,7 @@ fn a_failed_save_is_not_thanked() {
     tap(&k, "4 – dobrze");
     tap(&k, "Urząd Stanu Cywilnego");
     tap(&k, "tak");
-    wait_for_screen(&k, "not-saved");
+    wait_for_screen(&k, Screen::NotSaved);
     assert!(shown(&k, "Przepraszamy, nie udało się zapisać odpowiedzi."));
     assert!(!shown(&k, "Dziękujemy!"));
     screenshot(&k, "kiosk-not-saved");
@@ -368,13 +379,37 @@ fn a_failed_save_is_not_thanked() {
     let mut renamed = package();
     renamed.office_name = "Urząd Gminy Nowa Nazwa".into();
     store.set_questionnaire(&renamed, "\"v2\"").unwrap();
-    wait_for_screen(&k, "start");
-    assert!(shown(&k, "Urząd Gminy Nowa Nazwa"), "the next client sees what the sync fetched");
+    wait_for_screen(&k, Screen::Start);
+    pump_until(&k, "the questionnaire the sync fetched", |k| shown(k, "Urząd Gminy Nowa Nazwa"));
     tap(&k, "5 – bardzo dobrze");
     tap(&k, "Urząd Stanu Cywilnego");
     tap(&k, "tak");
-    wait_for_screen(&k, "thanks");
+    wait_for_screen(&k, Screen::Thanks);
     assert_eq!(store.pending(10).unwrap().len(), 1);
+}
+
+/// A problem the system reports (`kiosk::problem`) replaces the survey with a Polish notice saying which
+/// kiosk this is, and the survey comes back by itself once the file is emptied.
+fn problem_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (k, _store) = kiosk(Config::default(), dir.path());
+    let file = dir.path().join("problem.txt");
+    let identity = kiosk::problem::identity(Some("parter"), Some("urzad"), "https://ankieta.gmina.pl");
+    k.watch_problems(file.clone(), identity.clone());
+    assert_eq!(k.window.get_screen(), Screen::Start, "no file, no problem");
+    let text = "Nie można zamontować partycji danych kiosku (/var/lib/ocen-urzad-kiosk). Odpowiedzi nie są zapisywane.";
+    std::fs::write(&file, format!("{text}\n")).unwrap();
+    mock_elapsed_time(kiosk::problem::RECHECK);
+    assert_eq!(k.window.get_screen(), Screen::Problem);
+    assert!(shown(&k, "Kiosk jest chwilowo nieczynny"));
+    assert!(shown(&k, text));
+    assert!(shown(&k, &identity));
+    assert!(!shown(&k, "Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?"), "no survey under the notice");
+    screenshot(&k, "kiosk-problem");
+    std::fs::write(&file, "").unwrap();
+    mock_elapsed_time(kiosk::problem::RECHECK);
+    assert_eq!(k.window.get_screen(), Screen::Start);
+    assert!(shown(&k, "Jak ogólnie ocenia Pan/Pani obsługę w Urzędzie?"));
 }
 
 #[test]
@@ -383,7 +418,8 @@ fn kiosk_screens() {
     // screens can be rendered to pictures.
     let backend = i_slint_backend_testing::TestingBackend::new(i_slint_backend_testing::TestingBackendOptions {
         mock_time: true,
-        threading: false,
+        // The event loop's queue: the storage thread's answers come back through it.
+        threading: true,
         renderer_name: Some("software".into()),
     });
     slint::platform::set_platform(Box::new(backend)).unwrap();
@@ -394,4 +430,5 @@ fn kiosk_screens() {
     privacy_screen();
     panel_on_the_touchscreen();
     a_failed_save_is_not_thanked();
+    problem_screen();
 }

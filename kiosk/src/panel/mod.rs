@@ -13,6 +13,12 @@ impl Panel {
     pub fn simulated(presses: Receiver<u8>, feedback: Box<dyn Feedback>) -> Panel {
         Panel { presses, feedback, _hardware: None }
     }
+
+    /// Its presses, its feedback, and what keeps the hardware alive (to be held as long as the presses
+    /// are read), for a kiosk that reads presses and gives feedback on different threads.
+    pub fn into_parts(self) -> (Receiver<u8>, Box<dyn Feedback>, Option<Hardware>) {
+        (self.presses, self.feedback, self._hardware)
+    }
 }
 
 /// Which panel to use.
@@ -36,12 +42,15 @@ pub trait Feedback: Send {
     fn filtered(&self, reason: &str);
 }
 
+/// What keeps a panel's hardware (its pins and their interrupts) alive.
+pub type Hardware = Box<dyn Send>;
+
 /// An open panel: its presses (button numbers from 1) and its feedback.
 pub struct Panel {
     pub presses: Receiver<u8>,
     pub feedback: Box<dyn Feedback>,
     /// Keeps the hardware (pins and their interrupts) alive as long as the panel.
-    _hardware: Option<Box<dyn Send>>,
+    _hardware: Option<Hardware>,
 }
 
 /// The panel's pins, from the configuration.
