@@ -37,6 +37,8 @@ pub struct AppState {
     pub suppression_threshold: u64,
     /// A reverse proxy on this machine forwards the clients: their address is in `X-Forwarded-For`.
     pub behind_proxy: bool,
+    /// The survey page as first shown, kept per office and language (`public/fresh_form.rs`).
+    pub fresh_forms: Arc<public::fresh_form::FreshForms>,
 }
 
 impl AppState {
@@ -49,6 +51,7 @@ impl AppState {
             pairings: Arc::default(),
             suppression_threshold: crate::documents::report_figures::DEFAULT_SUPPRESSION,
             behind_proxy: false,
+            fresh_forms: Arc::default(),
         }
     }
 
