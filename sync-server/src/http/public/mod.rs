@@ -301,7 +301,11 @@ async fn survey_data(state: &AppState, slug: String, lang: Lang, ctx: bool) -> R
             let questionnaire = s.current_questionnaire(&slug)?;
             let departments = s.departments(&slug)?;
             let ctx = ValidationContext {
-                departments: if ctx { departments.iter().map(|(k, _)| k.clone()).collect() } else { Default::default() },
+                departments: if ctx {
+                    departments.iter().map(|(k, _)| k.clone()).collect()
+                } else {
+                    Default::default()
+                },
                 keys_in_other_versions: if ctx {
                     s.keys_outside_version(&slug, questionnaire.version)?
                 } else {
