@@ -5,6 +5,11 @@
 //! (response and answer rows, no checks, no counts, no HTTP), committed in groups as the server commits.
 //! Prints the server's CPU per submission, the raw cost per response and their ratio; asserts nothing
 //! about speed. Run: `cargo bench -p sync-server --bench web_intake`.
+//!
+//! For repeatable figures on a loaded machine, instruction counts instead of CPU time:
+//! `WEB_INTAKE_SUBMISSIONS=300 WEB_INTAKE_SERVER_WRAPPER="valgrind --tool=callgrind --callgrind-out-file=/tmp/server.cg"`
+//! runs the server under the given command (split at spaces); the raw inserts are counted the same way
+//! by running the benchmark itself under `valgrind --tool=callgrind --toggle-collect='*raw_inserts*'`.
 
 // A benchmark's setup may unwrap: a panic is how it reports a broken premise.
 #![allow(clippy::unwrap_used)]
@@ -16,7 +21,8 @@ use survey::default_questionnaire::default_questionnaire;
 use survey::{Question, QuestionKind};
 use sync_server::store::{DB_FILE, NewAdmin, Store};
 
-const SUBMISSIONS: usize = 3000;
+/// Submissions by default; `WEB_INTAKE_SUBMISSIONS` sets another number (a run under valgrind).
+const DEFAULT_SUBMISSIONS: usize = 3000;
 const CLIENTS: usize = 16;
 /// Group size of the raw inserts: about what the group commit gathers under this load.
 const RAW_GROUP: usize = 16;
@@ -86,8 +92,19 @@ fn main() {
         let hash = sync_server::password::hash("Haslo-Do-Pomiaru-1").unwrap();
         store.create_admin(&NewAdmin { login: "pomiar", password_hash: &hash, office_slug: Some("urzad") }).unwrap();
     }
+    let submissions: usize =
+        std::env::var("WEB_INTAKE_SUBMISSIONS").map_or(DEFAULT_SUBMISSIONS, |n| n.parse().unwrap());
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_sync-server"))
+    let wrapper = std::env::var("WEB_INTAKE_SERVER_WRAPPER").unwrap_or_default();
+    let mut command = match wrapper.split_whitespace().collect::<Vec<_>>().split_first() {
+        Some((program, args)) => {
+            let mut command = std::process::Command::new(program);
+            command.args(args).arg(env!("CARGO_BIN_EXE_sync-server"));
+            command
+        }
+        None => std::process::Command::new(env!("CARGO_BIN_EXE_sync-server")),
+    };
+    let mut server = command
         .args(["serve", "--data-dir"])
         .arg(dir.path())
         .args(["--listen", &format!("127.0.0.1:{port}"), "--behind-proxy", "true"])
@@ -98,7 +115,7 @@ fn main() {
     let pid = server.id().to_string();
     let base = format!("http://127.0.0.1:{port}");
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(120);
     while agent.get(format!("{base}/healthz")).call().is_err() {
         assert!(Instant::now() < deadline, "the server did not start");
         std::thread::sleep(Duration::from_millis(50));
@@ -113,7 +130,7 @@ fn main() {
     let url = format!("{base}/urzad/ankieta");
     let form_url = url.clone();
     let forms: Vec<Vec<(usize, String, String)>> = run_clients(move |c, agent| {
-        (c..SUBMISSIONS)
+        (c..submissions)
             .step_by(CLIENTS)
             .map(|i| {
                 let mut form = agent.get(&form_url).header("X-Forwarded-For", &client(i)).call().unwrap();
@@ -149,30 +166,31 @@ fn main() {
     });
     let post_cpu = cpu_time(&pid) - cpu_between;
     let (elapsed, server_cpu) = (started.elapsed(), get_cpu + post_cpu);
-    server.kill().unwrap();
+    // SIGTERM, so that a wrapper (valgrind) writes its results; the server shuts down cleanly on it.
+    std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     server.wait().unwrap();
 
     let store = Store::open(dir.path()).unwrap();
     let stored = store.responses_of("urzad").unwrap();
-    assert_eq!(stored.len(), SUBMISSIONS, "every accepted survey is stored");
+    assert_eq!(stored.len(), submissions, "every accepted survey is stored");
     let answers: usize = stored.iter().map(|r| r.answers.len()).sum();
     drop(store);
-    let raw = raw_cpu(&stored);
+    let raw = raw_inserts(&stored);
 
-    let per_submission = server_cpu.as_secs_f64() * 1000.0 / SUBMISSIONS as f64;
-    let raw_per_response = raw.as_secs_f64() * 1000.0 / SUBMISSIONS as f64;
+    let per_submission = server_cpu.as_secs_f64() * 1000.0 / submissions as f64;
+    let raw_per_response = raw.as_secs_f64() * 1000.0 / submissions as f64;
     println!(
-        "web survey intake: {SUBMISSIONS} complete submissions (GET the form, POST all {} questions, {:.1} answers each), {CLIENTS} clients",
+        "web survey intake: {submissions} complete submissions (GET the form, POST all {} questions, {:.1} answers each), {CLIENTS} clients",
         questions.len(),
-        answers as f64 / SUBMISSIONS as f64
+        answers as f64 / submissions as f64
     );
     println!(
         "  wall time {:.2} s, {:.0} submissions/s; form page {:.1} KB",
         elapsed.as_secs_f64(),
-        SUBMISSIONS as f64 / elapsed.as_secs_f64(),
+        submissions as f64 / elapsed.as_secs_f64(),
         html_bytes as f64 / 1024.0
     );
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0 / SUBMISSIONS as f64;
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0 / submissions as f64;
     let (get_ms, post_ms) = (ms(get_cpu), ms(post_cpu));
     println!("  server CPU per submission (GET + POST)   {per_submission:.3} ms (GET {get_ms:.3}, POST {post_ms:.3})");
     println!("  raw inserts of the same rows, per response {raw_per_response:.3} ms (groups of {RAW_GROUP})");
@@ -181,7 +199,9 @@ fn main() {
 
 /// CPU time of inserting the stored responses' rows again, raw, into a fresh database with the same
 /// settings, in groups of [`RAW_GROUP`] per durable commit.
-fn raw_cpu(responses: &[survey::Response]) -> Duration {
+// Not inlined: a valgrind run counts its instructions by its name.
+#[inline(never)]
+fn raw_inserts(responses: &[survey::Response]) -> Duration {
     let dir = tempfile::tempdir().unwrap();
     let office_id = Store::open(dir.path()).unwrap().create_office("urzad", "Urząd").unwrap().id;
     let mut conn = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();

@@ -366,3 +366,37 @@ fn a_full_disk_refuses_new_surveys_clearly_keeps_the_answers_and_recovers() {
     assert_eq!(s.post("/urzad/ankieta", &second, &[]).status, 303);
     assert_eq!(s.responses(), stored + 1);
 }
+
+/// The survey page is drawn once and kept (`public/fresh_form.rs`): each resident still gets a token of
+/// their own, and whatever an admin changes shows on the next page served.
+#[test]
+fn the_kept_survey_page_gives_each_resident_a_token_and_follows_every_change() {
+    let s = server();
+    let token =
+        |page: &str| page.split("name=\"token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let (first, second) = (s.get("/urzad/ankieta"), s.get("/urzad/ankieta"));
+    assert_eq!((first.status, second.status), (200, 200));
+    let (t1, t2) = (token(&first.body), token(&second.body));
+    assert_ne!(t1, t2, "every form has its own token");
+    assert_eq!(first.body.replace(&t1, ""), second.body.replace(&t2, ""), "the rest of the page is the same");
+    // Both tokens are usable: each submission is stored as a survey of its own.
+    for t in [&t1, &t2] {
+        let sent = s.post("/urzad/ankieta", &format!("lang=pl&version=1&token={t}&website=&q_ogolna_ocena=4"), &[]);
+        assert_eq!(sent.status, 303, "{}", sent.body);
+    }
+    assert_eq!(s.responses(), 2);
+
+    // A department added, then a logo: each shows on the next page at once.
+    assert!(!second.body.contains("Referat Podatków i Opłat"));
+    s.store.add_department("urzad", "podatki", "Referat Podatków i Opłat").unwrap();
+    let with_department = s.get("/urzad/ankieta").body;
+    assert!(with_department.contains("Referat Podatków i Opłat"), "{with_department}");
+    assert!(!with_department.contains("/urzad/logo"));
+    let office = s.store.office("urzad").unwrap();
+    s.store.set_logo(office.id, "admin", Some((b"\x89PNG\r\n\x1a\n", "image/png"))).unwrap();
+    assert!(s.get("/urzad/ankieta").body.contains("src=\"/urzad/logo\""));
+    // Another language is a page of its own, not the Polish one.
+    let english = s.get("/urzad/ankieta?lang=en").body;
+    assert!(english.contains("<html lang=\"en\">"), "{english}");
+    assert!(english.contains("Referat Podatków i Opłat"));
+}

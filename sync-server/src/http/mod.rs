@@ -40,6 +40,8 @@ pub struct AppState {
     pub behind_proxy: bool,
     /// The SMTP server of the settings file, for the operator's test mail and page (never a password).
     pub mail: Option<Arc<crate::config::MailSettings>>,
+    /// The survey page as first shown, kept per office and language (`public/fresh_form.rs`).
+    pub fresh_forms: Arc<public::fresh_form::FreshForms>,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
             suppression_threshold: crate::documents::report_figures::DEFAULT_SUPPRESSION,
             behind_proxy: false,
             mail: None,
+            fresh_forms: Arc::default(),
         }
     }
 

@@ -13,6 +13,7 @@ use survey::capture_time::CountedTime;
 use tokio::sync::oneshot;
 
 use super::responses::{Incoming, record_alone, record_each};
+use super::tally::Tally;
 use super::{RecordOutcome, Store, StoreError};
 
 /// Most surveys in one commit; more wait for the next (keeps one commit's latency bounded).
@@ -100,6 +101,9 @@ impl Store {
 }
 
 fn run(conn: &Mutex<Connection>, queue: &Receiver<Job>) {
+    // Kept from one commit to the next: the questionnaire versions it has parsed (each once per thread,
+    // not once per commit).
+    let mut tally = Tally::default();
     while let Ok(first) = queue.recv() {
         let mut jobs = vec![first];
         while jobs.len() < MOST_PER_COMMIT {
@@ -109,7 +113,7 @@ fn run(conn: &Mutex<Connection>, queue: &Receiver<Job>) {
             }
         }
         let mut conn = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        match commit_together(&mut conn, &jobs) {
+        match commit_together(&mut conn, &mut tally, &jobs) {
             Ok(outcomes) => {
                 for (job, outcome) in jobs.into_iter().zip(outcomes) {
                     // A client that went away no longer waits; its survey is stored all the same.
@@ -129,10 +133,14 @@ fn run(conn: &Mutex<Connection>, queue: &Receiver<Job>) {
 }
 
 /// One transaction for all `jobs`; the outcome of each, or the error that failed the whole commit.
-fn commit_together(conn: &mut Connection, jobs: &[Job]) -> Result<Vec<Result<RecordOutcome, StoreError>>, StoreError> {
+fn commit_together(
+    conn: &mut Connection,
+    tally: &mut Tally,
+    jobs: &[Job],
+) -> Result<Vec<Result<RecordOutcome, StoreError>>, StoreError> {
     let mut tx = conn.transaction()?;
     let incoming: Vec<Incoming<'_>> = jobs.iter().map(Job::incoming).collect();
-    let outcomes = record_each(&mut tx, incoming.iter())?;
+    let outcomes = record_each(&mut tx, tally, incoming.iter())?;
     tx.commit()?;
     Ok(outcomes)
 }
@@ -174,7 +182,7 @@ mod tests {
             // The same survey twice in one commit counts once.
             job(first).0,
         ];
-        let outcomes = commit_together(&mut store.conn(), &jobs).unwrap();
+        let outcomes = commit_together(&mut store.conn(), &mut Tally::default(), &jobs).unwrap();
         assert!(matches!(outcomes[0], Ok(SyncDecision::Store)));
         assert!(matches!(outcomes[1], Err(StoreError::UnknownQuestionnaireVersion { version: 7, .. })));
         assert!(matches!(outcomes[2], Err(StoreError::UnknownOffice(_))));

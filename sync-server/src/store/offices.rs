@@ -155,8 +155,9 @@ impl Store {
     pub fn departments(&self, office_slug: &str) -> Result<Vec<(String, String)>, StoreError> {
         let conn = self.reader()?;
         let office = office_by_slug(&conn, office_slug)?;
-        let mut stmt = conn
-            .prepare("SELECT key, name FROM departments WHERE office_id = ?1 AND active = 1 ORDER BY position, name")?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT key, name FROM departments WHERE office_id = ?1 AND active = 1 ORDER BY position, name",
+        )?;
         let rows = stmt.query_map([office.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

@@ -51,7 +51,7 @@ impl Store {
     pub fn record_batch(&self, batch: &[Incoming<'_>]) -> Result<Vec<Result<RecordOutcome, StoreError>>, StoreError> {
         let mut conn = self.conn();
         let mut tx = conn.transaction()?;
-        let outcomes = record_each(&mut tx, batch.iter())?;
+        let outcomes = record_each(&mut tx, &mut Tally::default(), batch.iter())?;
         tx.commit()?;
         Ok(outcomes)
     }
@@ -96,12 +96,15 @@ pub(super) fn record_alone(
 /// ([`StoreError::concerns_one_item`]) is rolled back alone, with the counts it would have added, and gets
 /// its error; the others stay. Any other error (a full disk) ends the whole transaction at once: SQLite
 /// may already have rolled it back, and a savepoint opened after that would commit on its own. The counts
-/// are written at the end; committing `tx` is the caller's.
+/// are written at the end; committing `tx` is the caller's. `tally` may come with questionnaire versions
+/// already parsed (the group commit keeps them from one commit to the next); counts it holds from a
+/// failed earlier transaction are dropped first.
 pub(super) fn record_each<'a>(
     tx: &mut rusqlite::Transaction<'_>,
+    tally: &mut Tally,
     items: impl Iterator<Item = &'a Incoming<'a>>,
 ) -> Result<Vec<Result<RecordOutcome, StoreError>>, StoreError> {
-    let mut tally = Tally::default();
+    tally.drop_pending();
     let mut outcomes = Vec::with_capacity(items.size_hint().0);
     for incoming in items {
         let savepoint = tx.savepoint()?;
@@ -164,15 +167,16 @@ fn insert(
     payload: &str,
 ) -> Result<(), StoreError> {
     let (r, captured_at) = (incoming.response, incoming.counted_at);
-    let office = offices::office_by_slug(tx, &r.office)?;
-    // The version's definition is read once per transaction (a batch answers one or two versions).
-    let definition: Option<String> = if tally.knows(office.id, r.questionnaire_version) {
+    let office_id = office_id(tx, &r.office)?;
+    // The version's definition is read once per tally (a batch answers one or two versions; the group
+    // commit's tally lives as long as its thread): published versions never change or go away.
+    let definition: Option<String> = if tally.knows(office_id, r.questionnaire_version) {
         None
     } else {
         let stored = tx
             .query_row(
                 "SELECT definition FROM questionnaire_versions WHERE office_id = ?1 AND version = ?2",
-                params![office.id, r.questionnaire_version],
+                params![office_id, r.questionnaire_version],
                 |row| row.get(0),
             )
             .optional()?;
@@ -188,7 +192,7 @@ fn insert(
         let entered_at: Option<String> = tx
             .query_row(
                 "SELECT received_at FROM responses WHERE office_id = ?1 AND paper_serial = ?2",
-                params![office.id, serial],
+                params![office_id, serial],
                 |row| row.get(0),
             )
             .optional()?;
@@ -201,18 +205,26 @@ fn insert(
         "INSERT INTO responses (id, office_id, questionnaire_version, channel, captured_at, received_at, device, paper_serial, payload, capture_time_replaced)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
-    .execute(params![id, office.id, r.questionnaire_version, r.channel.as_str(), captured_text, now_text(), r.device, r.paper_serial, payload, incoming.time_replaced],
+    .execute(params![id, office_id, r.questionnaire_version, r.channel.as_str(), captured_text, now_text(), r.device, r.paper_serial, payload, incoming.time_replaced],
     )?;
     insert_answers(tx, id, &r.answers)?;
     // The stored time is whole seconds; counting that same time keeps the counts equal to a rebuild.
     let counted_at = chrono::DateTime::parse_from_rfc3339(&captured_text).map_or(captured_at, |t| t.to_utc());
     match definition {
-        Some(definition) => tally.add_to_version((office.id, r.questionnaire_version, &definition), r, counted_at, 1),
+        Some(definition) => tally.add_to_version((office_id, r.questionnaire_version, &definition), r, counted_at, 1),
         None => {
-            tally.add_to_known(office.id, r.questionnaire_version, r, counted_at, 1);
+            tally.add_to_known(office_id, r.questionnaire_version, r, counted_at, 1);
             Ok(())
         }
     }
+}
+
+/// The row id of the office `slug`: all that storing a response needs of it (not the whole office).
+fn office_id(tx: &rusqlite::Connection, slug: &str) -> Result<i64, StoreError> {
+    tx.prepare_cached("SELECT id FROM offices WHERE slug = ?1")?
+        .query_row([slug], |row| row.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::UnknownOffice(slug.to_owned()))
 }
 
 pub(super) fn changed_by_admin(tx: &rusqlite::Connection, id: &str) -> Result<bool, StoreError> {

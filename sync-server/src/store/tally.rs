@@ -100,6 +100,12 @@ impl Tally {
         add_to(&mut self.pending, office_id, q, r, captured_at, sign);
     }
 
+    /// Forgets the counts gathered and not written (a transaction that failed), keeping the parsed
+    /// versions.
+    pub(super) fn drop_pending(&mut self) {
+        self.pending.clear();
+    }
+
     /// Whether `version` was already read: published versions never change or go away.
     pub(super) fn knows(&self, office_id: i64, version: u32) -> bool {
         self.versions.contains_key(&(office_id, version))

@@ -7,6 +7,7 @@
 
 pub(crate) mod banner;
 pub mod form;
+pub mod fresh_form;
 pub mod i18n;
 pub mod rate_limit;
 mod results;
@@ -291,27 +292,51 @@ struct SurveyData {
     ctx: ValidationContext,
 }
 
-async fn survey_data(state: &AppState, slug: String, lang: Lang) -> Result<SurveyData, Response> {
-    let office = office(state, slug, lang).await?;
-    let slug = office.slug.clone();
+/// The office, its current questionnaire and its departments in one trip to the store (one hand-off to
+/// the blocking pool, not one per query); with `ctx`, also what validating a submission needs.
+async fn survey_data(state: &AppState, slug: String, lang: Lang, ctx: bool) -> Result<SurveyData, Response> {
     let loaded = state
         .db(move |s| {
+            let office = s.office(&slug)?;
             let questionnaire = s.current_questionnaire(&slug)?;
             let departments = s.departments(&slug)?;
             let ctx = ValidationContext {
-                departments: departments.iter().map(|(k, _)| k.clone()).collect(),
-                keys_in_other_versions: s.keys_outside_version(&slug, questionnaire.version)?,
+                departments: if ctx {
+                    departments.iter().map(|(k, _)| k.clone()).collect()
+                } else {
+                    Default::default()
+                },
+                keys_in_other_versions: if ctx {
+                    s.keys_outside_version(&slug, questionnaire.version)?
+                } else {
+                    Default::default()
+                },
             };
-            Ok((questionnaire, departments, ctx))
+            Ok(SurveyData { office, questionnaire, departments, ctx })
         })
         .await;
     match loaded {
-        Ok((questionnaire, departments, ctx)) => Ok(SurveyData { office, questionnaire, departments, ctx }),
+        Ok(data) => Ok(data),
+        Err(AppError::NotFound(_)) => {
+            let w = words(lang);
+            Err(message_page(StatusCode::NOT_FOUND, lang, None, w.not_found, w.not_found))
+        }
         Err(e) => Err(e.into_response()),
     }
 }
 
 impl SurveyData {
+    fn form<'a>(&'a self, lang: Lang, posted: &'a PostedForm, errors: &'a [ValidationError]) -> SurveyForm<'a> {
+        SurveyForm {
+            lang,
+            office: &self.office,
+            questionnaire: &self.questionnaire,
+            departments: &self.departments,
+            posted,
+            errors,
+        }
+    }
+
     fn page(
         &self,
         status: StatusCode,
@@ -322,23 +347,34 @@ impl SurveyData {
     ) -> Response {
         // A fresh token whenever the form is shown without its previous one being usable.
         let token = posted.token.filter(|t| token_time(*t).is_some()).unwrap_or_else(Uuid::now_v7);
-        let form = SurveyForm {
-            lang,
-            office: &self.office,
-            questionnaire: &self.questionnaire,
-            departments: &self.departments,
-            posted,
-            errors,
-        };
+        let form = self.form(lang, posted, errors);
         framable_by(&self.office, render(status, &form.page(token.to_string(), notice)))
     }
 }
 
+/// The form as a resident first opens it: the kept page of this office and language with a new token
+/// (`fresh_form`).
 async fn survey_form(State(state): State<AppState>, Path(slug): Path<String>, Query(q): Query<LangQuery>) -> Response {
     let lang = q.lang();
-    match survey_data(&state, slug, lang).await {
-        Ok(data) => data.page(StatusCode::OK, lang, &PostedForm { lang, ..PostedForm::default() }, &[], None),
-        Err(page) => page,
+    let data = match survey_data(&state, slug, lang, false).await {
+        Ok(data) => data,
+        Err(page) => return page,
+    };
+    let SurveyData { office, questionnaire, departments, .. } = data;
+    let source = fresh_form::FormSource { office, questionnaire, departments };
+    let posted = PostedForm { lang, ..PostedForm::default() };
+    let form = SurveyForm {
+        lang,
+        office: &source.office,
+        questionnaire: &source.questionnaire,
+        departments: &source.departments,
+        posted: &posted,
+        errors: &[],
+    };
+    let token = Uuid::now_v7().to_string();
+    match state.fresh_forms.page(&source, lang, &token, |token| form.page(token.to_owned(), None).render()) {
+        Ok(html) => framable_by(&source.office, (StatusCode::OK, Html(html)).into_response()),
+        Err(e) => AppError::Internal(format!("szablon strony: {e}")).into_response(),
     }
 }
 
@@ -376,7 +412,7 @@ async fn submit(
     let posted = PostedForm::parse(&body);
     let lang = posted.lang;
     let w = words(lang);
-    let data = match survey_data(&state, slug, lang).await {
+    let data = match survey_data(&state, slug, lang, true).await {
         Ok(data) => data,
         Err(page) => return page,
     };
