@@ -8,6 +8,7 @@
 //! `service_pin` the service screen's own PIN and the pause after wrong tries; `privacy` the content of the
 //! "Informacja o danych" screen.
 
+pub mod boot_settings;
 pub mod cli;
 pub mod clock;
 pub mod config;

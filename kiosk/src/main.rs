@@ -38,6 +38,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    // Run as root at boot, before the kiosk's own settings exist: neither they nor the database are opened.
+    if let Some(Command::ApplySettings { boot, root, pair }) = &cli.command {
+        return kiosk::boot_settings::run_command(boot, root, *pair, &cli.data_dir);
+    }
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(panel) = cli.panel {
         config.panel = panel;
@@ -79,6 +83,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Zapisano kopię bazy kiosku w {} (odpowiedzi oczekujące na wysłanie: {pending}).", to.display());
             Ok(())
         }
+        Some(Command::ApplySettings { .. }) => unreachable!("apply-settings returned before the database was opened"),
         None => run_kiosk(config, store, cli.headless),
     }
 }
