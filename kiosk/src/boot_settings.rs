@@ -6,9 +6,9 @@
 //! truth). The image's units and symbolic links point the system at those files.
 //!
 //! Only the keys of [`KEYS`] are allowed. Every unknown key and every bad value is collected into one
-//! Polish message, written to the problem file (the kiosk shows it on its screen instead of the survey)
-//! and nothing is applied: a half-applied file would leave a kiosk that works differently from what its
-//! file says.
+//! Polish message, written to the problem file (the kiosk shows it on its screen instead of the survey),
+//! and nothing from the file is applied, only the image's defaults (wired DHCP, a kiosk without a server):
+//! a half-applied file would leave a kiosk that works differently from what its file says.
 //!
 //! The pairing code is used once: `kiosk apply-settings --pair` pairs the kiosk (as the kiosk's user)
 //! and then removes the code's line from the file, leaving everything else as it was written.
@@ -730,9 +730,13 @@ pub fn apply(boot: &Path, root: &Path, problem_file: &Path, kiosk_group: &str) -
         Err(problems) => {
             let text = problems.message();
             report_problem(problem_file, &text);
+            // The image's defaults instead of the file: the kiosk starts (and shows the problem) and the
+            // wired network comes up by DHCP, so that the kiosk can still be reached.
+            write(root, &BootSettings::default(), kiosk_group)?;
             anyhow::bail!("plik ustawień ma błędy ({} do poprawienia)", problems.items.len())
         }
     }
+}
 }
 
 /// How `kiosk apply-settings --pair` pairs: the program, the user it runs as, and how often it tries.
@@ -1017,7 +1021,7 @@ hostname = "Kiosk-Parter"
     }
 
     #[test]
-    fn apply_reports_problems_on_the_screen_and_writes_nothing() {
+    fn apply_reports_problems_on_the_screen_and_applies_only_the_defaults() {
         let dir = tempfile::tempdir().unwrap();
         let (boot, root) = (dir.path().join("boot"), dir.path().join("root"));
         std::fs::create_dir_all(&boot).unwrap();
@@ -1030,7 +1034,8 @@ hostname = "Kiosk-Parter"
             shown.contains("ocen-urzad.toml.txt") && shown.contains("- wiersz 2: rotation: obrót ekranu"),
             "{shown}"
         );
-        assert!(!root.join(paths::KIOSK_CONFIG).exists() && !root.join(paths::WIRED_NETWORK).exists());
+        assert!(!read(&root, paths::KIOSK_CONFIG).contains("server"), "nothing from the file");
+        assert!(read(&root, paths::WIRED_NETWORK).contains("DHCP=ipv4"));
 
         // Put right: applied, and the problem is gone from the screen.
         std::fs::write(boot.join("ocen-urzad.toml.txt"), "server = \"http://10.0.2.2:8080\"\nrotation = 180\n")
@@ -1056,5 +1061,25 @@ hostname = "Kiosk-Parter"
         );
         // What is left still reads, without the code.
         assert_eq!(ok("server = \"https://a.example\"\n# pairing_code użyty\n").pairing_code, None);
+    }
+
+    #[test]
+    fn the_example_file_reads_as_it_is_and_with_every_setting_on() {
+        let example = include_str!("../../images/ocen-urzad.toml.example");
+        let s = ok(example);
+        assert_eq!((s.server.as_deref(), s.pairing_code.as_deref()), (Some("https://ankieta.gmina.example.pl"), Some("K7PX-M2QD")));
+        let all_on: String = example
+            .lines()
+            .map(|line| match line.strip_prefix('#') {
+                Some(rest) if rest.contains(" = ") && !rest.starts_with(' ') => rest,
+                _ => line,
+            })
+            .fold(String::new(), |text, line| text + line + "\n");
+        let s = ok(&all_on);
+        // The example shows every key of the whitelist.
+        for key in KEYS {
+            assert!(line_of(&all_on, key).is_some(), "{key} missing from the example");
+        }
+        assert!(matches!(s.address, Address::Static { prefix: 24, .. }) && s.wifi.is_some() && s.proxy.is_some());
     }
 }
