@@ -737,7 +737,6 @@ pub fn apply(boot: &Path, root: &Path, problem_file: &Path, kiosk_group: &str) -
         }
     }
 }
-}
 
 /// How `kiosk apply-settings --pair` pairs: the program, the user it runs as, and how often it tries.
 #[derive(Debug, Clone)]
@@ -1067,7 +1066,10 @@ hostname = "Kiosk-Parter"
     fn the_example_file_reads_as_it_is_and_with_every_setting_on() {
         let example = include_str!("../../images/ocen-urzad.toml.example");
         let s = ok(example);
-        assert_eq!((s.server.as_deref(), s.pairing_code.as_deref()), (Some("https://ankieta.gmina.example.pl"), Some("K7PX-M2QD")));
+        assert_eq!(
+            (s.server.as_deref(), s.pairing_code.as_deref()),
+            (Some("https://ankieta.gmina.example.pl"), Some("K7PX-M2QD"))
+        );
         let all_on: String = example
             .lines()
             .map(|line| match line.strip_prefix('#') {
