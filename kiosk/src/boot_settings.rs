@@ -504,6 +504,9 @@ pub fn outputs(s: &BootSettings) -> Vec<Output> {
     // The kiosk unit's options: `$KIOSK_OPTIONS` on its command line; the rotation for Slint's DRM/KMS
     // backend.
     let mut env = String::from(header);
+    // The settings file by the environment rather than on the unit's command line: should this file be
+    // missing, the kiosk starts with its defaults (and can show a problem) instead of failing.
+    let _ = writeln!(env, "OCEN_KIOSK_CONFIG=/{}", paths::KIOSK_CONFIG);
     let _ = writeln!(env, "KIOSK_OPTIONS={}", if s.screen { "" } else { "--headless" });
     if s.rotation != 0 {
         let _ = writeln!(env, "SLINT_KMS_ROTATION={}", s.rotation);
@@ -992,7 +995,9 @@ hostname = "Kiosk-Parter"
         use std::os::unix::fs::PermissionsExt;
         let mode = |p: &str| std::fs::metadata(root.join(p)).unwrap().permissions().mode() & 0o777;
         assert_eq!((mode(paths::KIOSK_CONFIG), mode(paths::WPA_SUPPLICANT)), (0o640, 0o600));
-        assert!(read(root, paths::KIOSK_ENV).contains("KIOSK_OPTIONS=--headless\nSLINT_KMS_ROTATION=90\n"));
+        assert!(read(root, paths::KIOSK_ENV).contains(
+            "OCEN_KIOSK_CONFIG=/run/ocen-urzad/kiosk.toml\nKIOSK_OPTIONS=--headless\nSLINT_KMS_ROTATION=90\n"
+        ));
         assert!(read(root, paths::PROXY_ENV).contains("https_proxy=http://proxy.gmina.local:3128\n"));
         let wired = read(root, paths::WIRED_NETWORK);
         assert!(wired.contains("[Match]\nName=e*\n\n[Network]\nAddress=192.168.10.50/24\nGateway=192.168.10.1\nDNS=192.168.10.1\nDNS=9.9.9.9\nNTP=ntp.gmina.pl\nNTP=192.168.10.1\n"), "{wired}");
