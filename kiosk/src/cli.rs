@@ -83,6 +83,19 @@ pub enum Command {
         #[arg(long, value_name = "PLIK")]
         to: PathBuf,
     },
+    /// Stosuje plik ustawień ocen-urzad.toml z partycji rozruchowej karty (uruchamiane przy każdym starcie).
+    #[command(help_template = COMMAND_HELP, override_usage = "kiosk apply-settings [--boot KATALOG] [--pair]")]
+    ApplySettings {
+        /// Katalog partycji rozruchowej z plikiem ocen-urzad.toml (lub ocen-urzad.toml.txt).
+        #[arg(long, value_name = "KATALOG", default_value = "/boot/firmware", hide_default_value = true)]
+        boot: PathBuf,
+        /// Katalog główny systemu, w którym powstają pliki ustawień (do testów).
+        #[arg(long, value_name = "KATALOG", default_value = "/", hide_default_value = true)]
+        root: PathBuf,
+        /// Zamiast stosowania: parowanie kodem z pliku, który potem zostaje z niego usunięty.
+        #[arg(long)]
+        pair: bool,
+    },
 }
 
 /// What to do when the command line is not one to run: print this and end with this exit code.

@@ -11,6 +11,7 @@
 //! screen; `rotation` a display mounted turned; `tls` the
 //! certificate authorities trusted (the system's); `logging` log lines with the journal's priorities.
 
+pub mod boot_settings;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -38,6 +38,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    // Run as root at boot, before the kiosk's own settings exist: neither they nor the database are opened.
+    if let Some(Command::ApplySettings { boot, root, pair }) = &cli.command {
+        return kiosk::boot_settings::run_command(boot, root, *pair, &cli.data_dir);
+    }
     // A problem the system reports (kiosk::problem) may be why the settings or the database cannot be
     // opened: the screen kiosk then shows it instead of ending with an error nobody at the counter reads.
     let problem_file = kiosk::problem::file();
@@ -112,6 +116,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Zapisano kopię bazy kiosku w {} (odpowiedzi oczekujące na wysłanie: {pending}).", to.display());
             Ok(())
         }
+        Some(Command::ApplySettings { .. }) => unreachable!("apply-settings returned before the database was opened"),
         None => run_kiosk(config, store, cli.headless),
     }
 }
