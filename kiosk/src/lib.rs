@@ -18,7 +18,6 @@ pub mod config;
 pub mod filter;
 pub mod flow;
 pub mod headless;
-pub mod logging;
 pub mod panel;
 pub mod press;
 pub mod privacy;

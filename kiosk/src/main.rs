@@ -14,7 +14,7 @@ use survey::default_questionnaire::default_questionnaire;
 use survey::wire::QuestionnairePackage;
 
 fn main() -> ExitCode {
-    kiosk::logging::init();
+    journal_log::init(journal_log::filter_from_env());
     let cli = match kiosk::cli::parse(std::env::args_os()) {
         Ok(cli) => cli,
         Err(stop) => {
@@ -30,7 +30,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // Under systemd the journal takes "<3>" as the line's priority: an error.
-            let priority = if kiosk::logging::to_journal() { "<3>" } else { "" };
+            let priority = if journal_log::to_journal() { "<3>" } else { "" };
             eprintln!("{priority}Błąd: {e:#}");
             ExitCode::FAILURE
         }

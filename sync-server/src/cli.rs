@@ -381,17 +381,15 @@ fn read_password_line(mut input: impl BufRead) -> anyhow::Result<String> {
 }
 
 fn init_logging() {
-    // Logs go to stderr (the journal under systemd). Nothing here logs client addresses: RODO treats an
-    // IP address as personal data.
-    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Logs go to stderr (the journal under systemd, each line with its priority). Nothing here logs client
+    // addresses: RODO treats an IP address as personal data.
+    let mut filter = journal_log::filter_from_env();
     // axum logs every accepted connection with the client's address at trace level: that level is never
     // shown for it, whatever RUST_LOG asks for (found by `tests/logs.rs`).
     if let Ok(directive) = "axum::serve=debug".parse() {
         filter = filter.add_directive(directive);
     }
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).try_init();
+    journal_log::init(filter);
 }
 
 #[cfg(test)]

@@ -91,6 +91,13 @@ fn traffic(agent: &ureq::Agent, base: &str) {
 }
 
 fn run_server(behind_proxy: bool, log_level: Option<&str>) -> (String, Vec<u8>) {
+    let (output, _, files) = run_server_with(behind_proxy, log_level, false);
+    (output, files)
+}
+
+/// The server's standard output and error together, its standard error alone, and the bytes of its data
+/// directory's files; `journal`: started as systemd starts it with its error output to the journal.
+fn run_server_with(behind_proxy: bool, log_level: Option<&str>, journal: bool) -> (String, String, Vec<u8>) {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let base = format!("http://{SERVER_IP}:{port}");
@@ -104,6 +111,11 @@ fn run_server(behind_proxy: bool, log_level: Option<&str>) -> (String, Vec<u8>) 
         .stderr(Stdio::piped());
     if let Some(level) = log_level {
         cmd.env("RUST_LOG", level);
+    }
+    if journal {
+        cmd.env("JOURNAL_STREAM", "8:12345");
+    } else {
+        cmd.env_remove("JOURNAL_STREAM");
     }
     let mut server = cmd.spawn().unwrap();
     // Both pipes are drained while the server runs, so that it never blocks writing its logs.
@@ -129,14 +141,16 @@ fn run_server(behind_proxy: bool, log_level: Option<&str>) -> (String, Vec<u8>) 
     assert!(stopped.success());
     assert!(server.wait().unwrap().success());
     let mut output = out.join().unwrap();
-    output.extend(err.join().unwrap());
+    let err = err.join().unwrap();
+    output.extend(&err);
     let output = String::from_utf8_lossy(&output).into_owned();
+    let err = String::from_utf8_lossy(&err).into_owned();
 
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         files.extend(std::fs::read(entry.unwrap().path()).unwrap());
     }
-    (output, files)
+    (output, err, files)
 }
 
 fn assert_no_client_address(output: &str, files: &[u8], what: &str) {
@@ -166,4 +180,15 @@ fn no_client_address_reaches_the_logs_at_trace_level() {
     assert_no_client_address(&output, &files, "behind a proxy, trace");
     let (output, files) = run_server(false, Some("trace"));
     assert_no_client_address(&output, &files, "direct, trace");
+}
+
+#[test]
+fn under_systemd_each_log_line_carries_its_priority_for_the_journal() {
+    let (_, err, _) = run_server_with(false, Some("trace"), true);
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(lines.iter().any(|l| l.starts_with("<6>") && l.contains(&format!("{SERVER_IP}:"))), "{err}");
+    for line in &lines {
+        let priority = line.strip_prefix('<').and_then(|l| l.split_once('>')).map(|(p, _)| p);
+        assert!(matches!(priority, Some("3" | "4" | "6" | "7")), "a line without its priority: {line}");
+    }
 }

@@ -1,7 +1,7 @@
-//! The kiosk's log lines. Under systemd, standard error goes to the journal, which reads a `<N>` at the
-//! start of a line as its priority (syslog levels): each line then carries its own, so that
-//! `journalctl -u kiosk -p warning` shows the warnings and errors only. Elsewhere the lines are plain
-//! (and coloured on a terminal).
+//! Log lines of the kiosk and the server. Under systemd, standard error goes to the journal, which reads
+//! a `<N>` at the start of a line as its priority (syslog levels): each line then carries its own, so that
+//! `journalctl -u kiosk -p warning` (or `-u ocen-urzad`) shows the warnings and errors only. Elsewhere the
+//! lines are plain (and coloured on a terminal).
 
 use std::fmt;
 
@@ -40,10 +40,8 @@ where
     }
 }
 
-/// Sets up the log: `RUST_LOG` (default `info`), on standard error, with priorities for the journal.
-pub fn init() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+/// Sets up the log on standard error with `filter`, with priorities for the journal.
+pub fn init(filter: tracing_subscriber::EnvFilter) {
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = if to_journal() {
         // The journal keeps its own time stamps.
@@ -52,6 +50,11 @@ pub fn init() {
     } else {
         builder.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).try_init()
     };
+}
+
+/// `RUST_LOG`, or `info` when it is not set or not understood.
+pub fn filter_from_env() -> tracing_subscriber::EnvFilter {
+    tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
 }
 
 #[cfg(test)]
