@@ -56,7 +56,8 @@ const quarterAgo = new Date(Date.now() - 90 * 86400e3).toISOString().slice(0, 10
 for (const [name, path] of [['dane-urzedu', '/dane'], ['ankieta-papierowa', '/papier'],
                             ['raport', `/raporty/nowy?od=${quarterAgo}&do=${today}`], ['archiwum-raportow', '/raporty'],
                             ['edytor-ankiety', '/ankieta'], ['kioski', '/kioski'], ['dziennik', '/dziennik'],
-                            ['konta', '/konta'], ['klauzula', '/prywatnosc'], ['deklaracja', '/deklaracja']]) {
+                            ['konta', '/konta'], ['klauzula', '/prywatnosc'], ['deklaracja', '/deklaracja'],
+                            ['alerty-ustawienia', '/alerty/ustawienia']]) {
   const reply = await page.goto(`${office}${path}`);
   check(reply.status() === 200, `${path} answered ${reply.status()}`);
   await shot(name);
