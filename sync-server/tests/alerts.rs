@@ -172,6 +172,24 @@ fn a_kiosk_silent_in_opening_hours_is_raised_once_and_resolved_when_it_is_heard(
 }
 
 #[test]
+fn a_silent_tablet_is_named_a_tablet() {
+    let (dir, store, office) = office_store();
+    let code = store.enroll_device(office, "admin", "okienko").unwrap().code;
+    let paired = store.pair_device(&code).unwrap().unwrap();
+    store.device_kind_reported(paired.device.id, survey::wire::DeviceKind::Tablet).unwrap();
+    let conn = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
+    conn.execute(
+        "UPDATE devices SET last_seen_at = '2026-12-01T06:00:00Z' WHERE id = ?1",
+        rusqlite::params![paired.device.id],
+    )
+    .unwrap();
+    let ctx = context(dir.path(), None);
+    assert_eq!(alerts::evaluate(&store, &ctx, utc("2026-12-01T09:30:00Z")).unwrap(), 1);
+    let open = store.alerts(Some(office), false, 10).unwrap();
+    assert_eq!((open[0].kind.as_str(), open[0].title.as_str()), ("silent_kiosk", "Tablet „okienko” milczy"));
+}
+
+#[test]
 fn the_yearly_report_and_a_missing_backup_are_announced() {
     let (dir, store, office) = office_store();
     let ctx = Context {

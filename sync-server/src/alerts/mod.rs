@@ -152,7 +152,9 @@ fn evaluate_office(
     let mut kiosk_keys = Vec::new();
     if settings.silent_enabled {
         let hours = settings.hours();
-        for (device_id, name, last_seen_at) in store.live_kiosks(office.id)? {
+        for device in store.live_kiosks(office.id)? {
+            let (device_id, name, last_seen_at) = (device.id, device.name, device.last_seen_at);
+            let what = if device.tablet { "Tablet" } else { "Kiosk" };
             let key = format!("silent_kiosk:{device_id}:{}", last_seen_at.as_deref().unwrap_or("nigdy"));
             kiosk_keys.push(key.clone());
             let last_seen = last_seen_at.as_deref().and_then(parse_time);
@@ -162,14 +164,14 @@ fn evaluate_office(
             }
             let seen = last_seen_at.as_deref().map_or("nigdy".to_owned(), local_time::human_text);
             let details = format!(
-                "Kiosk „{name}” nie łączy się z serwerem od {} min w godzinach otwarcia (ostatni kontakt: {seen}). Sprawdź zasilanie i sieć.",
+                "{what} „{name}” nie łączy się z serwerem od {} min w godzinach otwarcia (ostatni kontakt: {seen}). Sprawdź zasilanie i sieć.",
                 silent.num_minutes()
             );
             let alert = NewAlert {
                 office_id: Some(office.id),
                 kind: "silent_kiosk",
                 dedupe_key: key,
-                title: format!("Kiosk „{name}” milczy"),
+                title: format!("{what} „{name}” milczy"),
                 details: details.clone(),
             };
             raised += raise(store, office, alert, vec![details], &now_text)?;
@@ -302,13 +304,14 @@ fn weekly_summary(store: &Store, office: &Office, now: DateTime<Utc>) -> Result<
     let devices: Vec<String> = store
         .live_kiosks(office.id)?
         .into_iter()
-        .map(|(_, name, seen)| {
-            let seen = seen.as_deref().map_or("nigdy".to_owned(), local_time::human_text);
-            format!("{name} – ostatni kontakt: {seen}")
+        .map(|device| {
+            let seen = device.last_seen_at.as_deref().map_or("nigdy".to_owned(), local_time::human_text);
+            let what = if device.tablet { " (tablet)" } else { "" };
+            format!("{}{what} – ostatni kontakt: {seen}", device.name)
         })
         .collect();
     if !devices.is_empty() {
-        paragraphs.push(format!("Kioski:\n{}", devices.join("\n")));
+        paragraphs.push(format!("Kioski i tablety:\n{}", devices.join("\n")));
     }
     paragraphs.push(if f.alerts.is_empty() {
         "Alerty: żadnych.".to_owned()

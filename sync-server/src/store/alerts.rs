@@ -644,15 +644,17 @@ impl Store {
         )?)
     }
 
-    /// The office's paired, not revoked kiosks: id, name and last contact. Lighter than `devices()`, which
-    /// also counts each kiosk's answers: the alert worker asks every minute.
-    pub fn live_kiosks(&self, office_id: i64) -> Result<Vec<(i64, String, Option<String>)>, StoreError> {
+    /// The office's paired, not revoked kiosks and tablets. Lighter than `devices()`, which also counts
+    /// each device's answers: the alert worker asks every minute.
+    pub fn live_kiosks(&self, office_id: i64) -> Result<Vec<LiveDevice>, StoreError> {
         let conn = self.reader()?;
         let mut stmt = conn.prepare(
-            "SELECT id, name, last_seen_at FROM devices
+            "SELECT id, name, last_seen_at, kind = 'tablet' FROM devices
              WHERE office_id = ?1 AND paired_at IS NOT NULL AND revoked_at IS NULL ORDER BY name",
         )?;
-        let rows = stmt.query_map(params![office_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let rows = stmt.query_map(params![office_id], |r| {
+            Ok(LiveDevice { id: r.get(0)?, name: r.get(1)?, last_seen_at: r.get(2)?, tablet: r.get(3)? })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -664,4 +666,15 @@ impl Store {
             |r| r.get(0),
         )?)
     }
+}
+
+/// A paired, not revoked device as the alert worker watches it.
+#[derive(Debug, Clone)]
+pub struct LiveDevice {
+    pub id: i64,
+    pub name: String,
+    /// The last contact, RFC 3339 UTC; `None` before the first.
+    pub last_seen_at: Option<String>,
+    /// The tablet's web app rather than the kiosk program.
+    pub tablet: bool,
 }

@@ -34,7 +34,9 @@ use rusqlite::Connection;
 
 pub use accessibility::{Assessment, Compliance, Statement};
 pub use admins::{AccountChange, AccountRefusal, Admin, NewAdmin, Role};
-pub use alerts::{Alert, AlertState, KINDS as ALERT_KINDS, Mail, NewAlert, OutboxMail, Recipient, WeekFigures};
+pub use alerts::{
+    Alert, AlertState, KINDS as ALERT_KINDS, LiveDevice, Mail, NewAlert, OutboxMail, Recipient, WeekFigures,
+};
 pub use audit::AuditEntry;
 pub use backup::{LAST_BACKUP_FACT, Restored, ServeLock, restore};
 pub use changes::{Comment, StoredResponse};
