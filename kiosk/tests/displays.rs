@@ -12,8 +12,7 @@
 // Test helpers may unwrap: a panic is how a test reports a broken premise.
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use i_slint_backend_testing::{ElementHandle, mock_elapsed_time};
 use kiosk::config::{Config, Mode};
@@ -22,10 +21,14 @@ use kiosk::rotation::Rotation;
 use kiosk::store::Store;
 use kiosk::ui::Kiosk;
 use kiosk::{Screen, Theme};
+
 use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition};
 use survey::default_questionnaire::default_questionnaire;
 use survey::wire::QuestionnairePackage;
+
+mod window;
+use window::{pump_until, screenshot, tap};
 
 /// The 7" display, also turned upright (`rotation = 90`), a 1024×600 panel, and the Touch Display 2.
 const SIZES: [(u32, u32); 4] = [(800, 480), (480, 800), (1024, 600), (720, 1280)];
@@ -48,39 +51,6 @@ fn kiosk(config: Config, dir: &std::path::Path, (w, h): (u32, u32)) -> Kiosk {
     let k = Kiosk::new(config, flow, store, None).unwrap();
     k.window.window().set_size(slint::LogicalSize::new(w as f32, h as f32));
     k
-}
-
-fn tap(k: &Kiosk, label: &str) {
-    ElementHandle::find_by_accessible_label(&k.window, label)
-        .next()
-        .unwrap_or_else(|| panic!("nothing labelled „{label}” on {:?}", k.window.get_screen()))
-        .invoke_accessible_default_action();
-}
-
-/// Turns the event loop until `done` holds (the storage thread's answers come through it).
-fn pump_until(k: &Kiosk, what: &str, done: impl Fn(&Kiosk) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !done(k) {
-        assert!(Instant::now() < deadline, "{what} never came; on {:?}", k.window.get_screen());
-        slint::invoke_from_event_loop(|| {
-            let _ = slint::quit_event_loop();
-        })
-        .unwrap();
-        slint::run_event_loop().unwrap();
-        std::thread::yield_now();
-    }
-}
-
-fn screenshot(k: &Kiosk, name: &str) {
-    let dir = std::env::var_os("KIOSK_SCREENSHOT_DIR")
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/kiosk-screens"), PathBuf::from);
-    std::fs::create_dir_all(&dir).unwrap();
-    let shot = k.window.window().take_snapshot().unwrap();
-    let file = std::fs::File::create(dir.join(format!("{name}.png"))).unwrap();
-    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), shot.width(), shot.height());
-    encoder.set_color(png::ColorType::Rgba);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.write_header().unwrap().write_image_data(shot.as_bytes()).unwrap();
 }
 
 /// Everything on the screen fits: each button inside the window with its one-line label inside it, each

@@ -8,7 +8,6 @@
 // Test helpers may unwrap: a panic is how a test reports a broken premise.
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use i_slint_backend_testing::{ElementHandle, mock_elapsed_time};
@@ -21,6 +20,9 @@ use slint::ComponentHandle;
 use survey::default_questionnaire::default_questionnaire;
 use survey::wire::QuestionnairePackage;
 use survey::{AnswerValue, QuestionKey};
+
+mod window;
+use window::{pump_until, screenshot, tap};
 
 fn package() -> QuestionnairePackage {
     QuestionnairePackage {
@@ -43,29 +45,6 @@ fn shown(k: &Kiosk, label: &str) -> bool {
     ElementHandle::find_by_accessible_label(&k.window, label).next().is_some()
 }
 
-fn tap(k: &Kiosk, label: &str) {
-    let element = ElementHandle::find_by_accessible_label(&k.window, label)
-        .next()
-        .unwrap_or_else(|| panic!("nothing labelled „{label}” on screen {:?}", k.window.get_screen()));
-    element.invoke_accessible_default_action();
-}
-
-/// Turns the event loop until `done` holds: the storage thread's answers, the panel's presses and the
-/// pairing's outcome come through it. Real time only bounds a broken test; nothing waits a fixed time.
-fn pump_until(k: &Kiosk, what: &str, done: impl Fn(&Kiosk) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !done(k) {
-        assert!(Instant::now() < deadline, "{what} never came; on screen {:?}", k.window.get_screen());
-        // One turn: whatever is queued now, then back here.
-        slint::invoke_from_event_loop(|| {
-            let _ = slint::quit_event_loop();
-        })
-        .unwrap();
-        slint::run_event_loop().unwrap();
-        std::thread::yield_now();
-    }
-}
-
 /// Lets the event loop turn, and time pass for the UI's timers, until `screen` shows.
 fn wait_for_screen(k: &Kiosk, screen: Screen) {
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -79,20 +58,6 @@ fn wait_for_screen(k: &Kiosk, screen: Screen) {
         mock_elapsed_time(Duration::from_millis(30));
         std::thread::yield_now();
     }
-}
-
-fn screenshot(k: &Kiosk, name: &str) {
-    let dir = std::env::var_os("KIOSK_SCREENSHOT_DIR")
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/kiosk-screens"), PathBuf::from);
-    std::fs::create_dir_all(&dir).unwrap();
-    let shot = k.window.window().take_snapshot().unwrap();
-    let file = std::fs::File::create(dir.join(format!("{name}.png"))).unwrap();
-    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), shot.width(), shot.height());
-    encoder.set_color(png::ColorType::Rgba);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.write_header().unwrap().write_image_data(shot.as_bytes()).unwrap();
-    // A blank picture would mean nothing was drawn: expect the brand blue somewhere.
-    assert!(shot.as_bytes().chunks(4).any(|p| p[0] < 40 && p[2] > 120), "{name}: nothing drawn");
 }
 
 fn key(k: &str) -> QuestionKey {
