@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod input;
 pub mod kiosk_pin;
 pub mod local_time;
+pub mod markup;
 pub mod password;
 pub mod sample_data;
 pub mod serve;

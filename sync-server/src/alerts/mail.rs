@@ -13,22 +13,6 @@ use crate::store::Mail;
 /// How long one SMTP conversation may take before it counts as failed.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Text for the HTML part.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// A mail of `heading` (the subject after the office's name) and `paragraphs`, each a line of the plain
 /// text and a paragraph of the HTML, ending with the note on where to act.
 pub fn compose(office: &str, heading: &str, paragraphs: &[String], footer: &str) -> Mail {
@@ -36,16 +20,16 @@ pub fn compose(office: &str, heading: &str, paragraphs: &[String], footer: &str)
     let mut text = format!("{heading}\n{}\n\n", "=".repeat(heading.chars().count()));
     let mut html = format!(
         "<!DOCTYPE html>\n<html lang=\"pl\"><head><meta charset=\"utf-8\"><title>{}</title></head><body>\n<h1>{}</h1>\n",
-        escape(&subject),
-        escape(heading)
+        crate::markup::escape(&subject),
+        crate::markup::escape(heading)
     );
     for p in paragraphs {
         text.push_str(p);
         text.push_str("\n\n");
-        html.push_str(&format!("<p>{}</p>\n", escape(p).replace('\n', "<br>")));
+        html.push_str(&format!("<p>{}</p>\n", crate::markup::escape(p).replace('\n', "<br>")));
     }
     text.push_str(&format!("-- \n{footer}\n"));
-    html.push_str(&format!("<hr>\n<p><small>{}</small></p>\n</body></html>\n", escape(footer)));
+    html.push_str(&format!("<hr>\n<p><small>{}</small></p>\n</body></html>\n", crate::markup::escape(footer)));
     Mail { subject, text, html }
 }
 

@@ -6,22 +6,6 @@ use std::fmt::Write;
 
 use super::{Anchor, Chart, Rgb, Shape};
 
-/// Text escaped for XML content and attributes.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn colour(c: Rgb) -> String {
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
@@ -54,8 +38,8 @@ impl Chart {
             r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" width="100%" role="img" aria-labelledby="{id}-t {id}-d" font-family="DejaVu Sans, Verdana, sans-serif"><title id="{id}-t">{title}</title><desc id="{id}-d">{desc}</desc>"#,
             w = num(self.width),
             h = num(self.height),
-            title = escape(title),
-            desc = escape(desc),
+            title = crate::markup::escape(title),
+            desc = crate::markup::escape(desc),
         );
         for shape in &self.shapes {
             match shape {
@@ -125,7 +109,7 @@ impl Chart {
                         num(*size),
                         colour(*fill),
                         if *bold { r#" font-weight="bold""# } else { "" },
-                        escape(text)
+                        crate::markup::escape(text)
                     );
                 }
             }
